@@ -1,0 +1,115 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { InputError } from '../errors';
+import type { Dataset } from './dataset';
+
+export interface CsvOptions {
+  /** Label column names; default: the last column. */
+  readonly labels?: readonly string[];
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+
+/**
+ * Reads a CSV file with a header row and one sample per row, all cells numeric.
+ * Label columns (default: the last one) become y, the others x, in the article's orientation.
+ * Any problem is an {@link InputError} naming the file, line and column.
+ */
+export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
+  const input = createReadStream(path);
+  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }));
+  input.on('error', (err) => parser.destroy(err));
+  let header: string[] | undefined;
+  let labelCols: number[] = [];
+  let featureCols: number[] = [];
+  const rows: Float64Array[] = [];
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = checkHeader(path, record);
+        labelCols = pickLabels(path, header, options.labels);
+        featureCols = header.map((_, c) => c).filter((c) => !labelCols.includes(c));
+        continue;
+      }
+      rows.push(parseRow(path, header, record, info.lines, labelCols));
+    }
+  } catch (err) {
+    throw asInputError(path, err);
+  }
+  if (!header) throw new InputError(`${path}: the file is empty; expected a header row and at least one sample`);
+  if (rows.length === 0) throw new InputError(`${path}: no samples after the header row`);
+  return toDataset(path, header, rows, featureCols, labelCols);
+}
+
+function checkHeader(path: string, record: string[]): string[] {
+  const seen = new Set<string>();
+  record.forEach((name, c) => {
+    if (name === '') throw new InputError(`${path}: line 1 (header), column ${c + 1} has no name`);
+    if (seen.has(name)) throw new InputError(`${path}: line 1 (header) names column "${name}" twice`);
+    seen.add(name);
+  });
+  if (record.length < 2) {
+    throw new InputError(`${path}: the header has ${record.length} column; expected at least one feature and a label`);
+  }
+  return record;
+}
+
+function pickLabels(path: string, header: string[], labels: readonly string[] | undefined): number[] {
+  if (!labels || labels.length === 0) return [header.length - 1];
+  const cols = labels.map((name) => {
+    const c = header.indexOf(name);
+    if (c < 0) throw new InputError(`--label: ${path} has no column "${name}"; its columns are ${header.join(', ')}`);
+    return c;
+  });
+  if (cols.length >= header.length) throw new InputError(`--label: every column of ${path} is a label; no features are left`);
+  return cols;
+}
+
+/** One sample: its cells as numbers, in header order; labels checked to be 0 or 1. */
+function parseRow(path: string, header: string[], record: string[], line: number, labelCols: number[]): Float64Array {
+  if (record.length !== header.length) {
+    throw new InputError(`${path}: line ${line} has ${record.length} cells, expected ${header.length} as in the header`);
+  }
+  const values = new Float64Array(record.length);
+  record.forEach((cell, c) => {
+    const where = `${path}: line ${line}, column "${header[c]}"`;
+    if (cell === '') throw new InputError(`${where} is empty; expected a number`);
+    if (NOT_FINITE.test(cell)) throw new InputError(`${where}: "${cell}" is not a finite number`);
+    if (!NUMBER.test(cell)) throw new InputError(`${where}: "${cell}" is not a number`);
+    const v = Number(cell);
+    if (!Number.isFinite(v)) throw new InputError(`${where}: "${cell}" is not a finite number`);
+    if (labelCols.includes(c) && v !== 0 && v !== 1) throw new InputError(`${where} is a label and must be 0 or 1, got ${cell}`);
+    values[c] = v;
+  });
+  return values;
+}
+
+/** Samples arrive as rows; the article wants x as features×samples and y as outputs×samples. */
+function toDataset(path: string, header: string[], rows: Float64Array[], featureCols: number[], labelCols: number[]): Dataset {
+  const m = rows.length;
+  const pick = (cols: number[]) => {
+    const data = new Float64Array(cols.length * m);
+    cols.forEach((c, r) => {
+      for (let j = 0; j < m; j++) data[r * m + j] = rows[j][c];
+    });
+    return { rows: cols.length, cols: m, data };
+  };
+  return {
+    x: pick(featureCols),
+    y: pick(labelCols),
+    featureNames: featureCols.map((c) => header[c]),
+    labelNames: labelCols.map((c) => header[c]),
+    source: path,
+  };
+}
+
+function asInputError(path: string, err: unknown): Error {
+  if (err instanceof InputError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return new InputError(`${path}: no such file`);
+  if (e.code === 'EISDIR') return new InputError(`${path}: is a directory, expected a CSV file`);
+  if (e.code === 'EACCES') return new InputError(`${path}: permission denied`);
+  if (typeof e.code === 'string' && e.code.startsWith('CSV_')) return new InputError(`${path}: ${e.message}`);
+  return err instanceof Error ? err : new Error(String(err));
+}

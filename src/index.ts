@@ -1,0 +1,19 @@
+/**
+ * The article's neural network with no hidden layer, for binary classification,
+ * on TensorFlow.js tensors (tensorflow, wasm, cpu backends) or plain TypeScript.
+ *
+ * Shapes are the article's: x is features×samples, y is outputs×samples, W is features×outputs, b one number.
+ *
+ * @example
+ * import { Classifier } from './src';
+ * const net = await Classifier.create({ backend: 'auto', weights: [0.4, 0.2], bias: 1, learningRate: 0.1 });
+ * net.fit([[0, 1, 0, 1], [0, 0, 1, 1]], [[0, 0, 0, 1]]);
+ * console.log(net.backend, net.weights, net.bias, net.predict([[0, 1, 0, 1], [0, 0, 1, 1]]));
+ * net.dispose();
+ */
+export { Classifier, countErrors, type BackendRequest, type ClassifierJSON, type ClassifierOptions } from './classifier';
+export { andGate, ARTICLE_INIT, type Dataset } from './data/dataset';
+export { readCsv, type CsvOptions } from './data/csv';
+export { InputError } from './errors';
+export { matrix, toRows, type Matrix, type MatrixLike } from './matrix';
+export { BACKENDS, type Backend, type TensorBackend } from './network/network';

@@ -1,0 +1,33 @@
+/**
+ * A dense row-major matrix of numbers.
+ *
+ * The shape convention is the article's, everywhere in this package:
+ * - x is features×samples (one column per sample),
+ * - y is outputs×samples,
+ * - W is features×outputs, and b is one number.
+ */
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  /** rows×cols values, row after row: element (r, c) is `data[r * cols + c]`. */
+  readonly data: Float64Array | Float32Array;
+}
+
+/** What the public API accepts for a matrix: nested arrays (rows of numbers) or a {@link Matrix}. */
+export type MatrixLike = Matrix | readonly (readonly number[])[];
+
+/** A float64 matrix of zeros, or one that wraps the given data. */
+export function matrix(rows: number, cols: number, data?: Float64Array | Float32Array): Matrix {
+  return { rows, cols, data: data ?? new Float64Array(rows * cols) };
+}
+
+/** Nested arrays, one inner array per row. */
+export function toRows(m: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r < m.rows; r++) out.push(Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
+  return out;
+}
+
+export function isMatrix(value: unknown): value is Matrix {
+  return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value && 'cols' in value;
+}

@@ -1,0 +1,69 @@
+import { InputError } from './errors';
+import { isMatrix, matrix, type Matrix, type MatrixLike } from './matrix';
+
+/** A whole number ≥ 0 (iteration counts). */
+export function checkCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InputError(`${name} must be a whole number ≥ 0, got ${value}`);
+  }
+  return value;
+}
+
+/** A finite number > 0 (the learning rate a). */
+export function checkPositive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InputError(`${name} must be a finite number > 0, got ${value}`);
+  }
+  return value;
+}
+
+/** Any finite number (initial weights and bias). */
+export function checkFinite(name: string, value: number): number {
+  if (!Number.isFinite(value)) throw new InputError(`${name} must be a finite number, got ${value}`);
+  return value;
+}
+
+/** A {@link Matrix} from nested arrays or a Matrix, checking it is rectangular, non-empty and finite. */
+export function toMatrix(name: string, value: MatrixLike): Matrix {
+  if (isMatrix(value)) {
+    if (value.data.length !== value.rows * value.cols) {
+      throw new InputError(`${name}: ${value.rows}×${value.cols} needs ${value.rows * value.cols} values, got ${value.data.length}`);
+    }
+    checkAllFinite(name, value);
+    return value;
+  }
+  if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0]) || value[0].length === 0) {
+    throw new InputError(`${name} must be a non-empty array of rows (numbers[][])`);
+  }
+  const rows = value.length;
+  const cols = value[0].length;
+  const out = matrix(rows, cols);
+  value.forEach((row, r) => {
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new InputError(`${name}: row ${r} has ${Array.isArray(row) ? row.length : 'no'} values, expected ${cols} as in row 0`);
+    }
+    row.forEach((v, c) => {
+      out.data[r * cols + c] = typeof v === 'number' ? v : NaN;
+    });
+  });
+  checkAllFinite(name, out);
+  return out;
+}
+
+function checkAllFinite(name: string, m: Matrix): void {
+  for (let i = 0; i < m.data.length; i++) {
+    if (!Number.isFinite(m.data[i])) {
+      throw new InputError(`${name}[${Math.floor(i / m.cols)}][${i % m.cols}] must be a finite number, got ${m.data[i]}`);
+    }
+  }
+}
+
+/** Labels must be 0 or 1. */
+export function checkLabels(name: string, y: Matrix): void {
+  for (let i = 0; i < y.data.length; i++) {
+    const v = y.data[i];
+    if (v !== 0 && v !== 1) {
+      throw new InputError(`${name}[${Math.floor(i / y.cols)}][${i % y.cols}] must be 0 or 1, got ${v}`);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'chai';
+import { Classifier, InputError } from '../src/index';
+import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, expectClose, randomData } from './fixtures';
+import { rejects, throws } from './helpers';
+
+describe('Classifier (the library API)', () => {
+  for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+    it(`trains the article's example with backend ${backend}: fit, predict, score, weights, bias, toJSON`, async () => {
+      const net = await Classifier.create({ backend, ...AND_INIT });
+      try {
+        expect(net.backend).to.equal(backend);
+        expect(net.predict(AND_X)).to.deep.equal([[1, 1, 1, 1]]);
+        expect(net.score(AND_X, AND_Y)).to.equal(0.25);
+        net.fit(AND_X, AND_Y);
+        expect(net.predict(AND_X)).to.deep.equal(AND_Y);
+        expect(net.score(AND_X, AND_Y)).to.equal(1);
+        const tol = backend === 'plain' ? 1e-12 : 1e-6;
+        expectClose(net.weights, AND_GOLDEN[1000].W, tol);
+        expectClose(net.bias, AND_GOLDEN[1000].b, tol);
+        const proba = net.predictProba(AND_X)[0];
+        expect(proba.map((s) => (s >= 0.5 ? 1 : 0))).to.deep.equal(AND_Y[0]);
+        expect(net.toJSON()).to.deep.equal({
+          backend,
+          learningRate: 0.1,
+          iterations: 1000,
+          weights: net.weights,
+          bias: net.bias,
+        });
+      } finally {
+        net.dispose();
+      }
+    });
+  }
+
+  it('goes on from the current W and b on a second fit', async () => {
+    const once = await Classifier.create({ backend: 'plain', ...AND_INIT, iterations: 2 });
+    once.fit(AND_X, AND_Y);
+    const twice = await Classifier.create({ backend: 'plain', ...AND_INIT, iterations: 1 });
+    twice.fit(AND_X, AND_Y).fit(AND_X, AND_Y);
+    expect(twice.weights).to.deep.equal(once.weights);
+    expectClose(twice.weights, AND_GOLDEN[2].W, 1e-12);
+  });
+
+  it('fills each row of W from a value per feature, for several outputs (numpy: W[0], W[1] = 0.4, 0.2)', async () => {
+    const { x, y } = randomData(3, 2, 10, 3);
+    const net = await Classifier.create({ backend: 'plain', weights: [0.4, 0.2], bias: 1, iterations: 0 });
+    net.fit(x, y);
+    expect(net.weights).to.deep.equal([
+      [0.4, 0.4, 0.4],
+      [0.2, 0.2, 0.2],
+    ]);
+    expect(net.predict(x)).to.have.length(3);
+  });
+
+  it('auto picks a backend and says why', async () => {
+    const net = await Classifier.create();
+    expect(['tensorflow', 'wasm', 'cpu']).to.include(net.backend);
+    expect(net.backendReason).to.match(/^auto/);
+    net.dispose();
+  });
+
+  it('leaks no tensor across create, fit, predict and dispose', async () => {
+    const start = tf.memory().numTensors;
+    const net = await Classifier.create({ backend: 'cpu', ...AND_INIT, iterations: 50 });
+    net.fit(AND_X, AND_Y);
+    net.predict(AND_X);
+    net.predictProba(AND_X);
+    net.score(AND_X, AND_Y);
+    net.toJSON();
+    net.dispose();
+    expect(tf.memory().numTensors).to.equal(start);
+  });
+
+  describe('rejects bad input with an InputError that names it', () => {
+    const cases: [string, () => Promise<unknown>, string][] = [
+      ['an unknown backend', () => Classifier.create({ backend: 'gpu' as never }), 'backend must be one of auto, tensorflow, wasm, cpu, plain; got "gpu"'],
+      ['a negative learning rate', () => Classifier.create({ backend: 'plain', learningRate: -1 }), 'learningRate must be a finite number > 0, got -1'],
+      ['a fractional iteration count', () => Classifier.create({ backend: 'plain', iterations: 1.5 }), 'iterations must be a whole number ≥ 0, got 1.5'],
+      ['a NaN bias', () => Classifier.create({ backend: 'plain', bias: NaN }), 'bias must be a finite number, got NaN'],
+    ];
+    for (const [what, make, message] of cases) {
+      it(what, async () => {
+        const err = await rejects(make());
+        expect(err).to.be.instanceOf(InputError);
+        expect(err.message).to.equal(message);
+      });
+    }
+
+    it('x and y with different sample counts', async () => {
+      const net = await Classifier.create({ backend: 'plain' });
+      const err = throws(() => net.fit(AND_X, [[0, 0, 1]]));
+      expect(err.message).to.equal('x has 4 samples (columns) but y has 3; both are …×samples');
+    });
+
+    it('a label that is not 0 or 1', async () => {
+      const net = await Classifier.create({ backend: 'plain' });
+      expect(throws(() => net.fit(AND_X, [[0, 0, 2, 1]])).message).to.equal('y[0][2] must be 0 or 1, got 2');
+    });
+
+    it('a ragged x', async () => {
+      const net = await Classifier.create({ backend: 'plain' });
+      expect(throws(() => net.fit([[0, 1], [0]], [[0, 1]])).message).to.equal('x: row 1 has 1 values, expected 2 as in row 0');
+    });
+
+    it('weights that do not match the features', async () => {
+      const net = await Classifier.create({ backend: 'plain', weights: [1, 2, 3] });
+      expect(throws(() => net.fit(AND_X, AND_Y)).message).to.equal(
+        'initial weights are 3×1, but the data needs 2 values (one per feature) or 2×1',
+      );
+    });
+
+    it('predict before fit without weights', async () => {
+      const net = await Classifier.create({ backend: 'plain' });
+      expect(throws(() => net.predict(AND_X)).message).to.match(/^the classifier has no weights yet/);
+    });
+
+    it('x with another feature count than W', async () => {
+      const net = await Classifier.create({ backend: 'plain', ...AND_INIT });
+      expect(throws(() => net.predict([[1, 2]])).message).to.equal('x has 1 features (rows), but W was made for 2');
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { readCsv } from '../src/data/csv';
+import { InputError } from '../src/errors';
+import { rowsOf } from './fixtures';
+import { rejects, tempDir } from './helpers';
+
+describe('readCsv', () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+
+  it('turns samples-as-rows into x features×samples and y outputs×samples (label: the last column)', async () => {
+    const file = dir.write('and.csv', 'x1,x2,y\n0,0,0\n1,0,0\n0,1,0\n1,1,1\n');
+    const data = await readCsv(file);
+    expect(rowsOf(data.x)).to.deep.equal([
+      [0, 1, 0, 1],
+      [0, 0, 1, 1],
+    ]);
+    expect(rowsOf(data.y)).to.deep.equal([[0, 0, 0, 1]]);
+    expect(data.featureNames).to.deep.equal(['x1', 'x2']);
+    expect(data.labelNames).to.deep.equal(['y']);
+  });
+
+  it('takes a named label column, quoted fields, CRLF, a BOM, blank lines and exponents', async () => {
+    const file = dir.write('odd.csv', '\uFEFF"label","a",b\r\n1,"2.5",-1e-3\r\n\r\n0, .5 ,+3\r\n\r\n');
+    const data = await readCsv(file, { labels: ['label'] });
+    expect(rowsOf(data.x)).to.deep.equal([
+      [2.5, 0.5],
+      [-0.001, 3],
+    ]);
+    expect(rowsOf(data.y)).to.deep.equal([[1, 0]]);
+    expect(data.featureNames).to.deep.equal(['a', 'b']);
+  });
+
+  const bad: [string, string, string][] = [
+    ['an empty file', '', 'the file is empty; expected a header row and at least one sample'],
+    ['a header only', 'x1,x2,y\n', 'no samples after the header row'],
+    ['a ragged row', 'x1,x2,y\n0,0,0\n1,0\n', 'line 3 has 2 cells, expected 3 as in the header'],
+    ['a non-numeric cell', 'x1,x2,y\n0,abc,0\n', 'line 2, column "x2": "abc" is not a number'],
+    ['a NaN cell', 'x1,x2,y\n0,0,0\nNaN,1,1\n', 'line 3, column "x1": "NaN" is not a finite number'],
+    ['an infinite cell', 'x1,x2,y\n-Infinity,1,1\n', 'line 2, column "x1": "-Infinity" is not a finite number'],
+    ['an overflowing cell', 'x1,x2,y\n1e999,1,1\n', 'line 2, column "x1": "1e999" is not a finite number'],
+    ['an empty cell', 'x1,x2,y\n1,,1\n', 'line 2, column "x2" is empty; expected a number'],
+    ['a label that is not 0 or 1', 'x1,x2,y\n0,0,0\n1,1,2\n', 'line 3, column "y" is a label and must be 0 or 1, got 2'],
+    ['a single column', 'y\n1\n', 'the header has 1 column; expected at least one feature and a label'],
+    ['a repeated column name', 'a,a,y\n1,1,1\n', 'line 1 (header) names column "a" twice'],
+    ['an unclosed quote', 'a,y\n1,"1\n', 'Quote Not Closed: the parsing is finished with an opening quote at line 2'],
+  ];
+  for (const [what, text, message] of bad) {
+    it(`rejects ${what}, naming the file and where`, async () => {
+      const file = dir.write('bad.csv', text);
+      const err = await rejects(readCsv(file));
+      expect(err).to.be.instanceOf(InputError);
+      expect(err.message).to.equal(`${file}: ${message}`);
+    });
+  }
+
+  it('rejects a missing file and an unknown label column', async () => {
+    const missing = dir.path('missing.csv');
+    expect((await rejects(readCsv(missing))).message).to.equal(`${missing}: no such file`);
+    const file = dir.write('ok.csv', 'x1,x2,y\n0,0,0\n');
+    expect((await rejects(readCsv(file, { labels: ['z'] }))).message).to.equal(
+      `--label: ${file} has no column "z"; its columns are x1, x2, y`,
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import type { Matrix } from '../src/matrix';
+
+/** The article's AND gate. */
+export const AND_X = [
+  [0, 1, 0, 1],
+  [0, 0, 1, 1],
+];
+export const AND_Y = [[0, 0, 0, 1]];
+export const AND_INIT = { weights: [0.4, 0.2], bias: 1, learningRate: 0.1 };
+
+/** The article's numpy code on the AND gate (float64), from scripts/article.py. */
+export const AND_GOLDEN = {
+  1: { W: [[0.375], [0.17500000000000002]], b: 0.925 },
+  2: { W: [[0.35], [0.15000000000000002]], b: 0.8500000000000001 },
+  1000: { W: [[0.049999999999999954], [0.050000000000000024]], b: -0.07499999999999982 },
+} as const;
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+export function random(seed: number): () => number {
+  let t = seed >>> 0;
+  return () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * features×samples values that are multiples of 1/16 in [-2, 2) (exact in float32 too), and
+ * outputs×samples labels from a hidden linear rule with a few flipped, so training keeps changing W.
+ */
+export function randomData(seed: number, features: number, samples: number, outputs = 1): { x: number[][]; y: number[][] } {
+  const rand = random(seed);
+  const x = Array.from({ length: features }, () => Array.from({ length: samples }, () => Math.floor(rand() * 64 - 32) / 16));
+  const y = Array.from({ length: outputs }, () => {
+    const w = Array.from({ length: features }, () => rand() - 0.5);
+    return Array.from({ length: samples }, (_, j) => {
+      const score = w.reduce((acc, wf, f) => acc + wf * x[f][j], 0);
+      return (score > 0) !== (rand() < 0.1) ? 1 : 0;
+    });
+  });
+  return { x, y };
+}
+
+/** Asserts two nested arrays are equal within `relative` tolerance (of max(1, |expected|)). */
+export function expectClose(actual: number[][] | number, expected: readonly (readonly number[])[] | number, relative: number): void {
+  const a = typeof actual === 'number' ? [[actual]] : actual;
+  const e = typeof expected === 'number' ? [[expected]] : expected;
+  expect(a.length, 'rows').to.equal(e.length);
+  e.forEach((row, r) => {
+    expect(a[r].length, `row ${r} length`).to.equal(row.length);
+    row.forEach((v, c) => {
+      const tol = relative * Math.max(1, Math.abs(v));
+      expect(Math.abs(a[r][c] - v), `[${r}][${c}]: ${a[r][c]} vs ${v}`).to.be.at.most(tol);
+    });
+  });
+}
+
+export function rowsOf(m: Matrix): number[][] {
+  return Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
+}
+
+/**
+ * The article's numpy code (scripts/article.py) on {@link randomData}: W and b after some iterations,
+ * and the predictions from the last W and b. Regenerate with scripts/article.py if randomData changes.
+ */
+export const NUMPY_CASES = [
+  {
+    "name":"3 features × 40 samples, 1 output","seed":1,"features":3,"samples":40,"outputs":1,"a":0.1,"iterations":200,"W":[[0.5],[-0.25],[0.125]],"b":0.5,
+    numpy: [
+      {"iteration":1,"W":[[0.48765625],[-0.19203125],[0.0815625]],"b":0.485,"y_pred":[[1,0,1,1,1,1,1,1,1,1,1,0,0,1,1,0,1,0,1,1,0,0,0,1,1,1,0,1,1,1,1,0,1,1,1,1,1,1,0,1]]},
+      {"iteration":10,"W":[[0.36859374999999994],[0.11640625000000004],[-0.09687500000000002]],"b":0.31249999999999983,"y_pred":[[1,0,1,1,1,0,1,1,1,1,1,1,0,1,0,1,1,1,1,1,1,1,0,0,1,1,1,0,1,1,1,1,1,0,1,1,0,1,0,0]]},
+      {"iteration":200,"W":[[0.0010937499999996644],[0.025000000000000123],[-0.013281250000000043]],"b":0.0024999999999997646,"y_pred":[[0,0,0,1,0,0,0,0,1,1,0,1,1,0,0,1,1,1,1,1,1,1,0,0,1,0,1,0,1,1,0,1,1,0,1,0,0,0,1,0]]},
+    ],
+  },
+  {
+    "name":"4 features × 30 samples, 2 outputs","seed":2,"features":4,"samples":30,"outputs":2,"a":0.05,"iterations":150,"W":[[0,0],[0,0],[0,0],[0,0]],"b":0,
+    numpy: [
+      {"iteration":1,"W":[[0.025937500000000002,-0.012916666666666668],[-0.0075,-0.006979166666666667],[-0.008958333333333334,-0.0067708333333333336],[0.005729166666666667,-0.0121875]],"b":-0.05166666666666667,"y_pred":[[0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0]]},
+      {"iteration":10,"W":[[0.04104166666666668,-0.014166666666666671],[-0.0022916666666666662,0.004479166666666668],[-0.023958333333333335,-0.009479166666666667],[0.014479166666666668,-0.004062499999999999]],"b":-0.0016666666666666666,"y_pred":[[1,1,0,0,1,1,1,0,1,0,1,0,0,1,1,0,1,0,1,0,1,0,0,0,0,1,1,0,1,0],[0,1,0,0,0,0,1,1,0,1,0,1,0,0,1,1,0,0,0,1,0,1,1,1,1,0,1,0,0,1]]},
+      {"iteration":150,"W":[[0.04104166666666668,-0.009895833333333345],[-0.0022916666666666662,-0.0004166666666666659],[-0.023958333333333335,-0.008854166666666682],[0.014479166666666668,-0.004062499999999976]],"b":-0.0033333333333333314,"y_pred":[[1,1,0,0,1,1,1,0,1,0,1,0,0,1,1,0,1,0,1,0,1,0,0,0,0,1,1,0,1,0],[0,1,0,0,0,1,1,0,0,1,0,0,0,0,1,1,0,0,0,1,0,1,1,1,1,0,1,0,0,1]]},
+    ],
+  },
+] as const;

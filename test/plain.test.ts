@@ -1,0 +1,58 @@
+import { expect } from 'chai';
+import { matrix } from '../src/matrix';
+import { PlainNetwork, sigmoid } from '../src/network/plain';
+import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, NUMPY_CASES, expectClose, randomData, rowsOf } from './fixtures';
+
+const fromRows = (rows: readonly (readonly number[])[]) =>
+  matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
+
+function andNetwork(): PlainNetwork {
+  return new PlainNetwork({ W: fromRows(AND_INIT.weights.map((w) => [w])), b: AND_INIT.bias });
+}
+
+describe('PlainNetwork (the float64 oracle)', () => {
+  for (const [iterations, golden] of Object.entries(AND_GOLDEN)) {
+    it(`matches the article's numpy code on the AND gate after ${iterations} iteration(s), to 1e-12`, () => {
+      const net = andNetwork();
+      net.train(fromRows(AND_X), fromRows(AND_Y), { a: AND_INIT.learningRate, iterations: Number(iterations) });
+      expectClose(rowsOf(net.weights()), golden.W, 1e-12);
+      expectClose(net.bias(), golden.b, 1e-12);
+    });
+  }
+
+  it('ends the AND run with no error: predictions [0, 0, 0, 1]', () => {
+    const net = andNetwork();
+    net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: 1000 });
+    expect(rowsOf(net.predict(fromRows(AND_X)))).to.deep.equal(AND_Y);
+  });
+
+  it('classifies s exactly 0.5 as 1 (sigmoid then >= 0.5), as at the ties of the AND run', () => {
+    expect(sigmoid(0)).to.equal(0.5);
+    expect(sigmoid(1.3877787807814457e-16)).to.equal(0.5); // z at iteration 19 of the AND run
+    const net = new PlainNetwork({ W: fromRows([[0]]), b: 0 });
+    expect(rowsOf(net.predict(fromRows([[1, -1]])))).to.deep.equal([[1, 1]]);
+    expect(rowsOf(net.predictProba(fromRows([[1]])))).to.deep.equal([[0.5]]);
+  });
+
+  for (const c of NUMPY_CASES) {
+    it(`matches numpy to 1e-9 on ${c.name} at every checkpoint`, () => {
+      const { x, y } = randomData(c.seed, c.features, c.samples, c.outputs);
+      const net = new PlainNetwork({ W: fromRows(c.W), b: c.b });
+      let done = 0;
+      for (const point of c.numpy) {
+        net.train(fromRows(x), fromRows(y), { a: c.a, iterations: point.iteration - done });
+        done = point.iteration;
+        expectClose(rowsOf(net.weights()), point.W, 1e-9);
+        expectClose(net.bias(), point.b, 1e-9);
+        expect(rowsOf(net.predict(fromRows(x)))).to.deep.equal(point.y_pred);
+      }
+    });
+  }
+
+  it('changes nothing with 0 iterations', () => {
+    const net = andNetwork();
+    net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: 0 });
+    expect(rowsOf(net.weights())).to.deep.equal([[0.4], [0.2]]);
+    expect(net.bias()).to.equal(1);
+  });
+});

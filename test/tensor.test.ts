@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'chai';
+import { useBackend } from '../src/backend';
+import { matrix } from '../src/matrix';
+import type { TensorBackend } from '../src/network/network';
+import { PlainNetwork } from '../src/network/plain';
+import { TensorNetwork } from '../src/network/tensor';
+import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, NUMPY_CASES, expectClose, randomData, rowsOf } from './fixtures';
+
+const fromRows = (rows: readonly (readonly number[])[]) =>
+  matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
+const andInit = () => ({ W: fromRows(AND_INIT.weights.map((w) => [w])), b: AND_INIT.bias });
+
+for (const backend of ['cpu', 'wasm', 'tensorflow'] as TensorBackend[]) {
+  describe(`TensorNetwork on tfjs ${backend}`, () => {
+    before(async function () {
+      try {
+        await useBackend(backend);
+      } catch (err) {
+        // tfjs-node is optional: its install needs a libtensorflow download (see README).
+        if (backend !== 'tensorflow') throw err;
+        this.skip();
+      }
+    });
+
+    for (const [iterations, golden] of Object.entries(AND_GOLDEN)) {
+      it(`matches the article's numbers on the AND gate after ${iterations} iteration(s), to 1e-6 (float32)`, () => {
+        const net = new TensorNetwork(backend, andInit());
+        try {
+          net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: Number(iterations) });
+          expectClose(rowsOf(net.weights()), golden.W, 1e-6);
+          expectClose(net.bias(), golden.b, 1e-6);
+          if (iterations === '1000') expect(rowsOf(net.predict(fromRows(AND_X)))).to.deep.equal(AND_Y);
+        } finally {
+          net.dispose();
+        }
+      });
+    }
+
+    for (const c of NUMPY_CASES) {
+      it(`agrees with the plain oracle on ${c.name}: same predictions, W and b to 1e-5`, () => {
+        const { x, y } = randomData(c.seed, c.features, c.samples, c.outputs);
+        const init = { W: fromRows(c.W), b: c.b };
+        const plain = new PlainNetwork(init);
+        const net = new TensorNetwork(backend, init);
+        try {
+          for (const iterations of [1, 9, c.iterations - 10]) {
+            plain.train(fromRows(x), fromRows(y), { a: c.a, iterations });
+            net.train(fromRows(x), fromRows(y), { a: c.a, iterations });
+            expectClose(rowsOf(net.weights()), rowsOf(plain.weights()), 1e-5);
+            expectClose(net.bias(), plain.bias(), 1e-5);
+            expect(rowsOf(net.predict(fromRows(x)))).to.deep.equal(rowsOf(plain.predict(fromRows(x))));
+            expectClose(rowsOf(net.predictProba(fromRows(x))), rowsOf(plain.predictProba(fromRows(x))), 1e-5);
+          }
+        } finally {
+          net.dispose();
+        }
+      });
+    }
+
+    it('leaks no tensor: the count is flat across iterations, predict, and back to the start after dispose', () => {
+      const start = tf.memory().numTensors;
+      const net = new TensorNetwork(backend, andInit());
+      const held = tf.memory().numTensors;
+      expect(held - start, 'W and b').to.equal(2);
+      net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: 1 });
+      expect(tf.memory().numTensors).to.equal(held);
+      net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: 200 });
+      net.predict(fromRows(AND_X));
+      net.predictProba(fromRows(AND_X));
+      net.weights();
+      net.bias();
+      expect(tf.memory().numTensors).to.equal(held);
+      net.dispose();
+      expect(tf.memory().numTensors).to.equal(start);
+    });
+  });
+}
