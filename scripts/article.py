@@ -1,7 +1,8 @@
 """The article's numpy code, run on data given as JSON: the oracle for the TypeScript implementations.
 
 stdin:  {"x": [[...]], "y": [[...]], "W": [[...]] (features×outputs), "b": number, "a": number,
-         "iterations": N, "checkpoints": [i, ...]}
+         "iterations": N, "checkpoints": [i, ...], "gradient": "article" (default) | "logistic"}
+"logistic" replaces y_pred − y by s − y (the cross-entropy gradient); nothing else changes.
 stdout: {"checkpoints": [{"iteration": i, "W": [[...]], "b": number, "y_pred": [[...]]}, ...]}
 """
 import json
@@ -17,6 +18,7 @@ b = spec["b"]
 a = spec["a"]
 m = x.shape[1]
 checkpoints = set(spec.get("checkpoints", [spec["iterations"]]))
+logistic = spec.get("gradient", "article") == "logistic"
 out = []
 
 
@@ -30,10 +32,14 @@ for i in range(1, spec["iterations"] + 1):
     # the article's loop, line for line
     z = np.dot(W.T, x) + b
     s = 1 / (1 + np.exp(-z))
-    s = s >= 0.5
-    y_pred = np.array(s, dtype="int64")
-    dW = np.dot(x, (y_pred - y).T) / m
-    db = np.sum(y_pred - y) / m
+    if logistic:
+        dW = np.dot(x, (s - y).T) / m
+        db = np.sum(s - y) / m
+    else:
+        s = s >= 0.5
+        y_pred = np.array(s, dtype="int64")
+        dW = np.dot(x, (y_pred - y).T) / m
+        db = np.sum(y_pred - y) / m
     W = W - a * dW
     b = b - a * db
     if i in checkpoints:

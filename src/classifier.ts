@@ -1,6 +1,17 @@
+import { isSampleSource, memorySource, type SampleSource } from './data/source';
 import { InputError } from './errors';
 import { matrix, toRows, type Matrix, type MatrixLike } from './matrix';
-import { BACKENDS, type Backend, type Network, type NetworkInit } from './network/network';
+import { addConfusion, emptyConfusion, evaluation, type Evaluation } from './metrics';
+import {
+  BACKENDS,
+  GRADIENTS,
+  type Backend,
+  type Gradient,
+  type Network,
+  type NetworkInit,
+  type TrainResult,
+  type TrainSettings,
+} from './network/network';
 import { PlainNetwork } from './network/plain';
 import { checkCount, checkFinite, checkLabels, checkPositive, toMatrix } from './validate';
 
@@ -20,13 +31,19 @@ export interface ClassifierOptions {
   weights?: readonly number[] | MatrixLike;
   /** Initial b; default 0. */
   bias?: number;
+  /** `article` (default): the thresholded update `y_pred − y`; `logistic`: `s − y`. */
+  gradient?: Gradient;
 }
+
+/** Per-call settings of `fit`: see {@link TrainSettings}. */
+export type FitOptions = Partial<Omit<TrainSettings, 'a' | 'gradient'>>;
 
 /** What `toJSON` returns. */
 export interface ClassifierJSON {
   backend: Backend;
   learningRate: number;
   iterations: number;
+  gradient: Gradient;
   /** features×outputs */
   weights: number[][];
   bias: number;
@@ -51,6 +68,9 @@ export class Classifier {
   private readonly initialBias: number;
   readonly learningRate: number;
   readonly iterations: number;
+  readonly gradient: Gradient;
+  /** How the last `fit` ended. */
+  lastFit: TrainResult | undefined;
 
   private constructor(
     /** The backend that runs (never `auto`). */
@@ -64,6 +84,10 @@ export class Classifier {
     this.iterations = checkCount('iterations', options.iterations ?? 1000);
     this.initialBias = checkFinite('bias', options.bias ?? 0);
     this.initialWeights = options.weights === undefined ? undefined : initialWeights(options.weights);
+    this.gradient = options.gradient ?? 'article';
+    if (!GRADIENTS.includes(this.gradient)) {
+      throw new InputError(`gradient must be one of ${GRADIENTS.join(', ')}; got "${this.gradient}"`);
+    }
   }
 
   /** Loads the backend (`auto` by default) and returns an untrained classifier. */
@@ -82,19 +106,51 @@ export class Classifier {
   }
 
   /**
-   * Runs the article's loop for `iterations` iterations (default: the constructor's) on (x, y).
-   * A second call goes on from the current W and b.
+   * Runs the article's loop on (x, y), or on a {@link SampleSource} (streamed in chunks with
+   * `chunkSamples`), for `iterations` iterations (default: the constructor's).
+   * A second call goes on from the current W and b. `lastFit` tells how it ended.
    */
-  fit(xLike: MatrixLike, yLike: MatrixLike, { iterations }: { iterations?: number } = {}): this {
+  fit(x: MatrixLike, y: MatrixLike, options?: FitOptions): this;
+  fit(data: SampleSource, options?: FitOptions): this;
+  fit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions): this {
+    const data = isSampleSource(first) ? first : this.checkedSource(first, second as MatrixLike);
+    const options = (isSampleSource(first) ? second : third) as FitOptions | undefined;
+    const network = this.networkFor(data.features, data.outputs);
+    if (options?.chunkSamples !== undefined && (!Number.isInteger(options.chunkSamples) || options.chunkSamples < 1)) {
+      throw new InputError(`chunkSamples must be a whole number ≥ 1, got ${options.chunkSamples}`);
+    }
+    this.lastFit = network.train(data, {
+      ...options,
+      a: this.learningRate,
+      gradient: this.gradient,
+      iterations: checkCount('iterations', options?.iterations ?? this.iterations),
+    });
+    return this;
+  }
+
+  /** Predictions and their comparison with the labels, chunk by chunk. */
+  evaluate(data: SampleSource, chunkSamples?: number): Evaluation & { predictions: Matrix } {
+    const network = this.networkFor(data.features, data.outputs);
+    const predictions = matrix(data.outputs, data.samples);
+    const confusion = emptyConfusion();
+    data.forEachChunk(chunkSamples, ({ x, y, offset }) => {
+      const pred = network.predict(x);
+      addConfusion(pred, y, confusion);
+      for (let o = 0; o < pred.rows; o++) {
+        predictions.data.set(pred.data.subarray(o * pred.cols, (o + 1) * pred.cols), o * data.samples + offset);
+      }
+    });
+    return { ...evaluation(confusion), predictions };
+  }
+
+  private checkedSource(xLike: MatrixLike, yLike: MatrixLike): SampleSource {
     const x = toMatrix('x', xLike);
     const y = toMatrix('y', yLike);
     if (y.cols !== x.cols) {
       throw new InputError(`x has ${x.cols} samples (columns) but y has ${y.cols}; both are …×samples`);
     }
     checkLabels('y', y);
-    const network = this.networkFor(x.rows, y.rows);
-    network.train(x, y, { a: this.learningRate, iterations: checkCount('iterations', iterations ?? this.iterations) });
-    return this;
+    return memorySource(x, y);
   }
 
   /** `y_pred = (sigmoid(Wᵀ·x + b) >= 0.5)`: outputs×samples of 0 and 1. */
@@ -115,7 +171,7 @@ export class Classifier {
     if (pred.rows !== y.rows || pred.cols !== y.cols) {
       throw new InputError(`y is ${y.rows}×${y.cols} but the predictions are ${pred.rows}×${pred.cols}`);
     }
-    return 1 - countErrors(pred, y) / y.data.length;
+    return evaluation(addConfusion(pred, y, emptyConfusion())).accuracy;
   }
 
   /** W, features×outputs. */
@@ -137,6 +193,7 @@ export class Classifier {
       backend: this.backend,
       learningRate: this.learningRate,
       iterations: this.iterations,
+      gradient: this.gradient,
       weights: this.weights,
       bias: this.bias,
     };
@@ -205,11 +262,4 @@ function initialWeights(weights: readonly number[] | MatrixLike): Matrix {
     return toMatrix('weights', (weights as number[]).map((w) => [w]));
   }
   return toMatrix('weights', weights as MatrixLike);
-}
-
-/** How many entries of the 0/1 predictions differ from the labels. */
-export function countErrors(pred: Matrix, y: Matrix): number {
-  let errors = 0;
-  for (let i = 0; i < y.data.length; i++) if (pred.data[i] !== y.data[i]) errors++;
-  return errors;
 }

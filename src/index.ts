@@ -11,9 +11,11 @@
  * console.log(net.backend, net.weights, net.bias, net.predict([[0, 1, 0, 1], [0, 0, 1, 1]]));
  * net.dispose();
  */
-export { Classifier, countErrors, type BackendRequest, type ClassifierJSON, type ClassifierOptions } from './classifier';
+export { Classifier, type BackendRequest, type ClassifierJSON, type ClassifierOptions, type FitOptions } from './classifier';
+export { countErrors, type Confusion, type Evaluation } from './metrics';
+export { memorySource, type Chunk, type SampleSource } from './data/source';
 export { andGate, ARTICLE_INIT, type Dataset } from './data/dataset';
 export { readCsv, type CsvOptions } from './data/csv';
 export { InputError } from './errors';
 export { matrix, toRows, type Matrix, type MatrixLike } from './matrix';
-export { BACKENDS, type Backend, type TensorBackend } from './network/network';
+export { BACKENDS, GRADIENTS, type Backend, type Gradient, type IterationStats, type TensorBackend, type TrainResult } from './network/network';

@@ -24,6 +24,7 @@ describe('Classifier (the library API)', () => {
           backend,
           learningRate: 0.1,
           iterations: 1000,
+          gradient: 'article',
           weights: net.weights,
           bias: net.bias,
         });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
 import { PlainNetwork, sigmoid } from '../src/network/plain';
 import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, NUMPY_CASES, expectClose, randomData, rowsOf } from './fixtures';
@@ -14,7 +15,7 @@ describe('PlainNetwork (the float64 oracle)', () => {
   for (const [iterations, golden] of Object.entries(AND_GOLDEN)) {
     it(`matches the article's numpy code on the AND gate after ${iterations} iteration(s), to 1e-12`, () => {
       const net = andNetwork();
-      net.train(fromRows(AND_X), fromRows(AND_Y), { a: AND_INIT.learningRate, iterations: Number(iterations) });
+      net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: AND_INIT.learningRate, iterations: Number(iterations) });
       expectClose(rowsOf(net.weights()), golden.W, 1e-12);
       expectClose(net.bias(), golden.b, 1e-12);
     });
@@ -22,7 +23,7 @@ describe('PlainNetwork (the float64 oracle)', () => {
 
   it('ends the AND run with no error: predictions [0, 0, 0, 1]', () => {
     const net = andNetwork();
-    net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: 1000 });
+    net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 1000 });
     expect(rowsOf(net.predict(fromRows(AND_X)))).to.deep.equal(AND_Y);
   });
 
@@ -40,7 +41,7 @@ describe('PlainNetwork (the float64 oracle)', () => {
       const net = new PlainNetwork({ W: fromRows(c.W), b: c.b });
       let done = 0;
       for (const point of c.numpy) {
-        net.train(fromRows(x), fromRows(y), { a: c.a, iterations: point.iteration - done });
+        net.train(memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations: point.iteration - done });
         done = point.iteration;
         expectClose(rowsOf(net.weights()), point.W, 1e-9);
         expectClose(net.bias(), point.b, 1e-9);
@@ -51,7 +52,7 @@ describe('PlainNetwork (the float64 oracle)', () => {
 
   it('changes nothing with 0 iterations', () => {
     const net = andNetwork();
-    net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: 0 });
+    net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 0 });
     expect(rowsOf(net.weights())).to.deep.equal([[0.4], [0.2]]);
     expect(net.bias()).to.equal(1);
   });

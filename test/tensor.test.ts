@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { useBackend } from '../src/backend';
+import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
 import type { TensorBackend } from '../src/network/network';
 import { PlainNetwork } from '../src/network/plain';
@@ -27,7 +28,7 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as TensorBackend[]) {
       it(`matches the article's numbers on the AND gate after ${iterations} iteration(s), to 1e-6 (float32)`, () => {
         const net = new TensorNetwork(backend, andInit());
         try {
-          net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: Number(iterations) });
+          net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: Number(iterations) });
           expectClose(rowsOf(net.weights()), golden.W, 1e-6);
           expectClose(net.bias(), golden.b, 1e-6);
           if (iterations === '1000') expect(rowsOf(net.predict(fromRows(AND_X)))).to.deep.equal(AND_Y);
@@ -45,8 +46,8 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as TensorBackend[]) {
         const net = new TensorNetwork(backend, init);
         try {
           for (const iterations of [1, 9, c.iterations - 10]) {
-            plain.train(fromRows(x), fromRows(y), { a: c.a, iterations });
-            net.train(fromRows(x), fromRows(y), { a: c.a, iterations });
+            plain.train(memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations });
+            net.train(memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations });
             expectClose(rowsOf(net.weights()), rowsOf(plain.weights()), 1e-5);
             expectClose(net.bias(), plain.bias(), 1e-5);
             expect(rowsOf(net.predict(fromRows(x)))).to.deep.equal(rowsOf(plain.predict(fromRows(x))));
@@ -63,9 +64,9 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as TensorBackend[]) {
       const net = new TensorNetwork(backend, andInit());
       const held = tf.memory().numTensors;
       expect(held - start, 'W and b').to.equal(2);
-      net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: 1 });
+      net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 1 });
       expect(tf.memory().numTensors).to.equal(held);
-      net.train(fromRows(AND_X), fromRows(AND_Y), { a: 0.1, iterations: 200 });
+      net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 200 });
       net.predict(fromRows(AND_X));
       net.predictProba(fromRows(AND_X));
       net.weights();

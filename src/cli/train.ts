@@ -1,4 +1,5 @@
-import { Classifier, countErrors, type BackendRequest } from '../classifier';
+import { Classifier, type BackendRequest } from '../classifier';
+import { countErrors } from '../metrics';
 import { ARTICLE_INIT, andGate, type Dataset } from '../data/dataset';
 import { readCsv } from '../data/csv';
 import { InputError } from '../errors';

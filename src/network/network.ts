@@ -1,3 +1,4 @@
+import type { SampleSource } from '../data/source';
 import type { Matrix } from '../matrix';
 
 /** The backends that can run the article's network. */
@@ -5,16 +6,55 @@ export type TensorBackend = 'tensorflow' | 'wasm' | 'cpu';
 export type Backend = TensorBackend | 'plain';
 export const BACKENDS: readonly Backend[] = ['tensorflow', 'wasm', 'cpu', 'plain'];
 
+/**
+ * Which error drives the update:
+ * - `article`: `y_pred − y` with `y_pred = (s >= 0.5)`, the article's thresholded update;
+ * - `logistic`: `s − y`, the true gradient of the cross-entropy loss, which keeps learning on
+ *   data that is not linearly separable.
+ */
+export type Gradient = 'article' | 'logistic';
+export const GRADIENTS: readonly Gradient[] = ['article', 'logistic'];
+
 /** Starting point of training: W is features×outputs, b one number (the article starts at W = [0.4, 0.2], b = 1). */
 export interface NetworkInit {
   readonly W: Matrix;
   readonly b: number;
 }
 
+/** What one iteration's forward pass found, before its update. */
+export interface IterationStats {
+  /** 1-based number of the iteration. */
+  readonly iteration: number;
+  /** Predictions (`s >= 0.5`) that differ from the labels, over all outputs and samples. */
+  readonly errors: number;
+  /** Mean logistic (cross-entropy) loss of `s` against y. */
+  readonly loss: number;
+}
+
 /** Settings of a training run: `a` is the article's learning rate. */
 export interface TrainSettings {
   readonly a: number;
   readonly iterations: number;
+  /** Default `article`. */
+  readonly gradient?: Gradient;
+  /** Stream the samples in chunks of this many per iteration; the update is still the full-batch one. */
+  readonly chunkSamples?: number;
+  /** Stop before updating at the first iteration whose predictions have no error. */
+  readonly untilNoError?: boolean;
+  /** Compute {@link IterationStats} every this many iterations (and at the first), for `onIteration`; 0: never. */
+  readonly statsEvery?: number;
+  /** Called after every iteration, with stats when they were computed for it. */
+  readonly onIteration?: (iteration: number, stats?: IterationStats) => void;
+  /** Checked before each iteration; true ends training there (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
+}
+
+/** How a training run ended. */
+export interface TrainResult {
+  /** Iterations whose update was applied. */
+  readonly iterationsRun: number;
+  /** Why it ended before `iterations`: no error left, or `shouldStop`. */
+  readonly stoppedBy?: 'no-error' | 'interrupt';
 }
 
 /**
@@ -28,8 +68,8 @@ export interface Network {
   readonly backend: Backend;
   readonly features: number;
   readonly outputs: number;
-  /** Runs `settings.iterations` iterations of the article's loop on (x, y), in place. */
-  train(x: Matrix, y: Matrix, settings: TrainSettings): void;
+  /** Runs the article's loop on the samples, in place. */
+  train(data: SampleSource, settings: TrainSettings): TrainResult;
   /** `y_pred = (sigmoid(Wᵀ·x + b) >= 0.5)`, outputs×samples of 0 and 1. */
   predict(x: Matrix): Matrix;
   /** `s = sigmoid(Wᵀ·x + b)`, outputs×samples. */
@@ -39,4 +79,16 @@ export interface Network {
   bias(): number;
   /** Frees what the network holds (its tensors, for a tfjs backend). */
   dispose(): void;
+}
+
+/** Whether iteration `i` (0-based) computes stats under these settings. */
+export function wantsStats(settings: TrainSettings, i: number): boolean {
+  if (settings.untilNoError) return true;
+  const every = settings.statsEvery ?? 0;
+  return every > 0 && i % every === 0;
+}
+
+/** Logistic loss of one logit z against label y, stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|). */
+export function logisticLoss(z: number, y: number): number {
+  return Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
 }

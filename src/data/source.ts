@@ -1,0 +1,66 @@
+import type { Matrix } from '../matrix';
+
+/** A run of consecutive samples: x is features×n, y is outputs×n; `offset` is the first sample's index. */
+export interface Chunk {
+  readonly x: Matrix;
+  readonly y: Matrix;
+  readonly offset: number;
+}
+
+/**
+ * Training samples in the article's orientation, visited in chunks of samples, so that data
+ * larger than memory can be streamed once per iteration (full-batch training, chunked).
+ */
+export interface SampleSource {
+  readonly features: number;
+  readonly outputs: number;
+  readonly samples: number;
+  /**
+   * Calls `visit` for consecutive chunks of at most `chunkSamples` samples, in order
+   * (one chunk of all samples when `chunkSamples` is undefined). A chunk's buffers may be
+   * reused by the next one: copy what you keep.
+   */
+  forEachChunk(chunkSamples: number | undefined, visit: (chunk: Chunk) => void): void;
+  /** x and y whole, when they are in memory. */
+  readonly inMemory?: { readonly x: Matrix; readonly y: Matrix };
+  /** Frees what the source holds open (files). */
+  close?(): void;
+}
+
+/** A source over x and y held in memory. */
+export function memorySource(x: Matrix, y: Matrix): SampleSource {
+  return {
+    features: x.rows,
+    outputs: y.rows,
+    samples: x.cols,
+    inMemory: { x, y },
+    forEachChunk(chunkSamples, visit) {
+      const m = x.cols;
+      if (chunkSamples === undefined || chunkSamples >= m) {
+        visit({ x, y, offset: 0 });
+        return;
+      }
+      const xChunk = { rows: x.rows, cols: chunkSamples, data: like(x.data, x.rows * chunkSamples) };
+      const yChunk = { rows: y.rows, cols: chunkSamples, data: like(y.data, y.rows * chunkSamples) };
+      for (let start = 0; start < m; start += chunkSamples) {
+        const n = Math.min(chunkSamples, m - start);
+        visit({ x: copyColumns(x, start, n, xChunk), y: copyColumns(y, start, n, yChunk), offset: start });
+      }
+    },
+  };
+}
+
+export function isSampleSource(value: unknown): value is SampleSource {
+  return typeof value === 'object' && value !== null && 'forEachChunk' in value;
+}
+
+/** Columns start..start+n−1 of m, written into `into`'s buffer (reshaped to rows×n). */
+export function copyColumns(m: Matrix, start: number, n: number, into: Matrix): Matrix {
+  const data = into.data.subarray(0, m.rows * n);
+  for (let r = 0; r < m.rows; r++) data.set(m.data.subarray(r * m.cols + start, r * m.cols + start + n), r * n);
+  return { rows: m.rows, cols: n, data };
+}
+
+function like(data: Float64Array | Float32Array, length: number): Float64Array | Float32Array {
+  return data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+}

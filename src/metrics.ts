@@ -1,0 +1,46 @@
+import type { Matrix } from './matrix';
+
+/** Counts of a binary classification over all outputs and samples. */
+export interface Confusion {
+  truePositives: number;
+  falsePositives: number;
+  trueNegatives: number;
+  falseNegatives: number;
+}
+
+/** How 0/1 predictions compare with the labels. */
+export interface Evaluation {
+  /** Predictions that differ from the labels. */
+  errors: number;
+  /** 1 − errors / (outputs × samples). */
+  accuracy: number;
+  confusion: Confusion;
+}
+
+export function emptyConfusion(): Confusion {
+  return { truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0 };
+}
+
+/** Adds the counts of predictions `pred` against labels `y` (same shape) into `into`. */
+export function addConfusion(pred: Matrix, y: Matrix, into: Confusion): Confusion {
+  for (let i = 0; i < y.data.length; i++) {
+    const p = pred.data[i] === 1;
+    const t = y.data[i] === 1;
+    if (p && t) into.truePositives++;
+    else if (p) into.falsePositives++;
+    else if (t) into.falseNegatives++;
+    else into.trueNegatives++;
+  }
+  return into;
+}
+
+export function evaluation(confusion: Confusion): Evaluation {
+  const errors = confusion.falsePositives + confusion.falseNegatives;
+  const total = errors + confusion.truePositives + confusion.trueNegatives;
+  return { errors, accuracy: total === 0 ? 0 : 1 - errors / total, confusion };
+}
+
+/** How many entries of the 0/1 predictions differ from the labels. */
+export function countErrors(pred: Matrix, y: Matrix): number {
+  return evaluation(addConfusion(pred, y, emptyConfusion())).errors;
+}

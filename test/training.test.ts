@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'chai';
+import { useBackend } from '../src/backend';
+import { memorySource } from '../src/data/source';
+import { matrix } from '../src/matrix';
+import { logisticLoss, type Backend, type IterationStats, type Network, type NetworkInit, type TrainSettings } from '../src/network/network';
+import { PlainNetwork } from '../src/network/plain';
+import { TensorNetwork } from '../src/network/tensor';
+import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, expectClose, randomData, rowsOf } from './fixtures';
+
+const fromRows = (rows: readonly (readonly number[])[]) =>
+  matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
+
+function make(backend: Backend, init: NetworkInit): Network {
+  return backend === 'plain' ? new PlainNetwork(init) : new TensorNetwork(backend, init);
+}
+
+function trained(backend: Backend, x: number[][], y: number[][], settings: TrainSettings, W: number[][], b = 0) {
+  const net = make(backend, { W: fromRows(W), b });
+  try {
+    const result = net.train(memorySource(fromRows(x), fromRows(y)), settings);
+    return { result, W: rowsOf(net.weights()), b: net.bias(), pred: rowsOf(net.predict(fromRows(x))) };
+  } finally {
+    net.dispose();
+  }
+}
+
+for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+  describe(`training settings on backend ${backend}`, () => {
+    const tol = backend === 'plain' ? 1e-9 : 1e-5;
+    before(async () => {
+      if (backend !== 'plain') await useBackend(backend);
+    });
+
+    for (const gradient of ['article', 'logistic'] as const) {
+      it(`chunked full-batch training equals unchunked (${gradient} gradient), for any chunk size`, () => {
+        const { x, y } = randomData(11, 3, 50, 2);
+        const W = [[0.1, -0.2], [0.3, 0], [-0.1, 0.2]];
+        const settings = { a: 0.2, iterations: 40, gradient };
+        const whole = trained(backend, x, y, settings, W, 0.1);
+        for (const chunkSamples of [1, 7, 25, 49, 50, 1000]) {
+          const chunked = trained(backend, x, y, { ...settings, chunkSamples }, W, 0.1);
+          expectClose(chunked.W, whole.W, tol);
+          expectClose(chunked.b, whole.b, tol);
+          expect(chunked.pred, `chunk ${chunkSamples}`).to.deep.equal(whole.pred);
+        }
+      });
+    }
+
+    it('stops at the first iteration with no error (AND: after 25 updates, at the article\'s final W and b)', () => {
+      const seen: number[] = [];
+      const run = trained(
+        backend,
+        AND_X,
+        AND_Y,
+        { a: 0.1, iterations: 1000, untilNoError: true, onIteration: (i, stats) => seen.push(stats!.errors) },
+        AND_INIT.weights.map((w) => [w]),
+        AND_INIT.bias,
+      );
+      expect(run.result).to.deep.equal({ iterationsRun: 25, stoppedBy: 'no-error' });
+      expect(seen).to.have.length(26);
+      expect(seen[0]).to.equal(3);
+      expect(seen[25]).to.equal(0);
+      expectClose(run.W, AND_GOLDEN[1000].W, backend === 'plain' ? 1e-12 : 1e-6);
+    });
+
+    it('reports errors and the logistic loss of each forward pass when asked', () => {
+      const { x, y } = randomData(5, 2, 20);
+      const stats: IterationStats[] = [];
+      const W = [[0.5], [-0.5]];
+      trained(backend, x, y, { a: 0.1, iterations: 7, statsEvery: 3, onIteration: (_, s) => s && stats.push(s) }, W, 0.25);
+      expect(stats.map((s) => s.iteration)).to.deep.equal([1, 4, 7]);
+      // iteration 1's forward pass is the initial W and b
+      let errors = 0;
+      let loss = 0;
+      for (let j = 0; j < 20; j++) {
+        const z = 0.5 * x[0][j] - 0.5 * x[1][j] + 0.25;
+        if ((1 / (1 + Math.exp(-z)) >= 0.5 ? 1 : 0) !== y[0][j]) errors++;
+        loss += logisticLoss(z, y[0][j]) / 20;
+      }
+      expect(stats[0].errors).to.equal(errors);
+      expect(Math.abs(stats[0].loss - loss)).to.be.below(1e-6);
+    });
+
+    it('stops before an iteration when shouldStop says so, with the last completed state', () => {
+      let calls = 0;
+      const run = trained(backend, AND_X, AND_Y, { a: 0.1, iterations: 1000, shouldStop: () => ++calls > 2 }, [[0.4], [0.2]], 1);
+      expect(run.result).to.deep.equal({ iterationsRun: 2, stoppedBy: 'interrupt' });
+      expectClose(run.W, AND_GOLDEN[2].W, backend === 'plain' ? 1e-12 : 1e-6);
+    });
+
+    if (backend !== 'plain') {
+      it('leaks no tensor with chunks and stats', () => {
+        const start = tf.memory().numTensors;
+        const { x, y } = randomData(11, 3, 50, 2);
+        trained(backend, x, y, { a: 0.2, iterations: 20, chunkSamples: 7, statsEvery: 1, untilNoError: true }, [[0, 0], [0, 0], [0, 0]]);
+        trained(backend, x, y, { a: 0.2, iterations: 20, gradient: 'logistic', statsEvery: 2 }, [[0, 0], [0, 0], [0, 0]]);
+        expect(tf.memory().numTensors).to.equal(start);
+      });
+    }
+  });
+}
