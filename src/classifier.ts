@@ -1,6 +1,6 @@
 import { isSampleSource, memorySource, type SampleSource } from './data/source';
 import { InputError } from './errors';
-import { matrix, toRows, type Matrix, type MatrixLike } from './matrix';
+import { matrix, toRows, type Matrix, type MatrixLike, type Predictions } from './matrix';
 import { addConfusion, emptyConfusion, evaluation, type Evaluation } from './metrics';
 import {
   BACKENDS,
@@ -13,6 +13,7 @@ import {
   type TrainSettings,
 } from './network/network';
 import { PlainNetwork } from './network/plain';
+import { MODEL_FORMAT, MODEL_VERSION, loadModel, saveModel, type SavedModel } from './model/file';
 import { checkCount, checkFinite, checkLabels, checkPositive, toMatrix } from './validate';
 
 export type BackendRequest = Backend | 'auto';
@@ -33,6 +34,15 @@ export interface ClassifierOptions {
   bias?: number;
   /** `article` (default): the thresholded update `y_pred − y`; `logistic`: `s − y`. */
   gradient?: Gradient;
+}
+
+/** What a model file says beyond W and b. */
+export interface ModelMeta {
+  featureNames: readonly string[];
+  labelNames: readonly string[];
+  metrics: SavedModel['metrics'];
+  /** Extra training facts to record (data source, chunking, …). */
+  training?: Record<string, unknown>;
 }
 
 /** Per-call settings of `fit`: see {@link TrainSettings}. */
@@ -105,6 +115,51 @@ export class Classifier {
     return new Classifier(choice.backend, choice.reason, (init) => new TensorNetwork(choice.backend, init), options);
   }
 
+  /** A classifier holding a saved model's W and b (see {@link Classifier.toModel}), ready to predict or train on. */
+  static async fromModel(model: SavedModel, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
+    const gradient = GRADIENTS.includes(model.training.gradient as Gradient) ? (model.training.gradient as Gradient) : 'article';
+    return Classifier.create({
+      backend: options.backend,
+      learningRate: model.training.learningRate,
+      iterations: model.training.iterations,
+      gradient,
+      weights: model.weights,
+      bias: model.bias,
+    });
+  }
+
+  /** Loads a model file written by {@link Classifier.save} (or `npm run train -- --save`). */
+  static async load(path: string, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
+    return Classifier.fromModel(loadModel(path), options);
+  }
+
+  /** The trained network as a model file's content: W, b, names, settings and metrics. */
+  toModel(meta: ModelMeta): SavedModel {
+    return {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      weights: this.weights,
+      bias: this.bias,
+      featureNames: [...meta.featureNames],
+      labelNames: [...meta.labelNames],
+      training: {
+        backend: this.backend,
+        learningRate: this.learningRate,
+        iterations: this.iterations,
+        gradient: this.gradient,
+        ...(this.lastFit && { iterationsRun: this.lastFit.iterationsRun }),
+        ...meta.training,
+      },
+      metrics: meta.metrics,
+      savedAt: new Date().toISOString(),
+    };
+  }
+
+  /** Writes the model file atomically: an interrupted save never leaves a partial or damaged file. */
+  save(path: string, meta: ModelMeta): void {
+    saveModel(path, this.toModel(meta));
+  }
+
   /**
    * Runs the article's loop on (x, y), or on a {@link SampleSource} (streamed in chunks with
    * `chunkSamples`), for `iterations` iterations (default: the constructor's).
@@ -129,9 +184,9 @@ export class Classifier {
   }
 
   /** Predictions and their comparison with the labels, chunk by chunk. */
-  evaluate(data: SampleSource, chunkSamples?: number): Evaluation & { predictions: Matrix } {
+  evaluate(data: SampleSource, chunkSamples?: number): Evaluation & { predictions: Predictions } {
     const network = this.networkFor(data.features, data.outputs);
-    const predictions = matrix(data.outputs, data.samples);
+    const predictions = { rows: network.outputs, cols: data.samples, data: new Uint8Array(network.outputs * data.samples) };
     const confusion = emptyConfusion();
     data.forEachChunk(chunkSamples, ({ x, y, offset }) => {
       const pred = network.predict(x);

@@ -11,7 +11,8 @@
  * console.log(net.backend, net.weights, net.bias, net.predict([[0, 1, 0, 1], [0, 0, 1, 1]]));
  * net.dispose();
  */
-export { Classifier, type BackendRequest, type ClassifierJSON, type ClassifierOptions, type FitOptions } from './classifier';
+export { Classifier, type BackendRequest, type ClassifierJSON, type ClassifierOptions, type FitOptions, type ModelMeta } from './classifier';
+export { loadModel, saveModel, type SavedModel } from './model/file';
 export { countErrors, type Confusion, type Evaluation } from './metrics';
 export { memorySource, type Chunk, type SampleSource } from './data/source';
 export { andGate, ARTICLE_INIT, type Dataset } from './data/dataset';

@@ -13,6 +13,13 @@ export interface Matrix {
   readonly data: Float64Array | Float32Array;
 }
 
+/** 0/1 predictions, outputs×samples, one byte each (large data sets have many). */
+export interface Predictions {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Uint8Array;
+}
+
 /** What the public API accepts for a matrix: nested arrays (rows of numbers) or a {@link Matrix}. */
 export type MatrixLike = Matrix | readonly (readonly number[])[];
 
@@ -22,7 +29,7 @@ export function matrix(rows: number, cols: number, data?: Float64Array | Float32
 }
 
 /** Nested arrays, one inner array per row. */
-export function toRows(m: Matrix): number[][] {
+export function toRows(m: Matrix | Predictions): number[][] {
   const out: number[][] = [];
   for (let r = 0; r < m.rows; r++) out.push(Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
   return out;

@@ -106,7 +106,7 @@ describe('CLI: npm run train', () => {
         () => ['--weights', '1,2,3'],
         () => "--weights: got 3 values, but the article's AND gate has 2 features (x1, x2); expected 2",
       ],
-      ['--label without --data', () => ['--label', 'y'], () => '--label needs --data: the built-in example has its own label'],
+      ['--label without --data', () => ['--label', 'y'], () => '--label only goes with --data or --dataset iris'],
       ['a missing file', () => ['--data', dir.path('nope.csv')], () => `${dir.path('nope.csv')}: no such file`],
       ['an empty file', () => ['--data', csv('empty.csv', '')()], (f) => `${f}: the file is empty; expected a header row and at least one sample`],
       ['a header-only file', () => ['--data', csv('header.csv', 'a,b,y\n')()], (f) => `${f}: no samples after the header row`],

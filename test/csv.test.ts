@@ -11,11 +11,11 @@ describe('readCsv', () => {
   it('turns samples-as-rows into x features×samples and y outputs×samples (label: the last column)', async () => {
     const file = dir.write('and.csv', 'x1,x2,y\n0,0,0\n1,0,0\n0,1,0\n1,1,1\n');
     const data = await readCsv(file);
-    expect(rowsOf(data.x)).to.deep.equal([
+    expect(rowsOf(data.samples.inMemory!.x)).to.deep.equal([
       [0, 1, 0, 1],
       [0, 0, 1, 1],
     ]);
-    expect(rowsOf(data.y)).to.deep.equal([[0, 0, 0, 1]]);
+    expect(rowsOf(data.samples.inMemory!.y)).to.deep.equal([[0, 0, 0, 1]]);
     expect(data.featureNames).to.deep.equal(['x1', 'x2']);
     expect(data.labelNames).to.deep.equal(['y']);
   });
@@ -23,11 +23,11 @@ describe('readCsv', () => {
   it('takes a named label column, quoted fields, CRLF, a BOM, blank lines and exponents', async () => {
     const file = dir.write('odd.csv', '\uFEFF"label","a",b\r\n1,"2.5",-1e-3\r\n\r\n0, .5 ,+3\r\n\r\n');
     const data = await readCsv(file, { labels: ['label'] });
-    expect(rowsOf(data.x)).to.deep.equal([
+    expect(rowsOf(data.samples.inMemory!.x)).to.deep.equal([
       [2.5, 0.5],
       [-0.001, 3],
     ]);
-    expect(rowsOf(data.y)).to.deep.equal([[1, 0]]);
+    expect(rowsOf(data.samples.inMemory!.y)).to.deep.equal([[1, 0]]);
     expect(data.featureNames).to.deep.equal(['a', 'b']);
   });
 

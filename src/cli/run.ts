@@ -1,14 +1,29 @@
 import { InputError } from '../errors';
 
-/** Where a command writes; tests pass buffers, scripts pass the process streams. */
+/** Where a command writes, and how it hears Ctrl-C; tests pass buffers, scripts pass the process. */
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr is a terminal (progress bars go there only then). */
+  stderrIsTTY?: boolean;
+  /** The stream a progress bar draws on. */
+  progressStream?: NodeJS.WritableStream;
+  /** Calls `handler` on each Ctrl-C (SIGINT) until the returned function is called. */
+  onInterrupt?: (handler: () => void) => () => void;
+  /** Ends the process at once (a second Ctrl-C). */
+  exitNow?: (code: number) => never;
 }
 
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
+  progressStream: process.stderr,
+  onInterrupt: (handler) => {
+    process.on('SIGINT', handler);
+    return () => process.off('SIGINT', handler);
+  },
+  exitNow: (code) => process.exit(code),
 };
 
 /**

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { InputError } from '../errors';
-import type { Dataset } from './dataset';
+import { inMemory, type Dataset } from './dataset';
 
 export interface CsvOptions {
   /** Label column names; default: the last column. */
@@ -17,6 +17,46 @@ const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
  * Any problem is an {@link InputError} naming the file, line and column.
  */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
+  return readCsvWith(path, (header) => {
+    if (header.length < 2) {
+      throw new InputError(`${path}: the header has ${header.length} column; expected at least one feature and a label`);
+    }
+    const labelCols = pickLabels(path, header, options.labels);
+    return { labelCols, featureCols: header.map((_, c) => c).filter((c) => !labelCols.includes(c)) };
+  });
+}
+
+/**
+ * Reads a CSV for a trained model: it must have a column for each of the model's features (in any
+ * order) and may have its label columns (then y holds them; otherwise y has no rows).
+ * Missing or extra columns are an {@link InputError} that names them.
+ */
+export async function readCsvForModel(path: string, featureNames: readonly string[], labelNames: readonly string[]): Promise<Dataset> {
+  return readCsvWith(path, (header) => {
+    const missing = featureNames.filter((name) => !header.includes(name));
+    const extra = header.filter((name) => !featureNames.includes(name) && !labelNames.includes(name));
+    if (missing.length || extra.length) {
+      const parts = [
+        ...(missing.length ? [`missing ${quoteAll(missing)}`] : []),
+        ...(extra.length ? [`extra ${quoteAll(extra)}`] : []),
+      ];
+      throw new InputError(
+        `${path}: the columns do not match the model's features (${featureNames.join(', ')}): ${parts.join('; ')}`,
+      );
+    }
+    const presentLabels = labelNames.filter((name) => header.includes(name));
+    return {
+      featureCols: featureNames.map((name) => header.indexOf(name)),
+      labelCols: presentLabels.length === labelNames.length ? presentLabels.map((name) => header.indexOf(name)) : [],
+    };
+  });
+}
+
+const quoteAll = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
+
+type ColumnPlan = (header: string[]) => { featureCols: number[]; labelCols: number[] };
+
+async function readCsvWith(path: string, plan: ColumnPlan): Promise<Dataset> {
   const input = createReadStream(path);
   const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }));
   input.on('error', (err) => parser.destroy(err));
@@ -28,8 +68,7 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<D
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (!header) {
         header = checkHeader(path, record);
-        labelCols = pickLabels(path, header, options.labels);
-        featureCols = header.map((_, c) => c).filter((c) => !labelCols.includes(c));
+        ({ featureCols, labelCols } = plan(header));
         continue;
       }
       rows.push(parseRow(path, header, record, info.lines, labelCols));
@@ -49,9 +88,6 @@ function checkHeader(path: string, record: string[]): string[] {
     if (seen.has(name)) throw new InputError(`${path}: line 1 (header) names column "${name}" twice`);
     seen.add(name);
   });
-  if (record.length < 2) {
-    throw new InputError(`${path}: the header has ${record.length} column; expected at least one feature and a label`);
-  }
   return record;
 }
 
@@ -95,13 +131,13 @@ function toDataset(path: string, header: string[], rows: Float64Array[], feature
     });
     return { rows: cols.length, cols: m, data };
   };
-  return {
-    x: pick(featureCols),
-    y: pick(labelCols),
-    featureNames: featureCols.map((c) => header[c]),
-    labelNames: labelCols.map((c) => header[c]),
-    source: path,
-  };
+  return inMemory(
+    pick(featureCols),
+    pick(labelCols),
+    featureCols.map((c) => header[c]),
+    labelCols.map((c) => header[c]),
+    path,
+  );
 }
 
 function asInputError(path: string, err: unknown): Error {

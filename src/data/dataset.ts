@@ -1,26 +1,31 @@
 import type { Matrix } from '../matrix';
+import { memorySource, type SampleSource } from './source';
 
-/** Training data in the article's orientation: x is features×samples, y is outputs×samples. */
+/** Training data: the samples (x features×samples, y outputs×samples) and their names. */
 export interface Dataset {
-  readonly x: Matrix;
-  readonly y: Matrix;
+  readonly samples: SampleSource;
   /** One name per row of x. */
   readonly featureNames: readonly string[];
   /** One name per row of y. */
   readonly labelNames: readonly string[];
   /** Where it came from, for messages: a file path or a built-in name. */
-  readonly source: string;
+  readonly name: string;
+}
+
+/** A dataset over x and y held in memory. */
+export function inMemory(x: Matrix, y: Matrix, featureNames: readonly string[], labelNames: readonly string[], name: string): Dataset {
+  return { samples: memorySource(x, y), featureNames, labelNames, name };
 }
 
 /** The article's AND gate: x = [[0,1,0,1],[0,0,1,1]], y = [[0,0,0,1]]. */
 export function andGate(): Dataset {
-  return {
-    x: { rows: 2, cols: 4, data: Float64Array.of(0, 1, 0, 1, 0, 0, 1, 1) },
-    y: { rows: 1, cols: 4, data: Float64Array.of(0, 0, 0, 1) },
-    featureNames: ['x1', 'x2'],
-    labelNames: ['y'],
-    source: "the article's AND gate",
-  };
+  return inMemory(
+    { rows: 2, cols: 4, data: Float64Array.of(0, 1, 0, 1, 0, 0, 1, 1) },
+    { rows: 1, cols: 4, data: Float64Array.of(0, 0, 0, 1) },
+    ['x1', 'x2'],
+    ['y'],
+    "the article's AND gate",
+  );
 }
 
 /** The article's starting point for the AND gate: W = [0.4, 0.2], b = 1. */

@@ -1,0 +1,4 @@
+import { predict } from '../src/cli/predict';
+import { runScript } from '../src/cli/run';
+
+runScript(predict);

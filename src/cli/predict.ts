@@ -1,0 +1,131 @@
+import { Classifier, type BackendRequest } from '../classifier';
+import { readCsvForModel } from '../data/csv';
+import { inMemory, type Dataset } from '../data/dataset';
+import { readNpy } from '../data/npy';
+import { InputError } from '../errors';
+import { toRows, type Matrix } from '../matrix';
+import { loadModel, type SavedModel } from '../model/file';
+import { BACKENDS, type Backend } from '../network/network';
+import { parseOptions } from './args';
+import { formatRows, listNames } from './report';
+import type { Io } from './run';
+
+export const PREDICT_HELP = `Predicts with a model saved by \`npm run train -- --save model.json\`.
+
+Usage: npm run predict -- --model model.json (--data FILE.csv | --x X.npy [--y Y.npy]) [options]
+
+  --model FILE       the saved model
+  --data FILE.csv    a header row with the model's feature columns (any order); its label
+                     columns may be there too, and then the predictions are scored
+  --x X.npy          x, features×samples (the article's orientation); --y Y.npy to score
+  --proba            also print s = sigmoid(Wᵀ·x + b)
+  --backend NAME     auto, tensorflow, wasm, cpu or plain (default: the backend the model was
+                     trained on, so predictions match training's; auto if it cannot load)
+  --json             print one JSON object on stdout and nothing else
+  -h, --help         this text
+`;
+
+/** What `npm run predict -- --json` prints. */
+export interface PredictReport {
+  /** outputs×samples of 0/1 */
+  predictions: number[][];
+  /** With --proba: outputs×samples of s. */
+  probabilities?: number[][];
+  /** When the data has labels. */
+  errors?: number;
+  accuracy?: number;
+}
+
+/** `npm run predict -- …`: load a model and data, print predictions. */
+export async function predict(argv: readonly string[], io: Io): Promise<void> {
+  const values = parseOptions(argv, {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    x: { type: 'string' },
+    y: { type: 'string' },
+    proba: { type: 'boolean' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(PREDICT_HELP);
+    return;
+  }
+  if (!values.model) throw new InputError('--model FILE is required (a model saved by npm run train -- --save FILE)');
+  const backend = values.backend as BackendRequest | undefined;
+  if (backend !== undefined && backend !== 'auto' && !BACKENDS.includes(backend)) {
+    throw new InputError(`--backend: "${backend}" is not a backend; expected auto, ${BACKENDS.join(', ')}`);
+  }
+  const model = loadModel(values.model);
+  const data = await loadData(model, values);
+  const net = await withBackend(model, backend);
+  try {
+    const { x, y } = data.samples.inMemory!;
+    const report: PredictReport = { predictions: net.predict(x) };
+    if (values.proba) report.probabilities = net.predictProba(x);
+    if (y.rows > 0) {
+      const evaluation = net.evaluate(data.samples);
+      report.errors = evaluation.errors;
+      report.accuracy = evaluation.accuracy;
+    }
+    io.stdout(values.json ? `${JSON.stringify(report)}\n` : describe(model, data, report));
+  } finally {
+    net.dispose();
+  }
+}
+
+/** The asked backend, else the training one (float32 and float64 can differ at exact ties), else auto. */
+async function withBackend(model: SavedModel, backend: BackendRequest | undefined): Promise<Classifier> {
+  if (backend !== undefined) return Classifier.fromModel(model, { backend });
+  const trainedOn = model.training.backend as Backend;
+  if (BACKENDS.includes(trainedOn)) {
+    try {
+      return await Classifier.fromModel(model, { backend: trainedOn });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+    }
+  }
+  return Classifier.fromModel(model, { backend: 'auto' });
+}
+
+async function loadData(model: SavedModel, values: { data?: string; x?: string; y?: string }): Promise<Dataset> {
+  if (values.data !== undefined && (values.x !== undefined || values.y !== undefined)) {
+    throw new InputError('choose one data source: --data or --x');
+  }
+  if (values.data !== undefined) return readCsvForModel(values.data, model.featureNames, model.labelNames);
+  if (values.x === undefined) throw new InputError('give the data to predict: --data FILE.csv or --x X.npy');
+  const x = readNpy(values.x);
+  if (x.rows !== model.weights.length) {
+    throw new InputError(
+      `--x: ${values.x} has ${x.rows} features (rows), but the model was trained on ${model.weights.length} ` +
+        `(${listNames(model.featureNames)})`,
+    );
+  }
+  const y: Matrix = values.y === undefined ? { rows: 0, cols: x.cols, data: new Float64Array(0) } : readNpy(values.y);
+  if (values.y !== undefined && (y.cols !== x.cols || y.rows !== model.labelNames.length)) {
+    throw new InputError(
+      `--y: ${values.y} is ${y.rows}×${y.cols}, expected ${model.labelNames.length}×${x.cols} (outputs×samples)`,
+    );
+  }
+  return inMemory(x, y, model.featureNames, model.labelNames, values.x);
+}
+
+function describe(model: SavedModel, data: Dataset, report: PredictReport): string {
+  const { samples, outputs } = data.samples;
+  const lines = [
+    `model: ${listNames(model.featureNames)} → ${listNames(model.labelNames)} (W ${model.weights.length}×${model.labelNames.length}, b = ${model.bias})`,
+    `data: ${data.name}: ${samples} sample${samples === 1 ? '' : 's'}`,
+    `predictions:   ${formatRows(report.predictions)}`,
+  ];
+  if (report.probabilities) lines.push(`probabilities: ${formatRows(report.probabilities)}`);
+  if (report.errors !== undefined) {
+    lines.push(
+      report.errors === 0
+        ? `no error: all ${outputs * samples} predictions match the labels`
+        : `${report.errors} of ${outputs * samples} predictions differ from the labels (accuracy ${(report.accuracy! * 100).toFixed(2)}%)`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+

@@ -1,0 +1,127 @@
+import type { Classifier } from '../classifier';
+import { ARTICLE_INIT, type Dataset } from '../data/dataset';
+import type { Matrix, Predictions } from '../matrix';
+import type { Confusion, Evaluation } from '../metrics';
+import type { Backend, TrainResult } from '../network/network';
+import type { TrainArgs } from './train-options';
+
+/** Everything a finished run knows, for the printers. */
+export interface RunFacts {
+  args: TrainArgs;
+  dataset: Dataset;
+  initialWeights: readonly number[];
+  initialBias: number;
+  /** Predictions from the initial W and b (human output only). */
+  before?: Predictions;
+  result: TrainResult;
+  train: Evaluation & { predictions: Predictions };
+  test?: Evaluation;
+  testSamples?: number;
+}
+
+/** What `--json` prints: the core contract, plus fields for the options that were used. */
+export interface TrainReport {
+  backend: Backend;
+  iterations: number;
+  /** features×outputs, as numpy's W */
+  weights: number[][];
+  bias: number;
+  /** outputs×samples, from the final W and b (printed as nested rows by writeJson) */
+  predictions: Predictions;
+  errors: number;
+  accuracy: number;
+  /** With --until-no-error, or when interrupted: iterations whose update was applied. */
+  iterationsRun?: number;
+  stoppedBy?: 'no-error' | 'interrupt';
+  /** With --test-split: the training set's confusion counts. */
+  confusion?: Confusion;
+  /** With --test-split: the held-out samples. */
+  test?: { samples: number; errors: number; accuracy: number; confusion: Confusion };
+}
+
+export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
+  const { args, result, train, test } = facts;
+  const report: TrainReport = {
+    backend: net.backend,
+    iterations: args.iterations,
+    weights: net.weights,
+    bias: net.bias,
+    predictions: train.predictions,
+    errors: train.errors,
+    accuracy: train.accuracy,
+  };
+  if (args.untilNoError || result.stoppedBy) report.iterationsRun = result.iterationsRun;
+  if (result.stoppedBy) report.stoppedBy = result.stoppedBy;
+  if (test) {
+    report.confusion = train.confusion;
+    report.test = { samples: facts.testSamples!, errors: test.errors, accuracy: test.accuracy, confusion: test.confusion };
+  }
+  return report;
+}
+
+/** The article's story in words: predictions before, W and b after, predictions after, any error left. */
+export function describeRun(net: Classifier, facts: RunFacts, report: TrainReport): string {
+  const { args, dataset, result } = facts;
+  const { features, outputs, samples } = dataset.samples;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const whole = dataset.samples.inMemory;
+  const lines = [
+    `backend: ${report.backend}${net.backendReason === 'asked for' ? '' : ` (${net.backendReason})`}`,
+    `data: ${dataset.name}: ${plural(features, 'feature')} (${listNames(dataset.featureNames)}) × ${plural(samples, 'sample')}, ` +
+      `label${outputs === 1 ? '' : 's'} ${listNames(dataset.labelNames)}`,
+    ...(whole ? [`labels y:                     ${formatRows(whole.y)}`] : []),
+    ...(facts.before ? [`predictions before training:  ${formatRows(facts.before)}`] : []),
+    `training: ${args.iterations} iterations, a = ${args.a}, ${args.gradient === 'logistic' ? 'logistic gradient, ' : ''}` +
+      `starting from W = [${shortList(facts.initialWeights)}], b = ${facts.initialBias}` +
+      (args.chunkSamples ? `, in chunks of ${args.chunkSamples} samples` : ''),
+    ...(result.stoppedBy === 'no-error' ? [`stopped early: no training error after ${result.iterationsRun} iterations`] : []),
+    ...(result.stoppedBy === 'interrupt' ? [`interrupted after ${result.iterationsRun} iterations`] : []),
+    `W after training:             ${formatRows(report.weights)}`,
+    `b after training:             ${report.bias}`,
+    `predictions after training:   ${formatRows(report.predictions)}`,
+    errorLine(report.errors, outputs * samples, report.accuracy, args.testSplit === undefined ? '' : 'training set: '),
+  ];
+  if (report.test) {
+    const t = report.test;
+    lines.push(errorLine(t.errors, t.samples * outputs, t.accuracy, `test set (${t.samples} samples): `));
+    lines.push(`confusion (train): ${confusionText(report.confusion!)}`, `confusion (test):  ${confusionText(t.confusion)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function errorLine(errors: number, total: number, accuracy: number, prefix: string): string {
+  return errors === 0
+    ? `${prefix}no error: all ${total} predictions match the labels`
+    : `${prefix}${errors} error${errors === 1 ? '' : 's'}: ${errors} of ${total} predictions differ from the labels ` +
+        `(accuracy ${(accuracy * 100).toFixed(2)}%)`;
+}
+
+function confusionText(c: Confusion): string {
+  return `${c.truePositives} true positives, ${c.falsePositives} false positives, ${c.trueNegatives} true negatives, ${c.falseNegatives} false negatives`;
+}
+
+const SHOWN = 16;
+
+/** a, b, c — or the first few and a count, for wide data. */
+export function listNames(list: readonly string[]): string {
+  return list.length <= 8 ? list.join(', ') : `${list.slice(0, 8).join(', ')}, … (${list.length} in all)`;
+}
+
+/** a, b, c — cut after 16 values; `total` is the full length when `values` is already cut. */
+function shortList(values: readonly number[], total = values.length): string {
+  return total <= SHOWN ? values.join(', ') : `${values.slice(0, SHOWN).join(', ')}, … (${total - SHOWN} more)`;
+}
+
+/** [[a, b, …], …], each row cut after 16 values and the rows after 16, for big data. */
+export function formatRows(rows: number[][] | Matrix | Predictions): string {
+  const rowCount = Array.isArray(rows) ? rows.length : rows.rows;
+  const row = (r: number): number[] => {
+    if (Array.isArray(rows)) return rows[r];
+    const start = r * rows.cols;
+    return Array.from(rows.data.subarray(start, start + Math.min(rows.cols, SHOWN + 1)));
+  };
+  const cols = Array.isArray(rows) ? undefined : rows.cols;
+  const shown = Array.from({ length: Math.min(rowCount, SHOWN) }, (_, r) => `[${shortList(row(r), cols)}]`);
+  if (rowCount > SHOWN) shown.push(`… (${rowCount - SHOWN} more rows)`);
+  return `[${shown.join(', ')}]`;
+}

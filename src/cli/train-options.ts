@@ -1,0 +1,165 @@
+import type { BackendRequest } from '../classifier';
+import { InputError } from '../errors';
+import { BACKENDS, GRADIENTS, type Gradient } from '../network/network';
+import { checkCount, checkFinite, checkPositive } from '../validate';
+import { parseNameList, parseNumber, parseNumberList } from './args';
+
+export const TRAIN_HELP = `Trains the article's network with no hidden layer (forward propagation + backpropagation).
+
+Usage: npm run train -- [options]        (npm start: the article's AND gate example)
+
+Data (default: the article's AND gate):
+  --data FILE.csv         header row, one sample per row, numeric cells
+  --label COL[,COL…]      label column(s) of --data, values 0 or 1 (default: the last column);
+                          for --dataset iris: a class, several, or all (default: setosa)
+  --x X.npy --y Y.npy     numpy arrays in the article's orientation: x features×samples,
+                          y outputs×samples (or 1-D); float32/64, (u)int8–64, bool; C or Fortran
+  --dataset iris          Fisher's iris (150 samples, 4 features), one-vs-rest labels
+  --dataset synthetic     linearly separable data: --features N --samples M [--seed S]
+
+Training:
+  --backend NAME          auto (default) | tensorflow | wasm | cpu | plain
+                          auto: tensorflow when @tensorflow/tfjs-node loads, else wasm, else cpu
+  --iterations N          iterations of the article's loop (default 1000)
+  --lr A                  learning rate a (default 0.1)
+  --weights W1,W2,…       initial W, one value per feature (default: the article's 0.4,0.2 for
+                          the built-in example, zeros otherwise)
+  --bias B                initial b (default: 1 for the built-in example, 0 otherwise)
+  --gradient KIND         article (default): y_pred − y;  logistic: s − y (cross-entropy gradient)
+  --chunk-samples N       stream the samples in chunks of N each iteration (full-batch update);
+                          .npy files are then read from disk every iteration, never held whole
+  --until-no-error        stop at the first iteration with no training error
+  --test-split F          hold out a fraction F of the samples (seeded shuffle) as a test set
+  --seed S                seed for --test-split and --dataset synthetic (default 1)
+
+Output:
+  --json                  print one JSON object on stdout and nothing else
+  -h, --help              this text
+`;
+
+export const TRAIN_OPTIONS = {
+  backend: { type: 'string' },
+  iterations: { type: 'string' },
+  lr: { type: 'string' },
+  weights: { type: 'string' },
+  bias: { type: 'string' },
+  gradient: { type: 'string' },
+  data: { type: 'string' },
+  label: { type: 'string' },
+  x: { type: 'string' },
+  y: { type: 'string' },
+  dataset: { type: 'string' },
+  features: { type: 'string' },
+  samples: { type: 'string' },
+  seed: { type: 'string' },
+  'chunk-samples': { type: 'string' },
+  'until-no-error': { type: 'boolean' },
+  'test-split': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Where the samples come from. */
+export type DataArgs =
+  | { kind: 'article' }
+  | { kind: 'csv'; path: string; labels?: string[] }
+  | { kind: 'npy'; x: string; y: string }
+  | { kind: 'iris'; labels?: string[] }
+  | { kind: 'synthetic'; features: number; samples: number; seed: number };
+
+export interface TrainArgs {
+  backend: BackendRequest;
+  iterations: number;
+  a: number;
+  weights?: number[];
+  bias?: number;
+  gradient: Gradient;
+  data: DataArgs;
+  chunkSamples?: number;
+  untilNoError: boolean;
+  testSplit?: number;
+  seed: number;
+  json: boolean;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** Checks every option once, before anything is loaded; messages name the option. */
+export function readTrainArgs(values: Values): TrainArgs {
+  const text = (name: string) => values[name] as string | undefined;
+  const number = (name: string) => (text(name) === undefined ? undefined : parseNumber(`--${name}`, text(name)!));
+  const count = (name: string) => (number(name) === undefined ? undefined : checkCount(`--${name}`, number(name)!));
+  const atLeastOne = (name: string) => {
+    const n = count(name);
+    if (n === 0) throw new InputError(`--${name} must be a whole number ≥ 1, got 0`);
+    return n;
+  };
+  const backend = text('backend') ?? 'auto';
+  if (backend !== 'auto' && !(BACKENDS as readonly string[]).includes(backend)) {
+    throw new InputError(`--backend: "${backend}" is not a backend; expected auto, ${BACKENDS.join(', ')}`);
+  }
+  const gradient = text('gradient') ?? 'article';
+  if (!(GRADIENTS as readonly string[]).includes(gradient)) {
+    throw new InputError(`--gradient: "${gradient}" is not a gradient; expected ${GRADIENTS.join(' or ')}`);
+  }
+  const a = number('lr');
+  const bias = number('bias');
+  const testSplit = number('test-split');
+  if (testSplit !== undefined && !(testSplit > 0 && testSplit < 1)) {
+    throw new InputError(`--test-split must be a fraction between 0 and 1 (exclusive), got ${testSplit}`);
+  }
+  const seed = count('seed') ?? 1;
+  return {
+    backend: backend as BackendRequest,
+    iterations: count('iterations') ?? 1000,
+    a: a === undefined ? 0.1 : checkPositive('--lr', a),
+    weights: text('weights') === undefined ? undefined : parseNumberList('--weights', text('weights')!),
+    bias: bias === undefined ? undefined : checkFinite('--bias', bias),
+    gradient: gradient as Gradient,
+    data: readDataArgs(values, atLeastOne, seed),
+    chunkSamples: atLeastOne('chunk-samples'),
+    untilNoError: values['until-no-error'] === true,
+    testSplit,
+    seed,
+    json: values.json === true,
+  };
+}
+
+function readDataArgs(values: Values, atLeastOne: (name: string) => number | undefined, seed: number): DataArgs {
+  const text = (name: string) => values[name] as string | undefined;
+  const given = ['data', 'x', 'y', 'dataset'].filter((name) => text(name) !== undefined);
+  const sources = new Set(given.map((name) => (name === 'y' ? 'x' : name)));
+  if (sources.size > 1) {
+    throw new InputError(`choose one data source: ${given.map((n) => `--${n}`).join(', ')} were given together`);
+  }
+  const labels = text('label') === undefined ? undefined : parseNameList('--label', text('label')!);
+  const only = (names: string[], forWhat: string) => {
+    for (const name of names) {
+      if (values[name] !== undefined) throw new InputError(`--${name} only goes with ${forWhat}`);
+    }
+  };
+  if (text('dataset') !== 'synthetic') only(['features', 'samples'], '--dataset synthetic');
+  if (text('data') === undefined && text('dataset') !== 'iris') only(['label'], '--data or --dataset iris');
+
+  if (text('data') !== undefined) return { kind: 'csv', path: text('data')!, labels };
+  if (text('x') !== undefined || text('y') !== undefined) {
+    if (text('x') === undefined || text('y') === undefined) throw new InputError('--x and --y go together: give both .npy files');
+    return { kind: 'npy', x: text('x')!, y: text('y')! };
+  }
+  switch (text('dataset')) {
+    case undefined:
+      return { kind: 'article' };
+    case 'iris':
+      return { kind: 'iris', labels };
+    case 'synthetic': {
+      const features = atLeastOne('features');
+      const samples = atLeastOne('samples');
+      if (features === undefined || samples === undefined) {
+        throw new InputError('--dataset synthetic needs --features N and --samples M');
+      }
+      return { kind: 'synthetic', features, samples, seed };
+    }
+    default:
+      throw new InputError(`--dataset: "${text('dataset')}" is not a data set; expected iris or synthetic`);
+  }
+}

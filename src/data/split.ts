@@ -1,0 +1,37 @@
+import { InputError } from '../errors';
+import type { Matrix } from '../matrix';
+import { shuffledIndices } from '../random';
+import { inMemory, type Dataset } from './dataset';
+
+/**
+ * Splits in-memory data into a training and a test set after a seeded shuffle of the samples:
+ * `round(fraction × samples)` samples go to the test set, in shuffled order.
+ */
+export function splitDataset(data: Dataset, fraction: number, seed: number): { train: Dataset; test: Dataset } {
+  const whole = data.samples.inMemory;
+  if (!whole) throw new InputError('--test-split needs the data in memory; it cannot be used with --chunk-samples');
+  const m = whole.x.cols;
+  const testCount = Math.round(fraction * m);
+  if (testCount < 1 || testCount > m - 1) {
+    throw new InputError(`--test-split ${fraction} of ${m} samples leaves ${testCount} for testing and ${m - testCount} for training; each needs at least 1`);
+  }
+  const order = shuffledIndices(m, seed);
+  const part = (from: number, to: number, what: string): Dataset =>
+    inMemory(
+      pickColumns(whole.x, order.subarray(from, to)),
+      pickColumns(whole.y, order.subarray(from, to)),
+      data.featureNames,
+      data.labelNames,
+      `${data.name} (${what})`,
+    );
+  return { test: part(0, testCount, 'test'), train: part(testCount, m, 'train') };
+}
+
+function pickColumns(m: Matrix, columns: Uint32Array): Matrix {
+  const n = columns.length;
+  const data = m.data instanceof Float32Array ? new Float32Array(m.rows * n) : new Float64Array(m.rows * n);
+  for (let r = 0; r < m.rows; r++) {
+    for (let j = 0; j < n; j++) data[r * n + j] = m.data[r * m.cols + columns[j]];
+  }
+  return { rows: m.rows, cols: n, data };
+}

@@ -1,0 +1,58 @@
+import { seededRandom } from '../random';
+import { inMemory, type Dataset } from './dataset';
+import type { Chunk } from './source';
+
+export interface SyntheticOptions {
+  readonly features: number;
+  readonly samples: number;
+  readonly seed: number;
+  readonly outputs?: number;
+}
+
+/**
+ * Linearly separable data, the same for a given seed on every run and machine:
+ * x is uniform in [−1, 1) (float32, features×samples); each output has a hidden weight vector w
+ * and offset c drawn from the seed, and y = (w·x + c >= 0), computed in float64 on the float32 x.
+ */
+export function synthetic(options: SyntheticOptions): Dataset {
+  let whole: Chunk | undefined;
+  syntheticChunks(options, options.samples, (chunk) => (whole = chunk));
+  return inMemory(whole!.x, whole!.y, featureNames(options.features), labelNames(options.outputs ?? 1), `synthetic data (seed ${options.seed})`);
+}
+
+/**
+ * The same samples as {@link synthetic}, made `chunkSamples` at a time (fresh buffers each chunk),
+ * so that data larger than memory can be written out.
+ */
+export function syntheticChunks(options: SyntheticOptions, chunkSamples: number, visit: (chunk: Chunk) => void): void {
+  const { features, samples, seed, outputs = 1 } = options;
+  const rand = seededRandom(seed);
+  const hidden = Array.from({ length: outputs }, () => ({
+    w: Float64Array.from({ length: features }, () => rand() * 2 - 1),
+    c: (rand() - 0.5) * 0.2,
+  }));
+  for (let offset = 0; offset < samples; offset += chunkSamples) {
+    const n = Math.min(chunkSamples, samples - offset);
+    const x = new Float32Array(features * n);
+    for (let j = 0; j < n; j++) {
+      for (let f = 0; f < features; f++) x[f * n + j] = rand() * 2 - 1;
+    }
+    const y = new Float32Array(outputs * n);
+    hidden.forEach(({ w, c }, o) => {
+      for (let j = 0; j < n; j++) {
+        let score = c;
+        for (let f = 0; f < features; f++) score += w[f] * x[f * n + j];
+        y[o * n + j] = score >= 0 ? 1 : 0;
+      }
+    });
+    visit({ x: { rows: features, cols: n, data: x }, y: { rows: outputs, cols: n, data: y }, offset });
+  }
+}
+
+function featureNames(features: number): string[] {
+  return Array.from({ length: features }, (_, f) => `x${f + 1}`);
+}
+
+function labelNames(outputs: number): string[] {
+  return outputs === 1 ? ['y'] : Array.from({ length: outputs }, (_, o) => `y${o + 1}`);
+}
