@@ -168,19 +168,59 @@ export class Classifier {
   fit(x: MatrixLike, y: MatrixLike, options?: FitOptions): this;
   fit(data: SampleSource, options?: FitOptions): this;
   fit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions): this {
+    const { network, data, settings } = this.prepareFit(first, second, third);
+    this.lastFit = network.train(data, settings);
+    return this;
+  }
+
+  /**
+   * Like `fit`, but gives the event loop a turn every ~50 ms of training, so that signals
+   * (Ctrl-C → `shouldStop`), timers and output keep working during a long run. The result is
+   * the same as `fit`'s: training resumes from the same W and b after each turn.
+   */
+  fitAsync(x: MatrixLike, y: MatrixLike, options?: FitOptions): Promise<this>;
+  fitAsync(data: SampleSource, options?: FitOptions): Promise<this>;
+  async fitAsync(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions): Promise<this> {
+    const { network, data, settings } = this.prepareFit(first, second, third);
+    const every = Math.max(1, settings.statsEvery ?? 0);
+    let slice = every; // a multiple of statsEvery, so stats fall on the same iterations as in one run
+    let done = 0;
+    while (done < settings.iterations) {
+      const started = Date.now();
+      const offset = done;
+      const result = network.train(data, {
+        ...settings,
+        iterations: Math.min(slice, settings.iterations - done),
+        onIteration:
+          settings.onIteration &&
+          ((i, stats) => settings.onIteration!(offset + i, stats && { ...stats, iteration: offset + stats.iteration })),
+      });
+      done += result.iterationsRun;
+      if (result.stoppedBy) {
+        this.lastFit = { iterationsRun: done, stoppedBy: result.stoppedBy };
+        return this;
+      }
+      if (Date.now() - started < 50) slice *= 2;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.lastFit = { iterationsRun: done };
+    return this;
+  }
+
+  private prepareFit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions) {
     const data = isSampleSource(first) ? first : this.checkedSource(first, second as MatrixLike);
     const options = (isSampleSource(first) ? second : third) as FitOptions | undefined;
     const network = this.networkFor(data.features, data.outputs);
     if (options?.chunkSamples !== undefined && (!Number.isInteger(options.chunkSamples) || options.chunkSamples < 1)) {
       throw new InputError(`chunkSamples must be a whole number ≥ 1, got ${options.chunkSamples}`);
     }
-    this.lastFit = network.train(data, {
+    const settings: TrainSettings = {
       ...options,
       a: this.learningRate,
       gradient: this.gradient,
       iterations: checkCount('iterations', options?.iterations ?? this.iterations),
-    });
-    return this;
+    };
+    return { network, data, settings };
   }
 
   /** Predictions and their comparison with the labels, chunk by chunk. */

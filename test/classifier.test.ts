@@ -43,6 +43,25 @@ describe('Classifier (the library API)', () => {
     expectClose(twice.weights, AND_GOLDEN[2].W, 1e-12);
   });
 
+  for (const backend of ['plain', 'wasm'] as const) {
+    it(`fitAsync (which yields to the event loop) trains exactly as fit, stats on the same iterations (${backend})`, async () => {
+      const { x, y } = randomData(4, 3, 200, 2);
+      const seen: Record<string, number[]> = { sync: [], async: [] };
+      const options = (key: string) => ({ iterations: 3000, statsEvery: 7, onIteration: (i: number, s?: { iteration: number }) => s && seen[key].push(s.iteration, i) });
+      const once = await Classifier.create({ backend, learningRate: 0.05 });
+      once.fit(x, y, options('sync'));
+      const sliced = await Classifier.create({ backend, learningRate: 0.05 });
+      await sliced.fitAsync(x, y, options('async'));
+      expect(sliced.weights).to.deep.equal(once.weights);
+      expect(sliced.bias).to.equal(once.bias);
+      expect(sliced.lastFit).to.deep.equal({ iterationsRun: 3000 });
+      expect(seen.async).to.deep.equal(seen.sync);
+      expect(seen.sync.slice(0, 4)).to.deep.equal([1, 1, 8, 8]);
+      once.dispose();
+      sliced.dispose();
+    });
+  }
+
   it('fills each row of W from a value per feature, for several outputs (numpy: W[0], W[1] = 0.4, 0.2)', async () => {
     const { x, y } = randomData(3, 2, 10, 3);
     const net = await Classifier.create({ backend: 'plain', weights: [0.4, 0.2], bias: 1, iterations: 0 });

@@ -48,6 +48,11 @@ export async function runCommand(main: (io: Io) => Promise<void>, io: Io): Promi
 
 /** The entry point of a script: run, then set the exit status. */
 export function runScript(main: (argv: readonly string[], io: Io) => Promise<void>): void {
+  // A reader that goes away (`| head`) is not an error of ours: stop quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   void runCommand((io) => main(process.argv.slice(2), io), processIo).then((code) => {
     process.exitCode = code;
   });

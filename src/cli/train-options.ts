@@ -3,6 +3,7 @@ import { InputError } from '../errors';
 import { BACKENDS, GRADIENTS, type Gradient } from '../network/network';
 import { checkCount, checkFinite, checkPositive } from '../validate';
 import { parseNameList, parseNumber, parseNumberList } from './args';
+import type { OutputArgs } from './outputs';
 
 export const TRAIN_HELP = `Trains the article's network with no hidden layer (forward propagation + backpropagation).
 
@@ -34,6 +35,10 @@ Training:
 
 Output:
   --json                  print one JSON object on stdout and nothing else
+  --save FILE.json        save the trained model (atomically), for npm run predict
+  --export-tfjs DIR       write a TensorFlow.js LayersModel (model.json + weights.bin)
+  --plot FILE.svg|.png    plot training errors and loss per iteration (and, for 2 features,
+                          the samples and the decision line)
   -h, --help              this text
 `;
 
@@ -56,6 +61,9 @@ export const TRAIN_OPTIONS = {
   'until-no-error': { type: 'boolean' },
   'test-split': { type: 'string' },
   json: { type: 'boolean' },
+  save: { type: 'string' },
+  'export-tfjs': { type: 'string' },
+  plot: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,6 +88,7 @@ export interface TrainArgs {
   testSplit?: number;
   seed: number;
   json: boolean;
+  outputs: OutputArgs;
 }
 
 type Values = Record<string, string | boolean | undefined>;
@@ -122,6 +131,7 @@ export function readTrainArgs(values: Values): TrainArgs {
     testSplit,
     seed,
     json: values.json === true,
+    outputs: { save: text('save'), exportTfjs: text('export-tfjs'), plot: text('plot') },
   };
 }
 

@@ -11,6 +11,7 @@ import type { IterationStats } from '../network/network';
 import { parseOptions } from './args';
 import { TrainingProgress } from './progress';
 import { writeJson } from './json';
+import { checkOutputs, writeOutputs } from './outputs';
 import { describeRun, listNames, makeReport, type RunFacts } from './report';
 import type { Io } from './run';
 import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs, type DataArgs, type TrainArgs } from './train-options';
@@ -35,56 +36,80 @@ export async function train(argv: readonly string[], io: Io): Promise<void> {
 }
 
 async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<void> {
-  const { train: trainSet, test } = args.testSplit === undefined ? { train: dataset, test: undefined } : splitDataset(dataset, args.testSplit, args.seed);
+  checkOutputs(args.outputs);
+  const { train: trainSet, test } =
+    args.testSplit === undefined ? { train: dataset, test: undefined } : splitDataset(dataset, args.testSplit, args.seed);
   const article = args.data.kind === 'article';
   const weights = args.weights ?? (article ? [...ARTICLE_INIT.weights] : new Array<number>(dataset.samples.features).fill(0));
   const bias = args.bias ?? (article ? ARTICLE_INIT.bias : 0);
   checkWeightCount(weights, dataset);
 
-  const net = await Classifier.create({ backend: args.backend, learningRate: args.a, iterations: args.iterations, weights, bias, gradient: args.gradient });
+  const net = await Classifier.create({
+    backend: args.backend,
+    learningRate: args.a,
+    iterations: args.iterations,
+    weights,
+    bias,
+    gradient: args.gradient,
+  });
+  // Ctrl-C: the first stops after the current iteration (then results are printed and saved as
+  // usual); a second exits at once. Saving is synchronous and atomic, so it is never cut in half.
+  let interrupted = false;
+  const stopListening = io.onInterrupt?.(() => {
+    if (interrupted) io.exitNow?.(130);
+    interrupted = true;
+    io.stderr('\ninterrupted: stopping after the current iteration (Ctrl-C again to quit at once)\n');
+  });
   try {
     const before = args.json ? undefined : net.evaluate(trainSet.samples, args.chunkSamples).predictions;
-    const history: IterationStats[] = [];
-    const progress = new TrainingProgress(io, args.iterations);
-    let interrupted = false;
-    const stopListening = io.onInterrupt?.(() => {
-      if (interrupted) io.exitNow?.(130);
-      interrupted = true;
-      io.stderr('\ninterrupted: stopping after the current iteration (Ctrl-C again to quit at once)\n');
-    });
-    try {
-      net.fit(trainSet.samples, {
-        chunkSamples: args.chunkSamples,
-        untilNoError: args.untilNoError,
-        statsEvery: progress.enabled ? 10 : 0,
-        onIteration: (i, stats) => {
-          if (stats) history.push(stats);
-          progress.update(i, stats);
-        },
-        shouldStop: () => interrupted,
-      });
-    } finally {
-      progress.stop();
-      stopListening?.();
-    }
+    const history = await fit(net, trainSet, args, io, () => interrupted);
+    const result = net.lastFit!;
     const facts: RunFacts = {
       args,
       dataset: trainSet,
       initialWeights: weights,
       initialBias: bias,
       before,
-      result: net.lastFit!,
+      result,
       train: net.evaluate(trainSet.samples, args.chunkSamples),
       test: test && net.evaluate(test.samples),
       testSamples: test?.samples.samples,
     };
     const report = makeReport(net, facts);
+    const training = { data: dataset.name, ...(args.chunkSamples && { chunkSamples: args.chunkSamples }), ...(result.stoppedBy && { stoppedBy: result.stoppedBy }) };
+    const written = await writeOutputs(args.outputs, net, trainSet, report, history, training);
     if (args.json) writeJson(io.stdout, { ...report });
-    else io.stdout(describeRun(net, facts, report));
-    if (facts.result.stoppedBy === 'interrupt') io.stderr(`stopped after ${facts.result.iterationsRun} iterations (interrupted)\n`);
+    else io.stdout(describeRun(net, facts, report) + written.map((w) => `wrote ${w}\n`).join(''));
+    if (result.stoppedBy === 'interrupt') {
+      const saved = args.outputs.save === undefined ? '' : `; saved the last completed state to ${args.outputs.save}`;
+      io.stderr(`stopped after ${result.iterationsRun} iterations (interrupted)${saved}\n`);
+    }
   } finally {
+    stopListening?.();
     net.dispose();
   }
+}
+
+/** Trains, with a progress bar on a terminal; returns the per-iteration stats it gathered. */
+async function fit(net: Classifier, data: Dataset, args: TrainArgs, io: Io, interrupted: () => boolean): Promise<IterationStats[]> {
+  const history: IterationStats[] = [];
+  const progress = new TrainingProgress(io, args.iterations);
+  try {
+    await net.fitAsync(data.samples, {
+      chunkSamples: args.chunkSamples,
+      untilNoError: args.untilNoError,
+      // The plot needs every iteration's stats; a progress bar is fine with every 10th.
+      statsEvery: args.outputs.plot !== undefined ? 1 : progress.enabled ? 10 : 0,
+      onIteration: (i, stats) => {
+        if (stats && (args.outputs.plot !== undefined || args.untilNoError)) history.push(stats);
+        progress.update(i, stats);
+      },
+      shouldStop: interrupted,
+    });
+  } finally {
+    progress.stop();
+  }
+  return history;
 }
 
 /** The samples the options name, checked at the edge. */
