@@ -28,6 +28,17 @@ function startTraining(args: string[]) {
   return { child, done, stderr: () => stderr };
 }
 
+/** CPU seconds a process has used (Linux): a measure of progress that does not depend on the machine's load. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+/** Waits until the child is surely training: start-up (ts-node, tfjs, data) takes well under 4 s of CPU. */
+async function training(pid: number): Promise<void> {
+  await until(() => cpuSeconds(pid) >= 4, 'the run to be training', 60000);
+}
+
 async function until(condition: () => boolean, what: string, ms = 30000): Promise<void> {
   const end = Date.now() + ms;
   while (!condition()) {
@@ -162,7 +173,7 @@ describe('CLI: models people keep and look at', function () {
     it('the first stops after the current iteration, saves the last completed state and says so', async () => {
       const model = dir.path('interrupted.json');
       const run = startTraining([...long, '--save', model, '--json']);
-      await new Promise((r) => setTimeout(r, 2500)); // start-up, then some training
+      await training(run.child.pid!);
       run.child.kill('SIGINT');
       const { code, stdout, stderr } = await run.done;
       expect(code).to.equal(0);
@@ -181,7 +192,7 @@ describe('CLI: models people keep and look at', function () {
       await trainCli('--backend', 'plain', '--save', model);
       const before = readFileSync(model, 'utf8');
       const run = startTraining([...long, '--save', model]);
-      await new Promise((r) => setTimeout(r, 2500));
+      await training(run.child.pid!);
       run.child.kill('SIGINT');
       await until(() => run.stderr().includes('interrupted'), 'the first Ctrl-C to be heard');
       run.child.kill('SIGINT');
