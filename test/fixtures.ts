@@ -1,5 +1,9 @@
 import { expect } from 'chai';
 import type { Matrix } from '../src/matrix';
+import { seededRandom } from '../src/random';
+
+/** Deterministic pseudo-random numbers in [0, 1): the project's seeded generator. */
+export { seededRandom as random };
 
 /** The article's AND gate. */
 export const AND_X = [
@@ -16,23 +20,12 @@ export const AND_GOLDEN = {
   1000: { W: [[0.049999999999999954], [0.050000000000000024]], b: -0.07499999999999982 },
 } as const;
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * features×samples values that are multiples of 1/16 in [-2, 2) (exact in float32 too), and
  * outputs×samples labels from a hidden linear rule with a few flipped, so training keeps changing W.
  */
 export function randomData(seed: number, features: number, samples: number, outputs = 1): { x: number[][]; y: number[][] } {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const x = Array.from({ length: features }, () => Array.from({ length: samples }, () => Math.floor(rand() * 64 - 32) / 16));
   const y = Array.from({ length: outputs }, () => {
     const w = Array.from({ length: features }, () => rand() - 0.5);
