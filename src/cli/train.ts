@@ -27,6 +27,7 @@ export async function train(argv: readonly string[], io: Io): Promise<void> {
     return;
   }
   const args = readTrainArgs(values);
+  checkOutputs(args.outputs); // before loading: a long run must not be lost to a typo in a path
   const dataset = await loadDataset(args.data, args.chunkSamples);
   try {
     await trainOn(dataset, args, io);
@@ -36,7 +37,6 @@ export async function train(argv: readonly string[], io: Io): Promise<void> {
 }
 
 async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<void> {
-  checkOutputs(args.outputs);
   const { train: trainSet, test } =
     args.testSplit === undefined ? { train: dataset, test: undefined } : splitDataset(dataset, args.testSplit, args.seed);
   const article = args.data.kind === 'article';
