@@ -5,8 +5,10 @@ import { addConfusion, emptyConfusion, evaluation, type Evaluation } from './met
 import {
   BACKENDS,
   GRADIENTS,
+  KERNELS,
   type Backend,
   type Gradient,
+  type Kernels,
   type Network,
   type NetworkInit,
   type TrainResult,
@@ -34,6 +36,8 @@ export interface ClassifierOptions {
   bias?: number;
   /** `article` (default): the thresholded update `y_pred − y`; `logistic`: `s − y`. */
   gradient?: Gradient;
+  /** tfjs backends: `fused` kernels (default, fast) or tfjs's own `ops` (the design card's shape). */
+  kernels?: Kernels;
 }
 
 /** What a model file says beyond W and b. */
@@ -111,8 +115,10 @@ export class Classifier {
     }
     const { useBackend } = await import('./backend');
     const { TensorNetwork } = await import('./network/tensor');
+    const kernels = options.kernels ?? 'fused';
+    if (!KERNELS.includes(kernels)) throw new InputError(`kernels must be fused or ops; got "${kernels}"`);
     const choice = await useBackend(request);
-    return new Classifier(choice.backend, choice.reason, (init) => new TensorNetwork(choice.backend, init), options);
+    return new Classifier(choice.backend, choice.reason, (init) => new TensorNetwork(choice.backend, init, kernels), options);
   }
 
   /** A classifier holding a saved model's W and b (see {@link Classifier.toModel}), ready to predict or train on. */

@@ -19,4 +19,4 @@ export { andGate, ARTICLE_INIT, type Dataset } from './data/dataset';
 export { readCsv, type CsvOptions } from './data/csv';
 export { InputError } from './errors';
 export { matrix, toRows, type Matrix, type MatrixLike } from './matrix';
-export { BACKENDS, GRADIENTS, type Backend, type Gradient, type IterationStats, type TensorBackend, type TrainResult } from './network/network';
+export { BACKENDS, GRADIENTS, KERNELS, type Backend, type Gradient, type Kernels, type IterationStats, type TensorBackend, type TrainResult } from './network/network';

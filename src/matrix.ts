@@ -35,6 +35,16 @@ export function toRows(m: Matrix | Predictions): number[][] {
   return out;
 }
 
+/**
+ * A zeroed float array over shared memory. Data loaders allocate x and y this way so that worker
+ * threads (the plain backend's, the tfjs cpu kernel's) read them in place, without a copy.
+ */
+export function sharedFloats(kind: 'float32' | 'float64', length: number): Float32Array | Float64Array {
+  return kind === 'float32'
+    ? new Float32Array(new SharedArrayBuffer(4 * length))
+    : new Float64Array(new SharedArrayBuffer(8 * length));
+}
+
 export function isMatrix(value: unknown): value is Matrix {
   return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value && 'cols' in value;
 }

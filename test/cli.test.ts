@@ -32,6 +32,16 @@ describe('CLI: npm run train', () => {
       });
     }
 
+    it("--kernels ops (tfjs's own ops, the design card's shape) gives the fused kernels' numbers", async () => {
+      for (const backend of ['cpu', 'wasm']) {
+        const fused = JSON.parse((await run('--backend', backend, '--json')).stdout);
+        const ops = JSON.parse((await run('--backend', backend, '--json', '--kernels', 'ops')).stdout);
+        expectClose(ops.weights, fused.weights, 1e-6);
+        expectClose(ops.bias, fused.bias, 1e-6);
+        expect(ops.predictions).to.deep.equal(fused.predictions);
+      }
+    });
+
     it('takes --iterations, --lr, --weights and --bias (negative values too)', async () => {
       const { stdout } = await run('--backend', 'plain', '--json', '--iterations', '2', '--lr', '0.1', '--weights', '0.4,0.2', '--bias', '1');
       const report = JSON.parse(stdout);
@@ -93,6 +103,7 @@ describe('CLI: npm run train', () => {
       ['a stray argument', () => ['data.csv'], () => 'unexpected argument "data.csv": every option starts with -- (see --help)'],
       ['an option without its value', () => ['--iterations'], () => '--iterations needs a value'],
       ['an unknown backend', () => ['--backend', 'gpu'], () => '--backend: "gpu" is not a backend; expected auto, tensorflow, wasm, cpu, plain'],
+      ['an unknown --kernels', () => ['--kernels', 'gpu'], () => '--kernels: "gpu" is not a choice; expected fused or ops'],
       ['a non-numeric --iterations', () => ['--iterations', 'ten'], () => '--iterations: "ten" is not a number'],
       ['a negative --iterations', () => ['--iterations', '-5'], () => '--iterations must be a whole number ≥ 0, got -5'],
       ['a fractional --iterations', () => ['--iterations', '2.5'], () => '--iterations must be a whole number ≥ 0, got 2.5'],

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { useBackend } from '../src/backend';
 import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
-import type { TensorBackend } from '../src/network/network';
+import type { Kernels, TensorBackend } from '../src/network/network';
 import { PlainNetwork } from '../src/network/plain';
 import { TensorNetwork } from '../src/network/tensor';
 import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, NUMPY_CASES, expectClose, randomData, rowsOf } from './fixtures';
@@ -12,8 +12,16 @@ const fromRows = (rows: readonly (readonly number[])[]) =>
   matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
 const andInit = () => ({ W: fromRows(AND_INIT.weights.map((w) => [w])), b: AND_INIT.bias });
 
-for (const backend of ['cpu', 'wasm', 'tensorflow'] as TensorBackend[]) {
-  describe(`TensorNetwork on tfjs ${backend}`, () => {
+const runs: [TensorBackend, Kernels][] = [
+  ['cpu', 'fused'],
+  ['cpu', 'ops'],
+  ['wasm', 'fused'],
+  ['wasm', 'ops'],
+  ['tensorflow', 'ops'],
+];
+
+for (const [backend, kernels] of runs) {
+  describe(`TensorNetwork on tfjs ${backend} (${kernels})`, () => {
     before(async function () {
       try {
         await useBackend(backend);
@@ -26,7 +34,7 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as TensorBackend[]) {
 
     for (const [iterations, golden] of Object.entries(AND_GOLDEN)) {
       it(`matches the article's numbers on the AND gate after ${iterations} iteration(s), to 1e-6 (float32)`, () => {
-        const net = new TensorNetwork(backend, andInit());
+        const net = new TensorNetwork(backend, andInit(), kernels);
         try {
           net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: Number(iterations) });
           expectClose(rowsOf(net.weights()), golden.W, 1e-6);
@@ -43,7 +51,7 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as TensorBackend[]) {
         const { x, y } = randomData(c.seed, c.features, c.samples, c.outputs);
         const init = { W: fromRows(c.W), b: c.b };
         const plain = new PlainNetwork(init);
-        const net = new TensorNetwork(backend, init);
+        const net = new TensorNetwork(backend, init, kernels);
         try {
           for (const iterations of [1, 9, c.iterations - 10]) {
             plain.train(memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations });
@@ -61,7 +69,7 @@ for (const backend of ['cpu', 'wasm', 'tensorflow'] as TensorBackend[]) {
 
     it('leaks no tensor: the count is flat across iterations, predict, and back to the start after dispose', () => {
       const start = tf.memory().numTensors;
-      const net = new TensorNetwork(backend, andInit());
+      const net = new TensorNetwork(backend, andInit(), kernels);
       const held = tf.memory().numTensors;
       expect(held - start, 'W and b').to.equal(2);
       net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 1 });

@@ -11,11 +11,15 @@ import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, expectClose, randomData, rowsOf } f
 const fromRows = (rows: readonly (readonly number[])[]) =>
   matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
 
-function make(backend: Backend, init: NetworkInit): Network {
-  return backend === 'plain' ? new PlainNetwork(init) : new TensorNetwork(backend, init);
+type Run = Backend | 'cpu-ops' | 'wasm-ops';
+
+function make(run: Run, init: NetworkInit): Network {
+  if (run === 'plain') return new PlainNetwork(init);
+  if (run === 'cpu-ops' || run === 'wasm-ops') return new TensorNetwork(run === 'cpu-ops' ? 'cpu' : 'wasm', init, 'ops');
+  return new TensorNetwork(run, init);
 }
 
-function trained(backend: Backend, x: number[][], y: number[][], settings: TrainSettings, W: number[][], b = 0) {
+function trained(backend: Run, x: number[][], y: number[][], settings: TrainSettings, W: number[][], b = 0) {
   const net = make(backend, { W: fromRows(W), b });
   try {
     const result = net.train(memorySource(fromRows(x), fromRows(y)), settings);
@@ -25,11 +29,11 @@ function trained(backend: Backend, x: number[][], y: number[][], settings: Train
   }
 }
 
-for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+for (const backend of ['plain', 'cpu', 'wasm', 'cpu-ops', 'wasm-ops'] as const) {
   describe(`training settings on backend ${backend}`, () => {
     const tol = backend === 'plain' ? 1e-9 : 1e-5;
     before(async () => {
-      if (backend !== 'plain') await useBackend(backend);
+      if (backend !== 'plain') await useBackend(backend === 'cpu-ops' ? 'cpu' : backend === 'wasm-ops' ? 'wasm' : backend);
     });
 
     for (const gradient of ['article', 'logistic'] as const) {

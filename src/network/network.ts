@@ -15,6 +15,16 @@ export const BACKENDS: readonly Backend[] = ['tensorflow', 'wasm', 'cpu', 'plain
 export type Gradient = 'article' | 'logistic';
 export const GRADIENTS: readonly Gradient[] = ['article', 'logistic'];
 
+/**
+ * How a tfjs backend computes an iteration:
+ * - `fused` (default): two kernels registered for cpu and wasm, one pass over x (fast);
+ * - `ops`: tfjs's own ops, the design card's shape — `tf.matMul` + `tf.sigmoid` + the 0.5
+ *   threshold, the update by hand inside `tf.tidy` — to hold against the article line by line.
+ * Both give the same numbers (tested); tensorflow always uses `ops`.
+ */
+export type Kernels = 'fused' | 'ops';
+export const KERNELS: readonly Kernels[] = ['fused', 'ops'];
+
 /** Starting point of training: W is features×outputs, b one number (the article starts at W = [0.4, 0.2], b = 1). */
 export interface NetworkInit {
   readonly W: Matrix;

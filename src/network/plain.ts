@@ -1,7 +1,7 @@
 import type { SampleSource } from '../data/source';
 import { matrix, type Matrix } from '../matrix';
+import { runPass, scratch, sumsLength } from './fused';
 import {
-  logisticLoss,
   wantsStats,
   type IterationStats,
   type Network,
@@ -9,18 +9,15 @@ import {
   type TrainResult,
   type TrainSettings,
 } from './network';
-
-/** Sums over the samples of one iteration: x·eᵀ, sum(e), and the stats. */
-interface Sums {
-  readonly xe: Float64Array;
-  e: number;
-  errors: number;
-  loss: number;
-}
+import { inSharedMemory, isShared, PARALLEL_MIN_VALUES, SamplePool, spareCores, wholeInMemory } from './pool';
 
 /**
  * The article's equations on Float64Arrays, in the order numpy evaluates them:
  * the oracle that the tensor network is tested against.
+ *
+ * Each iteration is one fused pass over x (see `fusedPass`). Large data held in memory is
+ * split across worker threads (one per spare core), which changes only the order of the sums;
+ * below {@link PARALLEL_MIN_VALUES} values of x the order is exactly numpy's.
  */
 export class PlainNetwork implements Network {
   readonly backend = 'plain' as const;
@@ -28,6 +25,7 @@ export class PlainNetwork implements Network {
   readonly outputs: number;
   private readonly W: Float64Array;
   private b: number;
+  private pool?: SamplePool;
 
   constructor(init: NetworkInit) {
     this.features = init.W.rows;
@@ -40,61 +38,69 @@ export class PlainNetwork implements Network {
     const { a, iterations } = settings;
     const { W, features: F, outputs: k } = this;
     const m = data.samples;
-    const sums: Sums = { xe: new Float64Array(F * k), e: 0, errors: 0, loss: 0 };
-    let z = new Float64Array(0);
-    for (let i = 0; i < iterations; i++) {
-      if (settings.shouldStop?.()) return { iterationsRun: i, stoppedBy: 'interrupt' };
-      const track = wantsStats(settings, i);
-      sums.xe.fill(0);
-      sums.e = sums.errors = sums.loss = 0;
-      data.forEachChunk(settings.chunkSamples, ({ x, y }) => {
-        if (z.length < k * x.cols) z = new Float64Array(k * x.cols);
-        this.accumulate(x, y, settings.gradient === 'logistic', track, z, sums);
-      });
-      const stats: IterationStats | undefined = track
-        ? { iteration: i + 1, errors: sums.errors, loss: sums.loss / (k * m) }
-        : undefined;
-      if (settings.untilNoError && sums.errors === 0) {
+    const logistic = settings.gradient === 'logistic';
+    const at = F * k;
+    // sums: x·eᵀ (F×k), then sum(e), errors, loss; part: one chunk's
+    const sums = new Float64Array(sumsLength(F, k));
+    const part = new Float64Array(sumsLength(F, k));
+    const buffers = scratch();
+    const whole = wholeInMemory(data, settings);
+    const pool = whole && this.poolFor(whole, settings.iterations);
+    try {
+      for (let i = 0; i < iterations; i++) {
+        if (settings.shouldStop?.()) return { iterationsRun: i, stoppedBy: 'interrupt' };
+        const track = wantsStats(settings, i);
+        const b = this.b;
+        sums.fill(0);
+        if (pool) pool.run({ W, b, logistic, track, float32: false }, sums);
+        else if (whole) {
+          const { x, y } = whole;
+          runPass({ x: x.data, y: y.data, m, features: F, outputs: k, W, b, start: 0, end: m, logistic, track, float32: false }, sums, buffers);
+        } else {
+          part.fill(0);
+          data.forEachChunk(settings.chunkSamples, ({ x, y }) => {
+            // x·eᵀ is summed chunk by chunk (numpy's order for one chunk); sum(e) and the stats run on
+            part.fill(0, 0, at);
+            const n = x.cols;
+            runPass({ x: x.data, y: y.data, m: n, features: F, outputs: k, W, b, start: 0, end: n, logistic, track, float32: false }, part, buffers);
+            for (let w = 0; w < at; w++) sums[w] += part[w];
+          });
+          sums.set(part.subarray(at), at);
+        }
+        const errors = sums[at + 1];
+        const stats: IterationStats | undefined = track ? { iteration: i + 1, errors, loss: sums[at + 2] / (k * m) } : undefined;
+        if (settings.untilNoError && errors === 0) {
+          settings.onIteration?.(i + 1, stats);
+          return { iterationsRun: i, stoppedBy: 'no-error' };
+        }
+        // dW = x·eᵀ / m, db = sum(e) / m, W = W − a·dW, b = b − a·db
+        for (let w = 0; w < at; w++) W[w] = W[w] - a * (sums[w] / m);
+        this.b = b - a * (sums[at] / m);
         settings.onIteration?.(i + 1, stats);
-        return { iterationsRun: i, stoppedBy: 'no-error' };
       }
-      // dW = x·eᵀ / m, db = sum(e) / m, W = W − a·dW, b = b − a·db
-      for (let w = 0; w < F * k; w++) W[w] = W[w] - a * (sums.xe[w] / m);
-      this.b = this.b - a * (sums.e / m);
-      settings.onIteration?.(i + 1, stats);
+      return { iterationsRun: iterations };
+    } finally {
+      pool?.release();
     }
-    return { iterationsRun: iterations };
   }
 
   /**
-   * Adds one chunk's x·eᵀ and sum(e) into `sums`, where e = y_pred − y (article) or s − y (logistic).
-   * With one chunk this is numpy's order exactly: each x·eᵀ entry summed over the samples in order.
+   * The worker pool bound to x and y, when they are in memory, big enough, and trained long
+   * enough to repay copying them into shared memory (no copy when they are there already).
    */
-  private accumulate(x: Matrix, y: Matrix, logistic: boolean, track: boolean, z: Float64Array, sums: Sums): void {
-    const { features: F, outputs: k } = this;
-    const n = x.cols;
-    this.forward(x, z);
-    for (let j = 0; j < k * n; j++) {
-      const zj = z[j];
-      const s = sigmoid(zj);
-      const yPred = s >= 0.5 ? 1 : 0;
-      const e = (logistic ? s : yPred) - y.data[j];
-      z[j] = e; // z is not needed any more: keep e in its place
-      sums.e += e;
-      if (track) {
-        if (yPred !== y.data[j]) sums.errors++;
-        sums.loss += logisticLoss(zj, y.data[j]);
-      }
-    }
-    for (let f = 0; f < F; f++) {
-      const xRow = f * n;
-      for (let o = 0; o < k; o++) {
-        const eRow = o * n;
-        let acc = 0;
-        for (let j = 0; j < n; j++) acc += x.data[xRow + j] * z[eRow + j];
-        sums.xe[f * k + o] += acc;
-      }
-    }
+  private poolFor(whole: { readonly x: Matrix; readonly y: Matrix }, iterations: number): SamplePool | undefined {
+    const { x, y } = whole;
+    if (spareCores() === 0 || x.data.length < PARALLEL_MIN_VALUES) return undefined;
+    if (!(isShared(x.data) && isShared(y.data)) && iterations < 4) return undefined;
+    this.pool ??= new SamplePool(spareCores());
+    this.pool.bind({
+      x: inSharedMemory(x.data),
+      y: inSharedMemory(y.data),
+      m: x.cols,
+      features: this.features,
+      outputs: this.outputs,
+    });
+    return this.pool;
   }
 
   predict(x: Matrix): Matrix {
@@ -118,8 +124,10 @@ export class PlainNetwork implements Network {
     return this.b;
   }
 
+  /** Ends the worker threads, if training started any. */
   dispose(): void {
-    // Nothing to free: the arrays are garbage-collected.
+    this.pool?.dispose();
+    this.pool = undefined;
   }
 
   /** z = Wᵀ·x + b, summed over features in order (as numpy's dot does), then b added. */

@@ -1,40 +1,43 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SampleSource } from '../data/source';
 import { matrix, type Matrix } from '../matrix';
+import { ARTICLE_SUMS, ARTICLE_UPDATE, hasFusedKernels, sharedValues } from './kernels';
 import {
   wantsStats,
+  type IterationStats,
+  type Kernels,
   type Network,
   type NetworkInit,
   type TensorBackend,
   type TrainResult,
   type TrainSettings,
 } from './network';
-
-/** One chunk's contribution to an iteration: x·eᵀ, sum(e), and the stats when asked for. */
-interface Partial {
-  xe: tf.Tensor2D;
-  e: tf.Scalar;
-  errors?: tf.Scalar;
-  loss?: tf.Scalar;
-}
+import { PARALLEL_MIN_VALUES, SamplePool, spareCores, wholeInMemory } from './pool';
 
 /**
  * The article's network on tfjs tensors (the design card's shape): x, y, W and b are tensors,
- * the forward pass is `tf.matMul` + `tf.sigmoid` + the 0.5 threshold, and the update is the
- * article's equations written by hand inside `tf.tidy` (no optimizer, no autodiff).
+ * and the update is the article's equations written by hand (no optimizer, no autodiff).
  *
- * It owns W and b: `dispose()` frees them. Tensors are float32, as tfjs computes.
- * Activate the backend first (see `useBackend`).
+ * On cpu and wasm, an iteration is two fused kernels registered for the backend (see
+ * `kernels.ts`): one pass over x for `x·eᵀ`, `sum(e)` and the stats, then the update of W and b.
+ * Elsewhere (tensorflow) it is tfjs's own ops: `tf.matMul` + `tf.sigmoid` + the 0.5 threshold,
+ * and the update inside `tf.tidy`. Either way nothing is read back inside the loop unless stats
+ * are asked for.
+ *
+ * It owns W and b: `dispose()` frees them (and the worker threads the cpu kernel may start).
+ * Tensors are float32, as tfjs computes. Activate the backend first (see `useBackend`).
  */
 export class TensorNetwork implements Network {
   readonly features: number;
   readonly outputs: number;
   private readonly W: tf.Variable<tf.Rank.R2>;
   private readonly b: tf.Variable<tf.Rank.R0>;
+  private pool?: SamplePool;
 
   constructor(
     readonly backend: TensorBackend,
     init: NetworkInit,
+    private readonly kernels: Kernels = 'fused',
   ) {
     this.features = init.W.rows;
     this.outputs = init.W.cols;
@@ -44,10 +47,11 @@ export class TensorNetwork implements Network {
   }
 
   train(data: SampleSource, settings: TrainSettings): TrainResult {
-    const resident = data.inMemory && (settings.chunkSamples === undefined || settings.chunkSamples >= data.samples);
+    const whole = wholeInMemory(data, settings);
     // In memory, x and y are uploaded once; otherwise each chunk is uploaded in turn, every iteration.
-    const x = resident ? toTensor(data.inMemory!.x) : undefined;
-    const y = resident ? toTensor(data.inMemory!.y) : undefined;
+    // On the cpu backend a float32 x in memory is not even copied: the tensor wraps its array.
+    const x = whole && toTensor(whole.x);
+    const y = whole && toTensor(whole.y);
     const visit = (onChunk: (x: tf.Tensor2D, y: tf.Tensor2D) => void) => {
       if (x && y) return onChunk(x, y);
       data.forEachChunk(settings.chunkSamples, (chunk) => {
@@ -61,9 +65,11 @@ export class TensorNetwork implements Network {
         }
       });
     };
+    const pool = x && y ? this.poolFor(x, y) : undefined;
     try {
-      return this.loop(data.samples, settings, visit);
+      return this.loop(data.samples, settings, visit, pool);
     } finally {
+      pool?.release();
       x?.dispose();
       y?.dispose();
     }
@@ -73,53 +79,85 @@ export class TensorNetwork implements Network {
     m: number,
     settings: TrainSettings,
     visit: (onChunk: (x: tf.Tensor2D, y: tf.Tensor2D) => void) => void,
+    pool: SamplePool | undefined,
   ): TrainResult {
     const { a, iterations } = settings;
     const logistic = settings.gradient === 'logistic';
+    const fused = this.kernels === 'fused' && hasFusedKernels(tf.getBackend());
+    const at = this.features * this.outputs;
     for (let i = 0; i < iterations; i++) {
       if (settings.shouldStop?.()) return { iterationsRun: i, stoppedBy: 'interrupt' };
       const track = wantsStats(settings, i);
-      let total: Partial | undefined;
+      let sums: tf.Tensor1D | undefined;
       visit((x, y) => {
-        const part = this.partial(x, y, logistic, track);
-        total = total ? addPartials(total, part) : part;
+        const part = fused ? this.fusedSums(x, y, logistic, track, pool) : this.sums(x, y, logistic, track);
+        if (!sums) return void (sums = part);
+        const total = tf.add(sums, part) as tf.Tensor1D;
+        tf.dispose([sums, part]);
+        sums = total;
       });
-      const sums = total!;
-      const stats = track
-        ? { iteration: i + 1, errors: sums.errors!.dataSync()[0], loss: sums.loss!.dataSync()[0] / (this.outputs * m) }
-        : undefined;
-      const done = settings.untilNoError && stats!.errors === 0;
-      if (!done) {
-        tf.tidy(() => {
-          // dW = x·eᵀ / m, db = sum(e) / m, W = W − a·dW, b = b − a·db
-          const dW = tf.div(sums.xe, m);
-          const db = tf.div(sums.e, m);
-          this.W.assign(tf.sub(this.W, tf.mul(a, dW)));
-          this.b.assign(tf.sub(this.b, tf.mul(a, db)));
-        });
+      let stats: IterationStats | undefined;
+      if (track) {
+        const values = sums!.dataSync();
+        stats = { iteration: i + 1, errors: values[at + 1], loss: values[at + 2] / (this.outputs * m) };
       }
-      disposePartial(sums);
+      const done = settings.untilNoError && stats!.errors === 0;
+      if (!done) this.update(sums!, a, m, fused);
+      sums!.dispose();
       settings.onIteration?.(i + 1, stats);
       if (done) return { iterationsRun: i, stoppedBy: 'no-error' };
     }
     return { iterationsRun: iterations };
   }
 
-  /** One chunk's sums, with e = y_pred − y (article) or s − y (logistic). */
-  private partial(x: tf.Tensor2D, y: tf.Tensor2D, logistic: boolean, track: boolean): Partial {
+  /** One chunk's sums, by the backend's fused kernel. */
+  private fusedSums(x: tf.Tensor2D, y: tf.Tensor2D, logistic: boolean, track: boolean, pool?: SamplePool): tf.Tensor1D {
+    const attrs = { logistic, track, ...(pool && { pool }) } as unknown as tf.NamedAttrMap;
+    return tf.engine().runKernel(ARTICLE_SUMS, { x, y, W: this.W, b: this.b }, attrs) as tf.Tensor1D;
+  }
+
+  /**
+   * One chunk's sums by tfjs's ops, as one vector: x·eᵀ (features×outputs, row after row), sum(e),
+   * then errors and loss (0 unless tracked); e = y_pred − y (article) or s − y (logistic).
+   */
+  private sums(x: tf.Tensor2D, y: tf.Tensor2D, logistic: boolean, track: boolean): tf.Tensor1D {
     return tf.tidy(() => {
       const z = this.logits(x);
       const s = tf.sigmoid(z);
       const yPred = threshold(s);
       const e = tf.sub(logistic ? s : yPred, y);
-      const part: Partial = { xe: tf.matMul(x, e, false, true), e: tf.sum(e) as tf.Scalar };
-      if (track) {
-        part.errors = tf.sum(tf.cast(tf.notEqual(yPred, y), 'float32')) as tf.Scalar;
-        // max(z, 0) − z·y + log(1 + e^−|z|), summed
-        part.loss = tf.sum(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))) as tf.Scalar;
+      const zero = tf.scalar(0);
+      const errors = track ? tf.sum(tf.cast(tf.notEqual(yPred, y), 'float32')) : zero;
+      // max(z, 0) − z·y + log(1 + e^−|z|), summed
+      const loss = track ? tf.sum(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))) : zero;
+      return tf.concat([tf.reshape(tf.matMul(x, e, false, true), [-1]), tf.stack([tf.sum(e), errors, loss])]) as tf.Tensor1D;
+    });
+  }
+
+  /** dW = x·eᵀ / m, db = sum(e) / m, W = W − a·dW, b = b − a·db */
+  private update(sums: tf.Tensor1D, a: number, m: number, fused: boolean): void {
+    tf.tidy(() => {
+      if (fused) {
+        const [W, b] = tf.engine().runKernel(ARTICLE_UPDATE, { W: this.W, b: this.b, sums }, { a, m }) as tf.Tensor[];
+        this.W.assign(W as tf.Tensor2D);
+        this.b.assign(b as tf.Scalar);
+        return;
       }
-      return part as unknown as tf.TensorContainerObject;
-    }) as unknown as Partial;
+      const at = this.features * this.outputs;
+      const dW = tf.div(tf.reshape(tf.slice(sums, 0, at), [this.features, this.outputs]), m);
+      const db = tf.div(tf.reshape(tf.slice(sums, at, 1), []), m);
+      this.W.assign(tf.sub(this.W, tf.mul(a, dW)));
+      this.b.assign(tf.sub(this.b, tf.mul(a, db)));
+    });
+  }
+
+  /** The cpu kernel's worker pool, bound to x and y, when their arrays are shared and large. */
+  private poolFor(x: tf.Tensor2D, y: tf.Tensor2D): SamplePool | undefined {
+    const [xValues, yValues] = [sharedValues(x), sharedValues(y)];
+    if (!xValues || !yValues || xValues.length < PARALLEL_MIN_VALUES || spareCores() === 0) return undefined;
+    this.pool ??= new SamplePool(spareCores());
+    this.pool.bind({ x: xValues, y: yValues, m: x.shape[1], features: this.features, outputs: this.outputs });
+    return this.pool;
   }
 
   /** z = Wᵀ·x + b */
@@ -146,6 +184,8 @@ export class TensorNetwork implements Network {
   dispose(): void {
     this.W.dispose();
     this.b.dispose();
+    this.pool?.dispose();
+    this.pool = undefined;
   }
 
   private read(xData: Matrix, f: (x: tf.Tensor2D) => tf.Tensor2D): Matrix {
@@ -163,24 +203,16 @@ function threshold(s: tf.Tensor2D): tf.Tensor2D {
   return tf.cast(tf.greaterEqual(s, 0.5), 'float32') as tf.Tensor2D;
 }
 
-function addPartials(total: Partial, part: Partial): Partial {
-  const sum = tf.tidy(() => ({
-    xe: tf.add(total.xe, part.xe) as tf.Tensor2D,
-    e: tf.add(total.e, part.e) as tf.Scalar,
-    ...(part.errors && { errors: tf.add(total.errors!, part.errors) as tf.Scalar }),
-    ...(part.loss && { loss: tf.add(total.loss!, part.loss) as tf.Scalar }),
-  }));
-  disposePartial(total);
-  disposePartial(part);
-  return sum;
-}
-
-function disposePartial(p: Partial): void {
-  tf.dispose([p.xe, p.e, ...(p.errors ? [p.errors] : []), ...(p.loss ? [p.loss] : [])]);
-}
-
-/** tfjs computes in float32: float64 data is rounded once, here. */
+/**
+ * tfjs computes in float32: float64 data is rounded once, here. A large copy goes to shared memory,
+ * where the cpu kernel's worker threads can read it too.
+ */
 function toTensor(m: Matrix): tf.Tensor2D {
-  const values = m.data instanceof Float32Array ? m.data : Float32Array.from(m.data);
+  let values = m.data;
+  if (!(values instanceof Float32Array)) {
+    const large = values.length >= PARALLEL_MIN_VALUES && tf.getBackend() === 'cpu';
+    values = new Float32Array(large ? new SharedArrayBuffer(4 * values.length) : new ArrayBuffer(4 * values.length));
+    values.set(m.data);
+  }
   return tf.tensor2d(values, [m.rows, m.cols], 'float32');
 }

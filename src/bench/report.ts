@@ -1,0 +1,97 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { writePlot } from '../plot/render';
+import type { BenchResults, Timing } from './run';
+
+const MB = 2 ** 20;
+
+function ms(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2);
+}
+
+function ratio(v: number | undefined): string {
+  return v === undefined ? '–' : v >= 100 ? `${v.toFixed(0)}×` : `${v.toPrecision(2)}×`;
+}
+
+function sizeLabel(t: Timing): string {
+  return t.case === 'and' ? 'AND (2×4), 1000 iterations' : `${t.features}×${t.samplesInX.toExponential(0).replace('+', '')}`;
+}
+
+/** The results as markdown: the machine, the timings table, the memory table. */
+export function markdown(r: BenchResults): string {
+  const { machine } = r;
+  const lines = [
+    `# Benchmark${r.quick ? ' (--quick)' : ''}`,
+    '',
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.numpy}; ` +
+      `single-core read bandwidth ${(machine.readBandwidth / 1e9).toFixed(1)} GB/s. ${r.date}.`,
+    '',
+    ...Object.entries(r.unavailable).map(([b, why]) => `Not run: ${b} (${why.split(';')[0]}).`),
+    '',
+    'Median of the samples and their spread (p25–p75); the AND example is a whole run of 1000 iterations,',
+    'synthetic float32 data (32 features) is per iteration after warm-up. "floor" is the time to read x once',
+    'at the read bandwidth.',
+    '',
+    '| data | backend | median ms | p25–p75 ms | × numpy | × plain | × floor |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...r.timings.map(
+      (t) =>
+        `| ${sizeLabel(t)} | ${t.backend} | ${ms(t.median)} | ${ms(t.p25)}–${ms(t.p75)} | ${ratio(t.vsNumpy)} | ` +
+        `${ratio(t.vsPlain)} | ${ratio(t.vsBandwidthFloor)} |`,
+    ),
+    '',
+    `Peak memory (RSS) while training on ${r.memory[0]?.features ?? 32}×${r.memory[0]?.samplesInX ?? ''} ` +
+      '(each backend in a process of its own; x read from .npy into shared memory): ' +
+      'the peak above the process\'s RSS before loading the data, against the float32 size of x.',
+    '',
+    '| backend | x (float32) MB | RSS before data MB | peak RSS MB | (peak − before) ÷ x |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...r.memory.map(
+      (m) =>
+        `| ${m.backend} | ${(m.xBytes / MB).toFixed(0)} | ${(m.baselineRss / MB).toFixed(0)} | ${(m.peakRss / MB).toFixed(0)} | ${m.vsX.toFixed(2)}× |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Time per iteration against samples, one line per backend, log–log. */
+export function chartSpec(r: BenchResults): TopLevelSpec {
+  const values = r.timings
+    .filter((t) => t.case === 'synthetic')
+    .map((t) => ({ backend: t.backend, samples: t.samplesInX, median: t.median, p25: t.p25, p75: t.p75 }));
+  const x = { field: 'samples', type: 'quantitative', scale: { type: 'log' }, title: 'samples (32 features, float32)' } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `Time per iteration — ${r.machine.cpu}, ${r.machine.cores} cores`,
+    width: 480,
+    height: 320,
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x,
+          y: { field: 'median', type: 'quantitative', scale: { type: 'log' }, title: 'ms per iteration (median)' },
+          color: { field: 'backend', type: 'nominal' },
+        },
+      },
+      {
+        mark: { type: 'errorbar' },
+        encoding: { x, y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' }, color: { field: 'backend', type: 'nominal' } },
+      },
+    ],
+  };
+}
+
+/** Writes results.json, results.md, chart.svg and chart.png into `dir`. */
+export async function writeResults(dir: string, r: BenchResults): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const files = ['results.json', 'results.md', 'chart.svg', 'chart.png'].map((f) => join(dir, f));
+  writeFileSync(files[0], `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(files[1], markdown(r));
+  await writePlot(files[2], chartSpec(r));
+  await writePlot(files[3], chartSpec(r));
+  return files;
+}

@@ -1,0 +1,156 @@
+/**
+ * One fused pass of the article's iteration over a range of samples: `z = Wᵀ·x + b`,
+ * `s = sigmoid(z)`, `y_pred = (s >= 0.5)`, `e = y_pred − y` (or `s − y`), and the sums
+ * `x·eᵀ`, `sum(e)` (and the stats), reading each value of x from memory once.
+ *
+ * Shared by the plain network (float64, numpy's order), the tfjs kernels (float32 rounding of
+ * tfjs's ops) and the worker threads, which run this very function from its source text: so it
+ * must stay self-contained (no imports, no module-level helpers).
+ */
+export interface Pass {
+  /** features×m, row after row (one row per feature, as the article's x). */
+  readonly x: Float32Array | Float64Array;
+  /** outputs×m labels, 0 or 1. */
+  readonly y: Float32Array | Float64Array;
+  /** Samples in a row of x and y. */
+  readonly m: number;
+  readonly features: number;
+  readonly outputs: number;
+  /** features×outputs. */
+  readonly W: Float64Array | Float32Array;
+  readonly b: number;
+  /** The samples of this pass: start ≤ j < end. */
+  readonly start: number;
+  readonly end: number;
+  /** e = s − y instead of y_pred − y. */
+  readonly logistic: boolean;
+  /** Also count errors and sum the logistic loss. */
+  readonly track: boolean;
+  /** Round z and s to float32 as tfjs's float32 ops store them (the tfjs kernels). */
+  readonly float32: boolean;
+}
+
+/** Buffers for one block of samples: z, e, and the indices of the samples with e ≠ 0. */
+export interface Scratch {
+  readonly zb: Float64Array;
+  readonly eb: Float64Array;
+  readonly wrongAt: Int32Array;
+}
+
+/** Buffers for passes over blocks of up to 128 samples, for callers that make many passes. */
+export function scratch(): Scratch {
+  return { zb: new Float64Array(128), eb: new Float64Array(128), wrongAt: new Int32Array(128) };
+}
+
+/** Length of a pass's output: x·eᵀ (features×outputs), then sum(e), errors, loss. */
+export function sumsLength(features: number, outputs: number): number {
+  return features * outputs + 3;
+}
+
+/**
+ * Adds this pass's x·eᵀ, sum(e), errors and loss into `out` (see {@link sumsLength}).
+ *
+ * Float64 order, for one pass over all samples, is numpy's: each z summed over the features in
+ * order then b added; each x·eᵀ entry and sum(e) summed over the samples in order (output by
+ * output). Skipping samples whose e is 0 leaves every sum unchanged: adding ±0 to a sum that
+ * starts at +0 never changes it.
+ */
+export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
+  const { x, y, m, features: F, outputs: k, W, b, start, end, logistic, track, float32 } = p;
+  const fround = Math.fround;
+  // Below −2⁻²⁰, exp(−z) > 1 + 2⁻²⁰, so 1 + exp(−z) rounds above 2 and s < 0.5 (also after float32
+  // rounding); at z ≥ 0, s ≥ 0.5. Only between them does sigmoid have to be evaluated to decide.
+  const UNDECIDED = -9.5367431640625e-7;
+  const { zb, eb, wrongAt } = scratch ?? { zb: new Float64Array(128), eb: new Float64Array(128), wrongAt: new Int32Array(128) };
+  const B = zb.length;
+  const xeAt = F * k;
+  let sumE = out[xeAt];
+  let errors = out[xeAt + 1];
+  let loss = out[xeAt + 2];
+  for (let o = 0; o < k; o++) {
+    for (let j0 = start; j0 < end; j0 += B) {
+      const n = Math.min(B, end - j0);
+      // z = Wᵀ·x over this block, 8 features a step; left-to-right adds keep the features' order
+      zb.fill(0, 0, n);
+      let f = 0;
+      for (; f + 8 <= F; f += 8) {
+        const w0 = W[f * k + o], w1 = W[(f + 1) * k + o], w2 = W[(f + 2) * k + o], w3 = W[(f + 3) * k + o];
+        const w4 = W[(f + 4) * k + o], w5 = W[(f + 5) * k + o], w6 = W[(f + 6) * k + o], w7 = W[(f + 7) * k + o];
+        const r0 = f * m + j0, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m, r4 = r3 + m, r5 = r4 + m, r6 = r5 + m, r7 = r6 + m;
+        for (let j = 0; j < n; j++) {
+          zb[j] = zb[j] + w0 * x[r0 + j] + w1 * x[r1 + j] + w2 * x[r2 + j] + w3 * x[r3 + j] +
+            w4 * x[r4 + j] + w5 * x[r5 + j] + w6 * x[r6 + j] + w7 * x[r7 + j];
+        }
+      }
+      for (; f < F; f++) {
+        const w = W[f * k + o];
+        const r = f * m + j0;
+        for (let j = 0; j < n; j++) zb[j] = zb[j] + w * x[r + j];
+      }
+      // s = sigmoid(z), y_pred = (s >= 0.5), e
+      let wrong = 0;
+      const yRow = o * m + j0;
+      for (let j = 0; j < n; j++) {
+        const z = float32 ? fround(fround(zb[j]) + b) : zb[j] + b;
+        const yj = y[yRow + j];
+        let s = NaN;
+        if (logistic || track || (z < 0 && z >= UNDECIDED) || z !== z) {
+          s = 1 / (1 + Math.exp(-z));
+          if (float32) s = fround(s);
+        }
+        const yPred = z >= 0 ? 1 : z < UNDECIDED ? 0 : s >= 0.5 ? 1 : 0;
+        const e = logistic ? (float32 ? fround(s - yj) : s - yj) : yPred - yj;
+        eb[j] = e;
+        sumE += e;
+        // the wrong samples' indices, without a branch: only they add to x·eᵀ
+        wrongAt[wrong] = j;
+        wrong += e !== 0 ? 1 : 0;
+        if (track) {
+          if (yPred !== yj) errors++;
+          // logistic loss, stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|)
+          loss += Math.max(z, 0) - z * yj + Math.log1p(Math.exp(-Math.abs(z)));
+        }
+      }
+      if (wrong === 0) continue;
+      // x·eᵀ, 8 features at a time in running sums that do not wait on each other; each still
+      // sums the samples in order
+      let g = 0;
+      for (; g + 8 <= F; g += 8) {
+        const r0 = g * m + j0, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m, r4 = r3 + m, r5 = r4 + m, r6 = r5 + m, r7 = r6 + m;
+        let a0 = out[g * k + o], a1 = out[(g + 1) * k + o], a2 = out[(g + 2) * k + o], a3 = out[(g + 3) * k + o];
+        let a4 = out[(g + 4) * k + o], a5 = out[(g + 5) * k + o], a6 = out[(g + 6) * k + o], a7 = out[(g + 7) * k + o];
+        for (let i = 0; i < wrong; i++) {
+          const j = wrongAt[i];
+          const e = eb[j];
+          a0 += x[r0 + j] * e; a1 += x[r1 + j] * e; a2 += x[r2 + j] * e; a3 += x[r3 + j] * e;
+          a4 += x[r4 + j] * e; a5 += x[r5 + j] * e; a6 += x[r6 + j] * e; a7 += x[r7 + j] * e;
+        }
+        out[g * k + o] = a0; out[(g + 1) * k + o] = a1; out[(g + 2) * k + o] = a2; out[(g + 3) * k + o] = a3;
+        out[(g + 4) * k + o] = a4; out[(g + 5) * k + o] = a5; out[(g + 6) * k + o] = a6; out[(g + 7) * k + o] = a7;
+      }
+      for (; g < F; g++) {
+        const r = g * m + j0;
+        let acc = out[g * k + o];
+        for (let i = 0; i < wrong; i++) acc += x[r + wrongAt[i]] * eb[wrongAt[i]];
+        out[g * k + o] = acc;
+      }
+    }
+  }
+  out[xeAt] = sumE;
+  out[xeAt + 1] = errors;
+  out[xeAt + 2] = loss;
+}
+
+// one per combination of x's, y's and W's array types: 3 bits, set for Float32Array
+const compiled: (typeof fusedPass)[] = [];
+
+/**
+ * Runs {@link fusedPass}, compiled apart for each combination of array types it is given: V8 runs a
+ * function that has seen both Float32Array and Float64Array x about 2× slower than one that has
+ * seen only one of them.
+ */
+export function runPass(p: Pass, out: Float64Array, buffers?: Scratch): void {
+  const key = (p.x instanceof Float32Array ? 4 : 0) + (p.y instanceof Float32Array ? 2 : 0) + (p.W instanceof Float32Array ? 1 : 0);
+  compiled[key] ??= new Function(`return ${fusedPass.toString()}`)() as typeof fusedPass;
+  compiled[key](p, out, buffers);
+}

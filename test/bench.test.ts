@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchResults } from '../src/bench/run';
+import { tempDir } from './helpers';
+
+// The benchmark is a script, never a timed test: this runs `bench --quick` once and checks the shape
+// of what it writes, never the times.
+describe('scripts/bench.ts --quick', function () {
+  this.timeout(180_000);
+  const dir = tempDir();
+  let results: BenchResults;
+
+  before(() => {
+    execFileSync(
+      process.execPath,
+      ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, '..', 'scripts', 'bench.ts'), '--quick', '--out', dir.path('bench')],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    results = JSON.parse(readFileSync(dir.path('bench/results.json'), 'utf8'));
+  });
+  after(() => dir.remove());
+
+  it('writes results.json, results.md, chart.svg and chart.png', () => {
+    for (const f of ['results.json', 'results.md', 'chart.svg', 'chart.png']) expect(existsSync(dir.path(`bench/${f}`)), f).to.equal(true);
+    expect(readFileSync(dir.path('bench/chart.svg'), 'utf8')).to.match(/^<svg/);
+    expect(readFileSync(dir.path('bench/chart.png')).subarray(1, 4).toString()).to.equal('PNG');
+  });
+
+  it('names the machine', () => {
+    expect(results.machine.cpu).to.be.a('string').and.not.equal('');
+    expect(results.machine.cores).to.be.above(0);
+    expect(results.machine.node).to.equal(process.version);
+    expect(results.machine.readBandwidth).to.be.above(0);
+    expect(results.quick).to.equal(true);
+    const md = readFileSync(dir.path('bench/results.md'), 'utf8');
+    expect(md).to.include(results.machine.cpu).and.include(`Node ${process.version}`);
+  });
+
+  it('has one timing per backend and case, with positive ratios', () => {
+    expect(results.runners).to.include.members(['wasm', 'cpu', 'plain', 'wasm (ops)', 'cpu (ops)']);
+    const cases = [['and', 4], ['synthetic', 1e3], ['synthetic', 1e4], ['synthetic', 1e5]] as const;
+    expect(results.timings).to.have.length(cases.length * results.runners.length);
+    for (const [name, m] of cases) {
+      const rows = results.timings.filter((t) => t.case === name && t.samplesInX === m);
+      expect(rows.map((t) => t.backend).sort(), `${name} ${m}`).to.deep.equal([...results.runners].sort());
+      for (const t of rows) {
+        expect(Object.keys(t)).to.include.members(['median', 'p25', 'p75', 'min', 'max', 'samples', 'unit', 'vsPlain', 'vsBandwidthFloor']);
+        const ratios = [t.vsPlain, t.vsBandwidthFloor, ...(results.runners.includes('numpy') ? [t.vsNumpy] : [])];
+        for (const r of ratios) expect(r, `${t.backend} ${name} ${m}`).to.be.a('number').and.above(0).and.satisfy(Number.isFinite);
+        expect(t.p25).to.be.at.most(t.median);
+        expect(t.median).to.be.at.most(t.p75);
+      }
+    }
+  });
+
+  it('measures peak memory once per runner (the fused kernels only), against the size of x', () => {
+    const measured = results.runners.filter((r) => !r.endsWith('(ops)'));
+    expect(results.memory.map((m) => m.backend).sort()).to.deep.equal([...measured].sort());
+    for (const m of results.memory) {
+      expect(m.xBytes).to.equal(32 * 1e5 * 4);
+      expect(m.peakRss).to.be.at.least(m.baselineRss);
+      expect(m.vsX).to.be.a('number').and.satisfy(Number.isFinite);
+    }
+  });
+});
