@@ -1,3 +1,4 @@
+import { defaultNames } from './data/dataset';
 import { isSampleSource, memorySource, type SampleSource } from './data/source';
 import { InputError } from './errors';
 import { matrix, toRows, type Matrix, type MatrixLike, type Predictions } from './matrix';
@@ -15,7 +16,7 @@ import {
   type TrainSettings,
 } from './network/network';
 import { PlainNetwork } from './network/plain';
-import { MODEL_FORMAT, MODEL_VERSION, loadModel, saveModel, type SavedModel } from './model/file';
+import { MODEL_FORMAT, MODEL_VERSION, checkModel, loadModel, saveModel, type SavedModel } from './model/file';
 import { checkCount, checkFinite, checkLabels, checkPositive, toMatrix } from './validate';
 
 export type BackendRequest = Backend | 'auto';
@@ -44,24 +45,13 @@ export interface ClassifierOptions {
 export interface ModelMeta {
   featureNames: readonly string[];
   labelNames: readonly string[];
-  metrics: SavedModel['metrics'];
+  metrics?: SavedModel['metrics'];
   /** Extra training facts to record (data source, chunking, …). */
   training?: Record<string, unknown>;
 }
 
 /** Per-call settings of `fit`: see {@link TrainSettings}. */
 export type FitOptions = Partial<Omit<TrainSettings, 'a' | 'gradient'>>;
-
-/** What `toJSON` returns. */
-export interface ClassifierJSON {
-  backend: Backend;
-  learningRate: number;
-  iterations: number;
-  gradient: Gradient;
-  /** features×outputs */
-  weights: number[][];
-  bias: number;
-}
 
 type NetworkFactory = (init: NetworkInit) => Network;
 
@@ -156,7 +146,7 @@ export class Classifier {
         ...(this.lastFit && { iterationsRun: this.lastFit.iterationsRun }),
         ...meta.training,
       },
-      metrics: meta.metrics,
+      ...(meta.metrics && { metrics: meta.metrics }),
       savedAt: new Date().toISOString(),
     };
   }
@@ -216,6 +206,9 @@ export class Classifier {
   private prepareFit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions) {
     const data = isSampleSource(first) ? first : this.checkedSource(first, second as MatrixLike);
     const options = (isSampleSource(first) ? second : third) as FitOptions | undefined;
+    if (data.samples < 1 || data.features < 1 || data.outputs < 1) {
+      throw new InputError(`the data has ${data.features} features, ${data.outputs} outputs and ${data.samples} samples; each must be ≥ 1`);
+    }
     const network = this.networkFor(data.features, data.outputs);
     if (options?.chunkSamples !== undefined && (!Number.isInteger(options.chunkSamples) || options.chunkSamples < 1)) {
       throw new InputError(`chunkSamples must be a whole number ≥ 1, got ${options.chunkSamples}`);
@@ -268,6 +261,7 @@ export class Classifier {
   /** The fraction of right predictions over all outputs and samples. */
   score(xLike: MatrixLike, yLike: MatrixLike): number {
     const y = toMatrix('y', yLike);
+    checkLabels('y', y);
     const pred = this.predictMatrix(xLike);
     if (pred.rows !== y.rows || pred.cols !== y.cols) {
       throw new InputError(`y is ${y.rows}×${y.cols} but the predictions are ${pred.rows}×${pred.cols}`);
@@ -284,20 +278,19 @@ export class Classifier {
     return this.fitted().bias();
   }
 
-  /** The weights matrix (float64 copy), features×outputs. */
-  weightsMatrix(): Matrix {
-    return this.fitted().weights();
+  /**
+   * The model in the model file format (tagged `simple-nn-model`), with names x1…, y…:
+   * `JSON.stringify(net)` can be saved and read back by `loadModel` or {@link Classifier.fromJSON}.
+   */
+  toJSON(): SavedModel {
+    const W = this.fitted().weights();
+    return this.toModel(defaultNames(W.rows, W.cols));
   }
 
-  toJSON(): ClassifierJSON {
-    return {
-      backend: this.backend,
-      learningRate: this.learningRate,
-      iterations: this.iterations,
-      gradient: this.gradient,
-      weights: this.weights,
-      bias: this.bias,
-    };
+  /** A classifier from `toJSON()`'s output (or a model file's content), checked as `loadModel` checks files. */
+  static async fromJSON(json: unknown, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
+    checkModel('the model JSON', json);
+    return Classifier.fromModel(json, options);
   }
 
   /** Frees the network's tensors; the classifier cannot be used afterwards. */

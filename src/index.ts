@@ -11,9 +11,9 @@
  * console.log(net.backend, net.weights, net.bias, net.predict([[0, 1, 0, 1], [0, 0, 1, 1]]));
  * net.dispose();
  */
-export { Classifier, type BackendRequest, type ClassifierJSON, type ClassifierOptions, type FitOptions, type ModelMeta } from './classifier';
+export { Classifier, type BackendRequest, type ClassifierOptions, type FitOptions, type ModelMeta } from './classifier';
 export { loadModel, saveModel, type SavedModel } from './model/file';
-export { countErrors, type Confusion, type Evaluation } from './metrics';
+export type { Confusion, Evaluation } from './metrics';
 export { memorySource, type Chunk, type SampleSource } from './data/source';
 export { andGate, ARTICLE_INIT, type Dataset } from './data/dataset';
 export { readCsv, type CsvOptions } from './data/csv';

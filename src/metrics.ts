@@ -39,8 +39,3 @@ export function evaluation(confusion: Confusion): Evaluation {
   const total = errors + confusion.truePositives + confusion.trueNegatives;
   return { errors, accuracy: total === 0 ? 0 : 1 - errors / total, confusion };
 }
-
-/** How many entries of the 0/1 predictions differ from the labels. */
-export function countErrors(pred: Matrix, y: Matrix): number {
-  return evaluation(addConfusion(pred, y, emptyConfusion())).errors;
-}

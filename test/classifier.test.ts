@@ -20,14 +20,20 @@ describe('Classifier (the library API)', () => {
         expectClose(net.bias, AND_GOLDEN[1000].b, tol);
         const proba = net.predictProba(AND_X)[0];
         expect(proba.map((s) => (s >= 0.5 ? 1 : 0))).to.deep.equal(AND_Y[0]);
-        expect(net.toJSON()).to.deep.equal({
-          backend,
-          learningRate: 0.1,
-          iterations: 1000,
-          gradient: 'article',
+        const json = JSON.parse(JSON.stringify(net));
+        expect(json).to.deep.include({
+          format: 'simple-nn-model',
+          version: 1,
           weights: net.weights,
           bias: net.bias,
+          featureNames: ['x1', 'x2'],
+          labelNames: ['y'],
         });
+        expect(json.training).to.deep.equal({ backend, learningRate: 0.1, iterations: 1000, gradient: 'article', iterationsRun: 1000 });
+        const back = await Classifier.fromJSON(json, { backend: 'plain' });
+        expect(back.predict(AND_X)).to.deep.equal(AND_Y);
+        expect(back.weights).to.deep.equal(net.weights);
+        back.dispose();
       } finally {
         net.dispose();
       }
@@ -128,6 +134,24 @@ describe('Classifier (the library API)', () => {
       expect(throws(() => net.fit(AND_X, AND_Y)).message).to.equal(
         'initial weights are 3×1, but the data needs 2 values (one per feature) or 2×1',
       );
+    });
+
+    it('data with no samples', async () => {
+      const net = await Classifier.create({ backend: 'plain' });
+      const none = { rows: 2, cols: 0, data: new Float64Array(0) };
+      expect(throws(() => net.fit(none, { rows: 1, cols: 0, data: new Float64Array(0) })).message).to.equal(
+        'the data has 2 features, 1 outputs and 0 samples; each must be ≥ 1',
+      );
+    });
+
+    it('score with labels that are not 0 or 1', async () => {
+      const net = await Classifier.create({ backend: 'plain', ...AND_INIT });
+      expect(throws(() => net.score(AND_X, [[0, 0, 2, 1]])).message).to.equal('y[0][2] must be 0 or 1, got 2');
+    });
+
+    it('a JSON that is not a model', async () => {
+      const err = await rejects(Classifier.fromJSON({ format: 'other' }));
+      expect(err.message).to.equal('the model JSON: not a simple-nn model file (format is "other", expected "simple-nn-model")');
     });
 
     it('predict before fit without weights', async () => {

@@ -134,6 +134,13 @@ describe('CLI: real data', () => {
     expect(drawn).to.match(/training \[.*\] (10|20)\/100 iterations \| errors 4/);
   });
 
+  it('--weights takes one value per feature (filling its row) or features×outputs values, row by row', async () => {
+    const files = writeBoth(dir, 'wk', [[1, 0, 1], [0, 1, 1]], [[1, 0, 1], [0, 1, 1], [1, 1, 0]]);
+    const common = ['--backend', 'plain', '--x', files.xPath, '--y', files.yPath, '--iterations', '0'];
+    expect((await json(...common, '--weights', '1,2,3,4,5,6')).weights).to.deep.equal([[1, 2, 3], [4, 5, 6]]);
+    expect((await json(...common, '--weights', '1,2')).weights).to.deep.equal([[1, 1, 1], [2, 2, 2]]);
+  });
+
   describe('bad input: exit 2 and one line', () => {
     const cases: [string, () => string[], string | ((args: string[]) => string)][] = [
       ['two data sources', () => ['--data', 'a.csv', '--dataset', 'iris'], 'choose one data source: --data, --dataset were given together'],
@@ -149,6 +156,27 @@ describe('CLI: real data', () => {
       ['a test split leaving no test sample', () => ['--test-split', '0.01'], '--test-split 0.01 of 4 samples leaves 0 for testing and 4 for training; each needs at least 1'],
       ['a zero chunk size', () => ['--chunk-samples', '0'], '--chunk-samples must be a whole number ≥ 1, got 0'],
       ['a negative seed', () => ['--seed', '-1'], '--seed must be a whole number ≥ 0, got -1'],
+      ['a label named twice', () => ['--dataset', 'iris', '--label', 'setosa,setosa'], '--label: "setosa" is named twice'],
+      ['a file under a path that is not a folder', () => ['--data', '/etc/passwd/x.csv'], '/etc/passwd/x.csv: no such file (part of the path is not a folder)'],
+      ['an .npy under a path that is not a folder', () => ['--x', '/etc/passwd/x.npy', '--y', '/etc/passwd/y.npy'], '/etc/passwd/x.npy: no such file (part of the path is not a folder)'],
+      [
+        'a stray quote in a CSV',
+        () => ['--data', dir.write('quote.csv', 'a,y\n1,a"b"\n')],
+        (args) => `${args[args.indexOf('--data') + 1]}: Invalid Opening Quote: a quote is found on field 1 at line 2, value is "a"`,
+      ],
+      ['synthetic data too big for memory', () => ['--dataset', 'synthetic', '--features', '100000', '--samples', '100000'],
+        '--dataset synthetic: 100000×100000 float32 values (40.0 GB) do not fit in memory; write them to .npy with npm run make-npy and train with --chunk-samples'],
+      ['--save to a folder', () => ['--save', dir.path('')], () => `--save: "${dir.path('')}" is not a file name; expected e.g. model.json`],
+      ['an empty --save', () => ['--save', ''], '--save: "" is not a file name; expected e.g. model.json'],
+      [
+        '.npy data with no samples',
+        () => {
+          writeNpy(dir.path('x0.npy'), { rows: 2, cols: 0, data: new Float64Array(0) }, 'float64');
+          writeNpy(dir.path('y0.npy'), { rows: 1, cols: 0, data: new Float64Array(0) }, 'float64');
+          return ['--x', dir.path('x0.npy'), '--y', dir.path('y0.npy'), '--chunk-samples', '4'];
+        },
+        () => `${dir.path('x0.npy')}: has no samples (columns); expected at least one`,
+      ],
       [
         '.npy files with different sample counts',
         () => {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { predict } from '../src/cli/predict';
 import { train } from '../src/cli/train';
+import { writeNpy } from '../src/data/npy';
 import { loadModel } from '../src/model/file';
 import { loadTfjsLayersModel } from '../src/model/tfjs-export';
 import { runInProcess, tempDir } from './helpers';
@@ -116,6 +117,13 @@ describe('CLI: models people keep and look at', function () {
         writeFileSync(dir.path('cut.json'), readFileSync(model, 'utf8').slice(0, 40));
         return ['--model', dir.path('cut.json'), '--data', 'x.csv'];
       }, () => `${dir.path('cut.json')}: not a valid model file: the JSON is truncated or malformed`],
+      ['an .npy y with a label that is not 0 or 1', () => {
+        const x = dir.path('px.npy');
+        const y = dir.path('py.npy');
+        writeNpy(x, { rows: 2, cols: 2, data: Float64Array.of(0, 1, 0, 1) });
+        writeNpy(y, { rows: 1, cols: 2, data: Float64Array.of(0, 2) });
+        return ['--x', x, '--y', y];
+      }, () => `${dir.path('py.npy')}: y[0, 1] is 2; labels must be 0 or 1`],
       ['a newer model version', () => {
         writeFileSync(dir.path('v2.json'), JSON.stringify({ ...loadModel(model), version: 2 }));
         return ['--model', dir.path('v2.json'), '--data', 'x.csv'];

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readCsv } from '../src/data/csv';
+import { readCsv, readCsvForModel } from '../src/data/csv';
 import { InputError } from '../src/errors';
 import { rowsOf } from './fixtures';
 import { rejects, tempDir } from './helpers';
@@ -53,6 +53,22 @@ describe('readCsv', () => {
       expect(err.message).to.equal(`${file}: ${message}`);
     });
   }
+
+  it("reads a CSV for a model: its features by name in any order, all its labels or none", async () => {
+    const both = await readCsvForModel(dir.write('m1.csv', 'b,y2,a,y1\n1,0,2,1\n'), ['a', 'b'], ['y1', 'y2']);
+    expect(rowsOf(both.samples.inMemory!.x)).to.deep.equal([[2], [1]]);
+    expect(rowsOf(both.samples.inMemory!.y)).to.deep.equal([[1], [0]]);
+    const none = await readCsvForModel(dir.write('m2.csv', 'a,b\n1,2\n'), ['a', 'b'], ['y1', 'y2']);
+    expect(none.samples.outputs).to.equal(0);
+    const some = dir.write('m3.csv', 'a,b,y2\n1,2,0\n');
+    expect((await rejects(readCsvForModel(some, ['a', 'b'], ['y1', 'y2']))).message).to.equal(
+      `${some}: has the label column "y2" but not "y1"; give all of the model's labels (to score the predictions) or none`,
+    );
+    const wrong = dir.write('m4.csv', 'a,c,y1\n1,2,0\n');
+    expect((await rejects(readCsvForModel(wrong, ['a', 'b'], ['y1']))).message).to.equal(
+      `${wrong}: the columns do not match the model's features (a, b): missing "b"; extra "c"`,
+    );
+  });
 
   it('rejects a missing file and an unknown label column', async () => {
     const missing = dir.path('missing.csv');

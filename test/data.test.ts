@@ -7,7 +7,10 @@ import { synthetic, syntheticChunks } from '../src/data/synthetic';
 import { InputError } from '../src/errors';
 import { shuffledIndices } from '../src/random';
 import { rowsOf } from './fixtures';
-import { throws } from './helpers';
+import { tempDir, throws } from './helpers';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { readNpyHeader, writeNpy } from '../src/data/npy';
+import { npyDataset } from '../src/data/npy-source';
 
 describe('data sets', () => {
   it('synthetic data is fixed by its seed: the same numbers on every run and machine', () => {
@@ -62,6 +65,37 @@ describe('data sets', () => {
     }
     const all = rowsOf(data.samples.inMemory!.x);
     expect(seen).to.deep.equal(new Set(all[0].map((_, j) => key(all, j))));
+  });
+
+  it('streamed .npy data that fails its checks closes its files', () => {
+    const dir = tempDir();
+    try {
+      writeNpy(dir.path('x.npy'), { rows: 1, cols: 3, data: Float64Array.of(1, 2, 3) });
+      writeNpy(dir.path('y.npy'), { rows: 1, cols: 3, data: Float64Array.of(1, 5, 0) });
+      const open = () => readdirSync('/proc/self/fd').length;
+      const before = open();
+      for (let i = 0; i < 5; i++) {
+        expect(throws(() => npyDataset(dir.path('x.npy'), dir.path('y.npy'), { stream: true }))).to.be.instanceOf(InputError);
+      }
+      expect(open()).to.equal(before);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('an .npy header nested past reason is a clear error, not a stack overflow', () => {
+    const dir = tempDir();
+    try {
+      const header = `{'descr': '<f8', 'fortran_order': False, 'shape': ${'('.repeat(20000)}${')'.repeat(20000)}, }`;
+      const bytes = Buffer.concat([Buffer.from('\x93NUMPY\x02\x00', 'latin1'), Buffer.alloc(4), Buffer.from(header + '\n')]);
+      bytes.writeUInt32LE(header.length + 1, 8);
+      writeFileSync(dir.path('deep.npy'), bytes);
+      const err = throws(() => readNpyHeader(dir.path('deep.npy')));
+      expect(err).to.be.instanceOf(InputError);
+      expect(err.message).to.match(/at most 32 levels of brackets/);
+    } finally {
+      dir.remove();
+    }
   });
 
   it('a test split needs the data in memory', () => {

@@ -3,10 +3,13 @@ import { expect } from 'chai';
 import { useBackend } from '../src/backend';
 import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
-import { logisticLoss, type Backend, type IterationStats, type Network, type NetworkInit, type TrainSettings } from '../src/network/network';
+import { type Backend, type IterationStats, type Network, type NetworkInit, type TrainSettings } from '../src/network/network';
 import { PlainNetwork } from '../src/network/plain';
 import { TensorNetwork } from '../src/network/tensor';
 import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, expectClose, randomData, rowsOf } from './fixtures';
+
+/** The mean logistic loss's term for one logit z and label y, in its stable form: max(z, 0) − z·y + log(1 + e^−|z|). */
+const logisticLoss = (z: number, y: number) => Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
 
 const fromRows = (rows: readonly (readonly number[])[]) =>
   matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));

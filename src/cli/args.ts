@@ -70,5 +70,7 @@ export function parseNumberList(flag: string, text: string): number[] {
 export function parseNameList(flag: string, text: string): string[] {
   const names = text.split(',').map((n) => n.trim());
   if (names.some((n) => n === '')) throw new InputError(`${flag}: "${text}" has an empty name`);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new InputError(`${flag}: "${twice}" is named twice`);
   return names;
 }

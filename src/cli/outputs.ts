@@ -16,19 +16,26 @@ export interface OutputArgs {
 
 /** Checks the output paths before training, so a long run is not lost to a typo. */
 export function checkOutputs({ save, exportTfjs, plot }: OutputArgs): void {
-  if (save !== undefined) checkFolder('--save', save);
+  if (save !== undefined) checkFile('--save', save);
   if (plot !== undefined) {
-    checkFolder('--plot', plot);
+    checkFile('--plot', plot);
     if (!['.svg', '.png'].includes(extname(plot).toLowerCase())) {
       throw new InputError(`--plot: "${plot}" must end in .svg or .png`);
     }
   }
-  if (exportTfjs !== undefined && existsSync(exportTfjs) && !statSync(exportTfjs).isDirectory()) {
-    throw new InputError(`--export-tfjs: "${exportTfjs}" is a file; expected a folder (made if missing)`);
+  if (exportTfjs !== undefined) {
+    if (exportTfjs === '') throw new InputError('--export-tfjs needs a folder name, got ""');
+    if (existsSync(exportTfjs) && !statSync(exportTfjs).isDirectory()) {
+      throw new InputError(`--export-tfjs: "${exportTfjs}" is a file; expected a folder (made if missing)`);
+    }
   }
 }
 
-function checkFolder(option: string, path: string): void {
+/** A file that can be written: a name, not a folder, in a folder that exists. */
+function checkFile(option: string, path: string): void {
+  if (path === '' || path.endsWith('/') || (existsSync(path) && statSync(path).isDirectory())) {
+    throw new InputError(`${option}: "${path}" is not a file name; expected e.g. ${option === '--plot' ? 'plot.png' : 'model.json'}`);
+  }
   const folder = dirname(path);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new InputError(`${option}: the folder "${folder}" of "${path}" does not exist`);

@@ -2,6 +2,7 @@ import { Classifier, type BackendRequest } from '../classifier';
 import { readCsvForModel } from '../data/csv';
 import { inMemory, type Dataset } from '../data/dataset';
 import { readNpy } from '../data/npy';
+import { checkSamples } from '../data/npy-source';
 import { InputError } from '../errors';
 import { toRows, type Matrix } from '../matrix';
 import { loadModel, type SavedModel } from '../model/file';
@@ -108,6 +109,7 @@ async function loadData(model: SavedModel, values: { data?: string; x?: string; 
       `--y: ${values.y} is ${y.rows}×${y.cols}, expected ${model.labelNames.length}×${x.cols} (outputs×samples)`,
     );
   }
+  checkSamples(values.x, x, 0, values.y ?? '', y);
   return inMemory(x, y, model.featureNames, model.labelNames, values.x);
 }
 

@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
 import { Classifier } from '../classifier';
 import { readCsv } from '../data/csv';
 import { ARTICLE_INIT, andGate, type Dataset } from '../data/dataset';
 import { iris } from '../data/iris';
-import { npyDataset } from '../data/npy-source';
+import { npyDataset, npyMemoryBytes } from '../data/npy-source';
 import { splitDataset } from '../data/split';
 import { synthetic } from '../data/synthetic';
 import { InputError } from '../errors';
@@ -16,7 +15,7 @@ import { describeRun, listNames, makeReport, type RunFacts } from './report';
 import type { Io } from './run';
 import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs, type DataArgs, type TrainArgs } from './train-options';
 
-/** x.npy files larger than this are streamed from disk even without --chunk-samples. */
+/** x.npy files that would take more memory than this are streamed from disk even without --chunk-samples. */
 const STREAM_NPY_BYTES = 1 << 30;
 
 /** `npm run train -- …`: parse, load, train, print. */
@@ -48,7 +47,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<void>
     backend: args.backend,
     learningRate: args.a,
     iterations: args.iterations,
-    weights,
+    weights: asWeightMatrix(weights, dataset.samples.features),
     bias,
     gradient: args.gradient,
     kernels: args.kernels,
@@ -102,7 +101,7 @@ async function fit(net: Classifier, data: Dataset, args: TrainArgs, io: Io, inte
       // The plot needs every iteration's stats; a progress bar is fine with every 10th.
       statsEvery: args.outputs.plot !== undefined ? 1 : progress.enabled ? 10 : 0,
       onIteration: (i, stats) => {
-        if (stats && (args.outputs.plot !== undefined || args.untilNoError)) history.push(stats);
+        if (stats && args.outputs.plot !== undefined) history.push(stats);
         progress.update(i, stats);
       },
       shouldStop: interrupted,
@@ -121,7 +120,7 @@ async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Pr
     case 'csv':
       return readCsv(data.path, { labels: data.labels });
     case 'npy':
-      return npyDataset(data.x, data.y, { stream: chunkSamples !== undefined || fileSize(data.x) > STREAM_NPY_BYTES });
+      return npyDataset(data.x, data.y, { stream: chunkSamples !== undefined || npyMemoryBytes(data.x) > STREAM_NPY_BYTES });
     case 'iris':
       return iris(data.labels);
     case 'synthetic':
@@ -129,12 +128,10 @@ async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Pr
   }
 }
 
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0; // the loader says what is wrong with the file
-  }
+/** --weights as W: one value per feature (filling its row), or features×outputs values, row by row. */
+function asWeightMatrix(weights: readonly number[], features: number): number[][] {
+  const perRow = weights.length / features;
+  return Array.from({ length: features }, (_, f) => weights.slice(f * perRow, (f + 1) * perRow));
 }
 
 function checkWeightCount(weights: readonly number[], data: Dataset): void {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
-import { InputError } from '../errors';
+import { CsvError, parse } from 'csv-parse';
+import { InputError, fileReadError } from '../errors';
 import { sharedFloats } from '../matrix';
 import { inMemory, type Dataset } from './dataset';
 
@@ -46,9 +46,16 @@ export async function readCsvForModel(path: string, featureNames: readonly strin
       );
     }
     const presentLabels = labelNames.filter((name) => header.includes(name));
+    if (presentLabels.length > 0 && presentLabels.length < labelNames.length) {
+      const absent = labelNames.filter((name) => !header.includes(name));
+      throw new InputError(
+        `${path}: has the label column${presentLabels.length > 1 ? 's' : ''} ${quoteAll(presentLabels)} but not ${quoteAll(absent)}; ` +
+          'give all of the model\'s labels (to score the predictions) or none',
+      );
+    }
     return {
       featureCols: featureNames.map((name) => header.indexOf(name)),
-      labelCols: presentLabels.length === labelNames.length ? presentLabels.map((name) => header.indexOf(name)) : [],
+      labelCols: presentLabels.map((name) => header.indexOf(name)),
     };
   });
 }
@@ -142,11 +149,7 @@ function toDataset(path: string, header: string[], rows: Float64Array[], feature
 }
 
 function asInputError(path: string, err: unknown): Error {
-  if (err instanceof InputError) return err;
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return new InputError(`${path}: no such file`);
-  if (e.code === 'EISDIR') return new InputError(`${path}: is a directory, expected a CSV file`);
-  if (e.code === 'EACCES') return new InputError(`${path}: permission denied`);
-  if (typeof e.code === 'string' && e.code.startsWith('CSV_')) return new InputError(`${path}: ${e.message}`);
-  return err instanceof Error ? err : new Error(String(err));
+  // csv-parse's own errors (unclosed or stray quotes, …) are CsvErrors; some codes lack the CSV_ prefix
+  if (err instanceof CsvError) return new InputError(`${path}: ${err.message}`);
+  return fileReadError(path, err, 'a CSV file');
 }

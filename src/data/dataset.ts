@@ -17,6 +17,12 @@ export function inMemory(x: Matrix, y: Matrix, featureNames: readonly string[], 
   return { samples: memorySource(x, y), featureNames, labelNames, name };
 }
 
+/** Names for unnamed data: features x1, x2, …; labels y (one) or y1, y2, …. */
+export function defaultNames(features: number, outputs: number): { featureNames: string[]; labelNames: string[] } {
+  const numbered = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+  return { featureNames: numbered('x', features), labelNames: outputs === 1 ? ['y'] : numbered('y', outputs) };
+}
+
 /** The article's AND gate: x = [[0,1,0,1],[0,0,1,1]], y = [[0,0,0,1]]. */
 export function andGate(): Dataset {
   return inMemory(

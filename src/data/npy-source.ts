@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import type { Matrix } from '../matrix';
-import { inMemory, type Dataset } from './dataset';
+import { defaultNames, inMemory, type Dataset } from './dataset';
 import { NpyColumnReader, readNpy, readNpyHeader } from './npy';
 import type { SampleSource } from './source';
 
@@ -22,34 +22,54 @@ export function npyDataset(xPath: string, yPath: string, { stream }: { stream: b
         'both are …×samples, as the article orients x and y',
     );
   }
-  const featureNames = Array.from({ length: xHeader.rows }, (_, f) => `x${f + 1}`);
-  const labelNames = yHeader.rows === 1 ? ['y'] : Array.from({ length: yHeader.rows }, (_, o) => `y${o + 1}`);
+  const empty = (path: string, what: string) => new InputError(`${path}: has no ${what}; expected at least one`);
+  if (xHeader.cols === 0) throw empty(xPath, 'samples (columns)');
+  if (xHeader.rows === 0) throw empty(xPath, 'features (rows)');
+  if (yHeader.rows === 0) throw empty(yPath, 'outputs (rows)');
+  const { featureNames, labelNames } = defaultNames(xHeader.rows, yHeader.rows);
   if (!stream) {
     const x = readNpy(xPath);
     const y = readNpy(yPath);
-    checkChunk(xPath, x, 0, yPath, y);
+    checkSamples(xPath, x, 0, yPath, y);
     return inMemory(x, y, featureNames, labelNames, xPath);
   }
   const samples = streamingSource(xPath, yPath);
-  samples.forEachChunk(DEFAULT_CHUNK_SAMPLES, ({ x, y, offset }) => checkChunk(xPath, x, offset, yPath, y));
+  try {
+    samples.forEachChunk(DEFAULT_CHUNK_SAMPLES, ({ x, y, offset }) => checkSamples(xPath, x, offset, yPath, y));
+  } catch (err) {
+    samples.close?.();
+    throw err;
+  }
   return { samples, featureNames, labelNames, name: xPath };
+}
+
+/** Bytes that x and y of these files take in memory (float32 files stay float32, others become float64). */
+export function npyMemoryBytes(path: string): number {
+  const { rows, cols, dtype } = readNpyHeader(path);
+  return rows * cols * (dtype === 'float32' ? 4 : 8);
 }
 
 function streamingSource(xPath: string, yPath: string): SampleSource {
   const xReader = new NpyColumnReader(xPath);
-  const yReader = new NpyColumnReader(yPath);
+  let yReader: NpyColumnReader;
+  try {
+    yReader = new NpyColumnReader(yPath);
+  } catch (err) {
+    xReader.close();
+    throw err;
+  }
   const { rows: features, cols: samples } = xReader.header;
+  const outputs = yReader.header.rows;
+  const floats = (reader: NpyColumnReader, n: number) => (reader.header.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
   let buffers: { x: Float32Array | Float64Array; y: Float32Array | Float64Array; size: number } | undefined;
   return {
     features,
-    outputs: yReader.header.rows,
+    outputs,
     samples,
     forEachChunk(chunkSamples, visit) {
       const size = Math.min(chunkSamples ?? DEFAULT_CHUNK_SAMPLES, samples);
       if (!buffers || buffers.size !== size) {
-        const x = xReader.readColumns(0, size);
-        const y = yReader.readColumns(0, size);
-        buffers = { x: x.data, y: y.data, size };
+        buffers = { x: floats(xReader, features * size), y: floats(yReader, outputs * size), size };
       }
       for (let start = 0; start < samples; start += size) {
         const n = Math.min(size, samples - start);
@@ -63,7 +83,8 @@ function streamingSource(xPath: string, yPath: string): SampleSource {
   };
 }
 
-function checkChunk(xPath: string, x: Matrix, offset: number, yPath: string, y: Matrix): void {
+/** x must be finite and y 0 or 1; offset is the first sample's index, for the message. */
+export function checkSamples(xPath: string, x: Matrix, offset: number, yPath: string, y: Matrix): void {
   for (let i = 0; i < x.data.length; i++) {
     if (!Number.isFinite(x.data[i])) {
       const [r, c] = [Math.floor(i / x.cols), (i % x.cols) + offset];

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { InputError } from '../errors';
+import { InputError, fileReadError } from '../errors';
 import { sharedFloats, type Matrix } from '../matrix';
 
 /**
@@ -467,11 +467,8 @@ function openFile(path: string, flags: 'r' | 'w'): number {
     return openSync(path, flags);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && flags === 'r') throw new InputError(`${path}: no such file`);
-    if (code === 'ENOENT') throw new InputError(`${path}: cannot create the file: no such folder`);
-    if (code === 'EISDIR') throw new InputError(`${path}: is a directory, expected an npy file`);
-    if (code === 'EACCES') throw new InputError(`${path}: permission denied`);
-    throw err;
+    if (flags === 'w' && (code === 'ENOENT' || code === 'ENOTDIR')) throw new InputError(`${path}: cannot create the file: no such folder`);
+    throw fileReadError(path, err, 'an npy file');
   }
 }
 
@@ -512,17 +509,26 @@ function parsePython(text: string): PyValue {
 
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"' };
 
+/** An npy header nests two levels; anything much deeper is not one (and must not exhaust the stack). */
+const MAX_DEPTH = 32;
+
 class PythonLiteral {
   private at = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
   value(): PyValue {
     this.space();
     const c = this.text[this.at];
-    if (c === '{') return this.dict();
-    if (c === '(') return this.tuple();
-    if (c === '[') return this.list();
+    if (c === '{' || c === '(' || c === '[') {
+      if (++this.depth > MAX_DEPTH) throw this.expected(`at most ${MAX_DEPTH} levels of brackets`);
+      try {
+        return c === '{' ? this.dict() : c === '(' ? this.tuple() : this.list();
+      } finally {
+        this.depth--;
+      }
+    }
     if (c === "'" || c === '"') return this.string();
     return this.word();
   }

@@ -1,6 +1,7 @@
 import { sharedFloats } from '../matrix';
+import { InputError } from '../errors';
 import { seededRandom } from '../random';
-import { inMemory, type Dataset } from './dataset';
+import { defaultNames, inMemory, type Dataset } from './dataset';
 import type { Chunk } from './source';
 
 export interface SyntheticOptions {
@@ -17,8 +18,18 @@ export interface SyntheticOptions {
  */
 export function synthetic(options: SyntheticOptions): Dataset {
   let whole: Chunk | undefined;
-  syntheticChunks(options, options.samples, (chunk) => (whole = chunk));
-  return inMemory(whole!.x, whole!.y, featureNames(options.features), labelNames(options.outputs ?? 1), `synthetic data (seed ${options.seed})`);
+  try {
+    syntheticChunks(options, options.samples, (chunk) => (whole = chunk));
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const gb = (options.features * options.samples * 4) / 1e9;
+    throw new InputError(
+      `--dataset synthetic: ${options.features}×${options.samples} float32 values (${gb.toFixed(1)} GB) do not fit in memory; ` +
+        'write them to .npy with npm run make-npy and train with --chunk-samples',
+    );
+  }
+  const { featureNames, labelNames } = defaultNames(options.features, options.outputs ?? 1);
+  return inMemory(whole!.x, whole!.y, featureNames, labelNames, `synthetic data (seed ${options.seed})`);
 }
 
 /**
@@ -48,12 +59,4 @@ export function syntheticChunks(options: SyntheticOptions, chunkSamples: number,
     });
     visit({ x: { rows: features, cols: n, data: x }, y: { rows: outputs, cols: n, data: y }, offset });
   }
-}
-
-function featureNames(features: number): string[] {
-  return Array.from({ length: features }, (_, f) => `x${f + 1}`);
-}
-
-function labelNames(outputs: number): string[] {
-  return outputs === 1 ? ['y'] : Array.from({ length: outputs }, (_, o) => `y${o + 1}`);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors';
+import { InputError, fileReadError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 
 /** The `format` tag of a saved model file. */
@@ -31,7 +31,8 @@ export interface SavedModel {
     gradient?: string;
     [k: string]: unknown;
   };
-  metrics: { errors: number; accuracy: number; [k: string]: unknown };
+  /** How the model did on its training data (absent in `Classifier.toJSON()`, which has no data). */
+  metrics?: { errors: number; accuracy: number; [k: string]: unknown };
   /** ISO 8601 time of saving. */
   savedAt: string;
 }
@@ -58,11 +59,7 @@ export function loadModel(path: string): SavedModel {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
-    if (code === 'EISDIR') throw new InputError(`${path}: is a directory, expected a model file`);
-    if (code === 'EACCES') throw new InputError(`${path}: permission denied`);
-    throw err;
+    throw fileReadError(path, err, 'a model file');
   }
   let value: unknown;
   try {
@@ -74,7 +71,8 @@ export function loadModel(path: string): SavedModel {
   return value;
 }
 
-function checkModel(path: string, value: unknown): asserts value is SavedModel {
+/** Checks a model's content as {@link loadModel} does; `path` names where it came from, for messages. */
+export function checkModel(path: string, value: unknown): asserts value is SavedModel {
   if (!isObject(value)) throw new InputError(`${path}: not a simple-nn model file (expected a JSON object, got ${show(value)})`);
   if (value.format === undefined) {
     throw new InputError(`${path}: not a simple-nn model file (it has no "format" field, expected "${MODEL_FORMAT}")`);
@@ -108,10 +106,12 @@ function checkModel(path: string, value: unknown): asserts value is SavedModel {
   if (training.gradient !== undefined && typeof training.gradient !== 'string') fail('training.gradient', 'a string', training.gradient);
 
   const metrics = value.metrics;
-  if (!isObject(metrics)) return fail('metrics', 'an object', metrics);
-  if (!isCount(metrics.errors)) fail('metrics.errors', 'a whole number ≥ 0', metrics.errors);
-  if (!isFinite(metrics.accuracy) || metrics.accuracy < 0 || metrics.accuracy > 1) {
-    fail('metrics.accuracy', 'a number from 0 to 1', metrics.accuracy);
+  if (metrics !== undefined) {
+    if (!isObject(metrics)) return fail('metrics', 'an object', metrics);
+    if (!isCount(metrics.errors)) fail('metrics.errors', 'a whole number ≥ 0', metrics.errors);
+    if (!isFinite(metrics.accuracy) || metrics.accuracy < 0 || metrics.accuracy > 1) {
+      fail('metrics.accuracy', 'a number from 0 to 1', metrics.accuracy);
+    }
   }
   if (typeof value.savedAt !== 'string') fail('savedAt', 'a string (an ISO 8601 time)', value.savedAt);
 }

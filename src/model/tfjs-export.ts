@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors';
+import { InputError, fileReadError } from '../errors';
 import { writeFilesAtomic } from '../io/atomic';
 import { checkFinite, toMatrix } from '../validate';
 
@@ -90,8 +90,7 @@ function readBytes(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${path}: no such file`);
-    throw err;
+    throw fileReadError(path, err, 'a file of a tfjs model');
   }
 }
 

@@ -97,8 +97,3 @@ export function wantsStats(settings: TrainSettings, i: number): boolean {
   const every = settings.statsEvery ?? 0;
   return every > 0 && i % every === 0;
 }
-
-/** Logistic loss of one logit z against label y, stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|). */
-export function logisticLoss(z: number, y: number): number {
-  return Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-}

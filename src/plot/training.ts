@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 
-/** One row of a training history: the state after `iteration` iterations. */
+/** One row of a training history: what iteration `iteration`'s forward pass found, before its update. */
 export interface HistoryPoint {
   iteration: number;
   /** Training samples misclassified. */
