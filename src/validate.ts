@@ -1,6 +1,9 @@
 import { InputError } from './errors';
 import { isMatrix, matrix, type Matrix, type MatrixLike } from './matrix';
 
+/** A number as people write it in files and options: decimal, with an optional exponent. */
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** A whole number ≥ 0 (iteration counts). */
 export function checkCount(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) {

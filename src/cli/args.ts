@@ -1,5 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../errors';
+import { BACKENDS } from '../network/network';
+import type { BackendRequest } from '../classifier';
+import { DECIMAL } from '../validate';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -55,7 +58,7 @@ function describeParseError(err: unknown): string {
 /** A number written in decimal (or with an exponent), for option `flag`. */
 export function parseNumber(flag: string, text: string): number {
   const t = text.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+  if (!DECIMAL.test(t)) {
     throw new InputError(`${flag}: "${text}" is not a number`);
   }
   return Number(t);
@@ -64,6 +67,14 @@ export function parseNumber(flag: string, text: string): number {
 /** A comma-separated list of numbers, for option `flag`. */
 export function parseNumberList(flag: string, text: string): number[] {
   return text.split(',').map((part) => parseNumber(flag, part));
+}
+
+/** `--backend`'s value: auto or one of the backends. */
+export function parseBackend(text: string): BackendRequest {
+  if (text !== 'auto' && !(BACKENDS as readonly string[]).includes(text)) {
+    throw new InputError(`--backend: "${text}" is not a backend; expected auto, ${BACKENDS.join(', ')}`);
+  }
+  return text as BackendRequest;
 }
 
 /** A comma-separated list of names, for option `flag`. */

@@ -4,10 +4,10 @@ import { inMemory, type Dataset } from '../data/dataset';
 import { readNpy } from '../data/npy';
 import { checkSamples } from '../data/npy-source';
 import { InputError } from '../errors';
-import { toRows, type Matrix } from '../matrix';
+import type { Matrix } from '../matrix';
 import { loadModel, type SavedModel } from '../model/file';
 import { BACKENDS, type Backend } from '../network/network';
-import { parseOptions } from './args';
+import { parseBackend, parseOptions } from './args';
 import { formatRows, listNames } from './report';
 import type { Io } from './run';
 
@@ -54,10 +54,7 @@ export async function predict(argv: readonly string[], io: Io): Promise<void> {
     return;
   }
   if (!values.model) throw new InputError('--model FILE is required (a model saved by npm run train -- --save FILE)');
-  const backend = values.backend as BackendRequest | undefined;
-  if (backend !== undefined && backend !== 'auto' && !BACKENDS.includes(backend)) {
-    throw new InputError(`--backend: "${backend}" is not a backend; expected auto, ${BACKENDS.join(', ')}`);
-  }
+  const backend = values.backend === undefined ? undefined : parseBackend(values.backend);
   const model = loadModel(values.model);
   const data = await loadData(model, values);
   const net = await withBackend(model, backend);

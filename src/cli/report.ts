@@ -1,5 +1,5 @@
 import type { Classifier } from '../classifier';
-import { ARTICLE_INIT, type Dataset } from '../data/dataset';
+import type { Dataset } from '../data/dataset';
 import type { Matrix, Predictions } from '../matrix';
 import type { Confusion, Evaluation } from '../metrics';
 import type { Backend, TrainResult } from '../network/network';

@@ -1,8 +1,8 @@
 import type { BackendRequest } from '../classifier';
 import { InputError } from '../errors';
-import { BACKENDS, GRADIENTS, KERNELS, type Gradient, type Kernels } from '../network/network';
+import { GRADIENTS, KERNELS, type Gradient, type Kernels } from '../network/network';
 import { checkCount, checkFinite, checkPositive } from '../validate';
-import { parseNameList, parseNumber, parseNumberList } from './args';
+import { parseBackend, parseNameList, parseNumber, parseNumberList } from './args';
 import type { OutputArgs } from './outputs';
 
 export const TRAIN_HELP = `Trains the article's network with no hidden layer (forward propagation + backpropagation).
@@ -107,10 +107,7 @@ export function readTrainArgs(values: Values): TrainArgs {
     if (n === 0) throw new InputError(`--${name} must be a whole number ≥ 1, got 0`);
     return n;
   };
-  const backend = text('backend') ?? 'auto';
-  if (backend !== 'auto' && !(BACKENDS as readonly string[]).includes(backend)) {
-    throw new InputError(`--backend: "${backend}" is not a backend; expected auto, ${BACKENDS.join(', ')}`);
-  }
+  const backend = parseBackend(text('backend') ?? 'auto');
   const gradient = text('gradient') ?? 'article';
   if (!(GRADIENTS as readonly string[]).includes(gradient)) {
     throw new InputError(`--gradient: "${gradient}" is not a gradient; expected ${GRADIENTS.join(' or ')}`);
@@ -127,7 +124,7 @@ export function readTrainArgs(values: Values): TrainArgs {
   }
   const seed = count('seed') ?? 1;
   return {
-    backend: backend as BackendRequest,
+    backend,
     iterations: count('iterations') ?? 1000,
     a: a === undefined ? 0.1 : checkPositive('--lr', a),
     weights: text('weights') === undefined ? undefined : parseNumberList('--weights', text('weights')!),

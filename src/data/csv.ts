@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { InputError, fileReadError } from '../errors';
 import { sharedFloats } from '../matrix';
+import { DECIMAL } from '../validate';
 import { inMemory, type Dataset } from './dataset';
 
 export interface CsvOptions {
@@ -9,7 +10,6 @@ export interface CsvOptions {
   readonly labels?: readonly string[];
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 
 /**
@@ -120,7 +120,7 @@ function parseRow(path: string, header: string[], record: string[], line: number
     const where = `${path}: line ${line}, column "${header[c]}"`;
     if (cell === '') throw new InputError(`${where} is empty; expected a number`);
     if (NOT_FINITE.test(cell)) throw new InputError(`${where}: "${cell}" is not a finite number`);
-    if (!NUMBER.test(cell)) throw new InputError(`${where}: "${cell}" is not a number`);
+    if (!DECIMAL.test(cell)) throw new InputError(`${where}: "${cell}" is not a number`);
     const v = Number(cell);
     if (!Number.isFinite(v)) throw new InputError(`${where}: "${cell}" is not a finite number`);
     if (labelCols.includes(c) && v !== 0 && v !== 1) throw new InputError(`${where} is a label and must be 0 or 1, got ${cell}`);
