@@ -55,14 +55,16 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<void>
   // Ctrl-C: the first stops after the current iteration (then results are printed and saved as
   // usual); a second exits at once. Saving is synchronous and atomic, so it is never cut in half.
   let interrupted = false;
+  const progress = new TrainingProgress(io, args.iterations);
   const stopListening = io.onInterrupt?.(() => {
     if (interrupted) io.exitNow?.(130);
     interrupted = true;
-    io.stderr('\ninterrupted: stopping after the current iteration (Ctrl-C again to quit at once)\n');
+    progress.stop(); // so the bar does not draw over the message
+    io.stderr('interrupted: stopping after the current iteration (Ctrl-C again to quit at once)\n');
   });
   try {
     const before = args.json ? undefined : net.evaluate(trainSet.samples, args.chunkSamples).predictions;
-    const history = await fit(net, trainSet, args, io, () => interrupted);
+    const history = await fit(net, trainSet, args, progress, () => interrupted);
     const result = net.lastFit!;
     const facts: RunFacts = {
       args,
@@ -91,9 +93,14 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<void>
 }
 
 /** Trains, with a progress bar on a terminal; returns the per-iteration stats it gathered. */
-async function fit(net: Classifier, data: Dataset, args: TrainArgs, io: Io, interrupted: () => boolean): Promise<IterationStats[]> {
+async function fit(
+  net: Classifier,
+  data: Dataset,
+  args: TrainArgs,
+  progress: TrainingProgress,
+  interrupted: () => boolean,
+): Promise<IterationStats[]> {
   const history: IterationStats[] = [];
-  const progress = new TrainingProgress(io, args.iterations);
   try {
     await net.fitAsync(data.samples, {
       chunkSamples: args.chunkSamples,
@@ -102,7 +109,7 @@ async function fit(net: Classifier, data: Dataset, args: TrainArgs, io: Io, inte
       statsEvery: args.outputs.plot !== undefined ? 1 : progress.enabled ? 10 : 0,
       onIteration: (i, stats) => {
         if (stats && args.outputs.plot !== undefined) history.push(stats);
-        progress.update(i, stats);
+        if (!interrupted()) progress.update(i, stats);
       },
       shouldStop: interrupted,
     });
