@@ -15,23 +15,42 @@ import { syntheticChunks } from '../src/data/synthetic';
 import { InputError } from '../src/errors';
 import { checkCount } from '../src/validate';
 
+const HELP = `Writes synthetic data (npm run train -- --dataset synthetic) as x.npy and y.npy, chunk by chunk,
+so that files larger than memory can be made.
+
+Usage: npm run make-npy -- --out DIR --features N --samples M [--seed S]
+
+  --out DIR        the folder for x.npy (features×samples, float32) and y.npy (1×samples); made if missing
+  --features N     rows of x
+  --samples M      columns of x and y (32 × 33554432 makes a 4 GiB x.npy)
+  --seed S         the data's seed (default 1): the same seed gives the same data as --dataset synthetic
+  -h, --help       this text
+
+Then: npm run train -- --x DIR/x.npy --y DIR/y.npy --chunk-samples 65536
+`;
+
 async function makeNpy(argv: readonly string[], io: Io): Promise<void> {
   const values = parseOptions(argv, {
     out: { type: 'string' },
     features: { type: 'string' },
     samples: { type: 'string' },
     seed: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
+  if (values.help) {
+    io.stdout(HELP);
+    return;
+  }
   const whole = (name: string, fallback?: number) => {
     const text = (values as Record<string, string | undefined>)[name];
     if (text === undefined) {
-      if (fallback === undefined) throw new InputError(`--${name} is required`);
+      if (fallback === undefined) throw new InputError(`--${name} is required (see --help)`);
       return fallback;
     }
     return checkCount(`--${name}`, parseNumber(`--${name}`, text));
   };
   const out = values.out as string | undefined;
-  if (!out) throw new InputError('--out DIR is required');
+  if (!out) throw new InputError('--out DIR, --features N and --samples M are required (see --help)');
   const features = whole('features');
   const samples = whole('samples');
   const seed = whole('seed', 1);
@@ -45,8 +64,9 @@ async function makeNpy(argv: readonly string[], io: Io): Promise<void> {
   });
   xWriter.close();
   yWriter.close();
-  const gib = (features * samples * 4) / 2 ** 30;
-  io.stderr(`wrote ${join(out, 'x.npy')} (${features}×${samples} float32, ${gib.toFixed(2)} GiB) and y.npy in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  const bytes = features * samples * 4;
+  const size = bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  io.stderr(`wrote ${join(out, 'x.npy')} (${features}×${samples} float32, ${size}) and y.npy in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
 runScript(makeNpy);

@@ -184,8 +184,8 @@ describe('CLI: models people keep and look at', function () {
       await training(run.child.pid!);
       run.child.kill('SIGINT');
       const { code, stdout, stderr } = await run.done;
-      expect(code).to.equal(0);
-      expect(stderr).to.match(/interrupted: stopping after the current iteration/);
+      expect(code).to.equal(130); // results printed and saved, but the run did not finish
+      expect(stderr).to.match(/^interrupted: stopping after the current iteration/m);
       expect(stderr).to.match(new RegExp(`stopped after \\d+ iterations \\(interrupted\\); saved the last completed state to ${model}`));
       const report = JSON.parse(stdout);
       expect(report.stoppedBy).to.equal('interrupt');
@@ -204,11 +204,13 @@ describe('CLI: models people keep and look at', function () {
       run.child.kill('SIGINT');
       await until(() => run.stderr().includes('interrupted'), 'the first Ctrl-C to be heard');
       run.child.kill('SIGINT');
-      const { code } = await run.done;
+      const { code, signal, stderr } = await run.done;
+      // 130 from our handler; or, if the run had already finished its work, Node's default for SIGINT
+      expect(code === 130 || signal === 'SIGINT', `code ${code}, signal ${signal}`).to.equal(true);
       // The first Ctrl-C lets the current iteration finish; the second may land before or after
       // the atomic save: either way the file is whole, the old one or the new one.
-      if (code === 130) expect(readFileSync(model, 'utf8')).to.equal(before);
-      else expect(loadModel(model).training).to.include({ stoppedBy: 'interrupt' });
+      if (stderr.includes('saved the last completed state')) expect(loadModel(model).training).to.include({ stoppedBy: 'interrupt' });
+      else expect(readFileSync(model, 'utf8')).to.equal(before);
       expect(readdirSync(dirname(model)).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
     });
 

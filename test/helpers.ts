@@ -18,7 +18,7 @@ export function tempDir(): { path: (name: string) => string; write: (name: strin
 
 /** Runs a CLI command in this process, capturing what it writes. */
 export async function runInProcess(
-  main: (argv: readonly string[], io: Io) => Promise<void>,
+  main: (argv: readonly string[], io: Io) => Promise<void | number>,
   argv: readonly string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

@@ -73,13 +73,13 @@ export function chartSpec(r: BenchResults): TopLevelSpec {
         mark: { type: 'line', point: true },
         encoding: {
           x,
-          y: { field: 'median', type: 'quantitative', scale: { type: 'log' }, title: 'ms per iteration (median)' },
+          y: { field: 'median', type: 'quantitative', scale: { type: 'log' }, title: 'ms per iteration (median, bars p25–p75)' },
           color: { field: 'backend', type: 'nominal' },
         },
       },
       {
         mark: { type: 'errorbar' },
-        encoding: { x, y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' }, color: { field: 'backend', type: 'nominal' } },
+        encoding: { x, y: { field: 'p25', type: 'quantitative', title: null }, y2: { field: 'p75' }, color: { field: 'backend', type: 'nominal' } },
       },
     ],
   };

@@ -67,7 +67,7 @@ export async function predict(argv: readonly string[], io: Io): Promise<void> {
       report.errors = evaluation.errors;
       report.accuracy = evaluation.accuracy;
     }
-    io.stdout(values.json ? `${JSON.stringify(report)}\n` : describe(model, data, report));
+    io.stdout(values.json ? `${JSON.stringify(report)}\n` : describe(model, net, data, report));
   } finally {
     net.dispose();
   }
@@ -110,10 +110,11 @@ async function loadData(model: SavedModel, values: { data?: string; x?: string; 
   return inMemory(x, y, model.featureNames, model.labelNames, values.x);
 }
 
-function describe(model: SavedModel, data: Dataset, report: PredictReport): string {
+function describe(model: SavedModel, net: Classifier, data: Dataset, report: PredictReport): string {
   const { samples, outputs } = data.samples;
   const lines = [
-    `model: ${listNames(model.featureNames)} → ${listNames(model.labelNames)} (W ${model.weights.length}×${model.labelNames.length}, b = ${model.bias})`,
+    `model: ${listNames(model.featureNames)} → ${listNames(model.labelNames)} (W ${model.weights.length}×${model.labelNames.length}, b = ${model.bias}), trained on ${model.training.backend}`,
+    `backend: ${net.backend}`,
     `data: ${data.name}: ${samples} sample${samples === 1 ? '' : 's'}`,
     `predictions:   ${formatRows(report.predictions)}`,
   ];

@@ -71,7 +71,7 @@ export function describeRun(net: Classifier, facts: RunFacts, report: TrainRepor
       `label${outputs === 1 ? '' : 's'} ${listNames(dataset.labelNames)}`,
     ...(whole ? [`labels y:                     ${formatRows(whole.y)}`] : []),
     ...(facts.before ? [`predictions before training:  ${formatRows(facts.before)}`] : []),
-    `training: ${args.iterations} iterations, a = ${args.a}, ${args.gradient === 'logistic' ? 'logistic gradient, ' : ''}` +
+    `training: ${plural(args.iterations, 'iteration')}, a = ${args.a}, ${args.gradient === 'logistic' ? 'logistic gradient, ' : ''}` +
       `starting from W = [${shortList(facts.initialWeights)}], b = ${facts.initialBias}` +
       (args.chunkSamples ? `, in chunks of ${args.chunkSamples} samples` : ''),
     ...(result.stoppedBy === 'no-error' ? [`stopped early: no training error after ${result.iterationsRun} iterations`] : []),

@@ -27,13 +27,12 @@ export const processIo: Io = {
 };
 
 /**
- * Runs a command and returns its exit status: 0 on success, 2 for bad input (one line on stderr,
- * nothing on stdout), 1 for anything unexpected.
+ * Runs a command and returns its exit status: what it returns (0 by default; 130 after a Ctrl-C
+ * it handled), 2 for bad input (one line on stderr, nothing on stdout), 1 for anything unexpected.
  */
-export async function runCommand(main: (io: Io) => Promise<void>, io: Io): Promise<number> {
+export async function runCommand(main: (io: Io) => Promise<void | number>, io: Io): Promise<number> {
   try {
-    await main(io);
-    return 0;
+    return (await main(io)) ?? 0;
   } catch (err) {
     if (err instanceof InputError) {
       io.stderr(`error: ${err.message}\n`);
@@ -47,7 +46,7 @@ export async function runCommand(main: (io: Io) => Promise<void>, io: Io): Promi
 }
 
 /** The entry point of a script: run, then set the exit status. */
-export function runScript(main: (argv: readonly string[], io: Io) => Promise<void>): void {
+export function runScript(main: (argv: readonly string[], io: Io) => Promise<void | number>): void {
   // A reader that goes away (`| head`) is not an error of ours: stop quietly.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);

@@ -19,23 +19,24 @@ import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs, type DataArgs, type TrainArgs
 const STREAM_NPY_BYTES = 1 << 30;
 
 /** `npm run train -- …`: parse, load, train, print. */
-export async function train(argv: readonly string[], io: Io): Promise<void> {
+export async function train(argv: readonly string[], io: Io): Promise<number> {
   const values = parseOptions(argv, TRAIN_OPTIONS);
   if (values.help) {
     io.stdout(TRAIN_HELP);
-    return;
+    return 0;
   }
   const args = readTrainArgs(values);
   checkOutputs(args.outputs); // before loading: a long run must not be lost to a typo in a path
   const dataset = await loadDataset(args.data, args.chunkSamples);
   try {
-    await trainOn(dataset, args, io);
+    return await trainOn(dataset, args, io);
   } finally {
     dataset.samples.close?.();
   }
 }
 
-async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<void> {
+/** Trains and reports; returns the exit status: 0, or 130 when Ctrl-C stopped the run (results kept). */
+async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<number> {
   const { train: trainSet, test } =
     args.testSplit === undefined ? { train: dataset, test: undefined } : splitDataset(dataset, args.testSplit, args.seed);
   const article = args.data.kind === 'article';
@@ -85,7 +86,9 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<void>
     if (result.stoppedBy === 'interrupt') {
       const saved = args.outputs.save === undefined ? '' : `; saved the last completed state to ${args.outputs.save}`;
       io.stderr(`stopped after ${result.iterationsRun} iterations (interrupted)${saved}\n`);
+      return 130;
     }
+    return 0;
   } finally {
     stopListening?.();
     net.dispose();

@@ -150,6 +150,9 @@ function toDataset(path: string, header: string[], rows: Float64Array[], feature
 
 function asInputError(path: string, err: unknown): Error {
   // csv-parse's own errors (unclosed or stray quotes, …) are CsvErrors; some codes lack the CSV_ prefix
-  if (err instanceof CsvError) return new InputError(`${path}: ${err.message}`);
+  if (err instanceof CsvError) {
+    const hint = /\.npy$/i.test(path) ? ' (an .npy file? give it with --x and --y)' : '';
+    return new InputError(`${path}: ${err.message}${hint}`);
+  }
   return fileReadError(path, err, 'a CSV file');
 }

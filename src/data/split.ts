@@ -22,7 +22,7 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
       pickColumns(whole.y, order.subarray(from, to)),
       data.featureNames,
       data.labelNames,
-      `${data.name} (${what})`,
+      `${data.name}, ${what} set`,
     );
   return { test: part(0, testCount, 'test'), train: part(testCount, m, 'train') };
 }
