@@ -35,6 +35,15 @@ describe('PlainNetwork (the float64 oracle)', () => {
     expect(rowsOf(net.predictProba(fromRows([[1]])))).to.deep.equal([[0.5]]);
   });
 
+  it('classifies z = 0 and z just below 0 as 1, where the shortcut z > 0 would say 0', () => {
+    // sigmoid(z) rounds to exactly 0.5 for |z| below about 1e-16, so the article's rule says 1.
+    const z = [0, -1e-17, -1e-300, 1e-17];
+    expect(z.map((v) => sigmoid(v))).to.deep.equal([0.5, 0.5, 0.5, 0.5]);
+    const net = new PlainNetwork({ W: fromRows([[1]]), b: 0 });
+    expect(rowsOf(net.predict(fromRows([z])))).to.deep.equal([[1, 1, 1, 1]]);
+    expect(z.map((v) => (v > 0 ? 1 : 0))).to.deep.equal([0, 0, 0, 1]);
+  });
+
   for (const c of NUMPY_CASES) {
     it(`matches numpy to 1e-9 on ${c.name} at every checkpoint`, () => {
       const { x, y } = randomData(c.seed, c.features, c.samples, c.outputs);
