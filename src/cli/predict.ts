@@ -8,7 +8,7 @@ import type { Matrix } from '../matrix';
 import { loadModel, type SavedModel } from '../model/file';
 import { BACKENDS, type Backend } from '../network/network';
 import { parseBackend, parseOptions } from './args';
-import { formatRows, listNames } from './report';
+import { errorLine, formatRows, listNames, plural } from './report';
 import type { Io } from './run';
 
 export const PREDICT_HELP = `Predicts with a model saved by \`npm run train -- --save model.json\`.
@@ -115,17 +115,11 @@ function describe(model: SavedModel, net: Classifier, data: Dataset, report: Pre
   const lines = [
     `model: ${listNames(model.featureNames)} → ${listNames(model.labelNames)} (W ${model.weights.length}×${model.labelNames.length}, b = ${model.bias}), trained on ${model.training.backend}`,
     `backend: ${net.backend}`,
-    `data: ${data.name}: ${samples} sample${samples === 1 ? '' : 's'}`,
+    `data: ${data.name}: ${plural(samples, 'sample')}`,
     `predictions:   ${formatRows(report.predictions)}`,
   ];
   if (report.probabilities) lines.push(`probabilities: ${formatRows(report.probabilities)}`);
-  if (report.errors !== undefined) {
-    lines.push(
-      report.errors === 0
-        ? `no error: all ${outputs * samples} predictions match the labels`
-        : `${report.errors} of ${outputs * samples} predictions differ from the labels (accuracy ${(report.accuracy! * 100).toFixed(2)}%)`,
-    );
-  }
+  if (report.errors !== undefined) lines.push(errorLine(report.errors, outputs * samples, report.accuracy!));
   return `${lines.join('\n')}\n`;
 }
 

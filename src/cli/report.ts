@@ -63,7 +63,6 @@ export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
 export function describeRun(net: Classifier, facts: RunFacts, report: TrainReport): string {
   const { args, dataset, result } = facts;
   const { features, outputs, samples } = dataset.samples;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const whole = dataset.samples.inMemory;
   const lines = [
     `backend: ${report.backend}${net.backendReason === 'asked for' ? '' : ` (${net.backendReason})`}`,
@@ -89,10 +88,16 @@ export function describeRun(net: Classifier, facts: RunFacts, report: TrainRepor
   return `${lines.join('\n')}\n`;
 }
 
-function errorLine(errors: number, total: number, accuracy: number, prefix: string): string {
+/** "3 samples", "1 sample". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Whether any prediction is wrong, in words; `prefix` names the set ("training set: "). */
+export function errorLine(errors: number, total: number, accuracy: number, prefix = ''): string {
   return errors === 0
     ? `${prefix}no error: all ${total} predictions match the labels`
-    : `${prefix}${errors} error${errors === 1 ? '' : 's'}: ${errors} of ${total} predictions differ from the labels ` +
+    : `${prefix}${plural(errors, 'error')}: ${errors} of ${total} predictions differ from the labels ` +
         `(accuracy ${(accuracy * 100).toFixed(2)}%)`;
 }
 

@@ -11,7 +11,7 @@ import { parseOptions } from './args';
 import { TrainingProgress } from './progress';
 import { writeJson } from './json';
 import { checkOutputs, writeOutputs } from './outputs';
-import { describeRun, listNames, makeReport, type RunFacts } from './report';
+import { describeRun, listNames, makeReport, plural, type RunFacts } from './report';
 import type { Io } from './run';
 import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs, type DataArgs, type TrainArgs } from './train-options';
 
@@ -150,8 +150,8 @@ function checkWeightCount(weights: readonly number[], data: Dataset): void {
   if (weights.length !== F && weights.length !== F * k) {
     const expected = k === 1 ? `${F}` : `${F} (one per feature) or ${F * k} (features×outputs)`;
     throw new InputError(
-      `--weights: got ${weights.length} value${weights.length === 1 ? '' : 's'}, but ${data.name} has ` +
-        `${F} feature${F === 1 ? '' : 's'} (${listNames(data.featureNames)}); expected ${expected}`,
+      `--weights: got ${plural(weights.length, 'value')}, but ${data.name} has ` +
+        `${plural(F, 'feature')} (${listNames(data.featureNames)}); expected ${expected}`,
     );
   }
 }
