@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { dirname } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
 import { InputError } from '../errors';
 import { toRows } from '../matrix';
+import { plotFormat } from '../plot/format';
 import type { IterationStats } from '../network/network';
 import type { TrainReport } from './report';
 
@@ -19,9 +20,7 @@ export function checkOutputs({ save, exportTfjs, plot }: OutputArgs): void {
   if (save !== undefined) checkFile('--save', save);
   if (plot !== undefined) {
     checkFile('--plot', plot);
-    if (!['.svg', '.png'].includes(extname(plot).toLowerCase())) {
-      throw new InputError(`--plot: "${plot}" must end in .svg or .png`);
-    }
+    plotFormat(plot);
   }
   if (exportTfjs !== undefined) {
     if (exportTfjs === '') throw new InputError('--export-tfjs needs a folder name, got ""');

@@ -1,9 +1,9 @@
 import { Resvg } from '@resvg/resvg-js';
-import { extname } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { InputError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
+import { plotFormat } from './format';
 
 /**
  * The font stack plots use unless the spec sets `config.font`: common sans-serif families first
@@ -55,8 +55,7 @@ export function svgToPng(svg: string): Uint8Array {
  * await writePlot('training.png', trainingPlotSpec(history));
  */
 export async function writePlot(path: string, spec: TopLevelSpec): Promise<void> {
-  const ext = extname(path).toLowerCase();
-  if (ext !== '.svg' && ext !== '.png') throw new InputError(`--plot: "${path}" must end in .svg or .png`);
+  const format = plotFormat(path);
   const svg = await renderVegaLite(spec);
-  writeFileAtomic(path, ext === '.svg' ? svg : svgToPng(svg));
+  writeFileAtomic(path, format === 'svg' ? svg : svgToPng(svg));
 }
