@@ -16,6 +16,7 @@ import {
   type TrainSettings,
 } from './network/network';
 import { PlainNetwork } from './network/plain';
+import { train, trainAsync } from './training';
 import { MODEL_FORMAT, MODEL_VERSION, checkModel, loadModel, saveModel, type SavedModel } from './model/file';
 import { checkCount, checkFinite, checkLabels, checkPositive, toMatrix } from './validate';
 
@@ -140,6 +141,7 @@ export class Classifier {
       labelNames: [...meta.labelNames],
       training: {
         backend: this.backend,
+        compute: this.compute,
         learningRate: this.learningRate,
         iterations: this.iterations,
         gradient: this.gradient,
@@ -165,7 +167,7 @@ export class Classifier {
   fit(data: SampleSource, options?: FitOptions): this;
   fit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions): this {
     const { network, data, settings } = this.prepareFit(first, second, third);
-    this.lastFit = network.train(data, settings);
+    this.lastFit = train(network, data, settings);
     return this;
   }
 
@@ -178,28 +180,7 @@ export class Classifier {
   fitAsync(data: SampleSource, options?: FitOptions): Promise<this>;
   async fitAsync(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions): Promise<this> {
     const { network, data, settings } = this.prepareFit(first, second, third);
-    const every = Math.max(1, settings.statsEvery ?? 0);
-    let slice = every; // a multiple of statsEvery, so stats fall on the same iterations as in one run
-    let done = 0;
-    while (done < settings.iterations) {
-      const started = Date.now();
-      const offset = done;
-      const result = network.train(data, {
-        ...settings,
-        iterations: Math.min(slice, settings.iterations - done),
-        onIteration:
-          settings.onIteration &&
-          ((i, stats) => settings.onIteration!(offset + i, stats && { ...stats, iteration: offset + stats.iteration })),
-      });
-      done += result.iterationsRun;
-      if (result.stoppedBy) {
-        this.lastFit = { iterationsRun: done, stoppedBy: result.stoppedBy };
-        return this;
-      }
-      if (Date.now() - started < 50) slice *= 2;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    this.lastFit = { iterationsRun: done };
+    this.lastFit = await trainAsync(network, data, settings);
     return this;
   }
 
@@ -267,6 +248,14 @@ export class Classifier {
       throw new InputError(`y is ${y.rows}×${y.cols} but the predictions are ${pred.rows}×${pred.cols}`);
     }
     return evaluation(addConfusion(pred, y, emptyConfusion())).accuracy;
+  }
+
+  /**
+   * What computes: `plain`, or the tfjs backend and its kernels as they ran in the last `fit`,
+   * e.g. `wasm (SIMD kernel, 2 threads)`, `cpu (JS kernel, 1 thread)`, `wasm (tfjs ops)`.
+   */
+  get compute(): string {
+    return this.network?.compute ?? this.backend;
   }
 
   /** W, features×outputs. */

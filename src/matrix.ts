@@ -1,3 +1,5 @@
+import { heapFloats } from './kernels/wasm/heap';
+
 /**
  * A dense row-major matrix of numbers.
  *
@@ -36,13 +38,20 @@ export function toRows(m: Matrix | Predictions): number[][] {
 }
 
 /**
- * A zeroed float array over shared memory. Data loaders allocate x and y this way so that worker
- * threads (the plain backend's, the tfjs cpu kernel's) read them in place, without a copy.
+ * A zeroed float array in shared memory. Data loaders allocate x and y this way so that every fast
+ * path reads them in place: float32 data goes to the WebAssembly kernel's shared heap (itself a
+ * SharedArrayBuffer, so the cpu kernel's worker threads read it too), and anything that does not
+ * fit there (the heap stops at 4 GiB) or is float64 to a SharedArrayBuffer of its own.
  */
 export function sharedFloats(kind: 'float32' | 'float64', length: number): Float32Array | Float64Array {
-  return kind === 'float32'
-    ? new Float32Array(new SharedArrayBuffer(4 * length))
-    : new Float64Array(new SharedArrayBuffer(8 * length));
+  if (kind === 'float32') {
+    try {
+      return heapFloats(length);
+    } catch {
+      return new Float32Array(new SharedArrayBuffer(4 * length));
+    }
+  }
+  return new Float64Array(new SharedArrayBuffer(8 * length));
 }
 
 export function isMatrix(value: unknown): value is Matrix {

@@ -39,15 +39,15 @@ describe('scripts/bench.ts --quick', function () {
   });
 
   it('has one timing per backend and case, with positive ratios', () => {
-    expect(results.runners).to.include.members(['wasm', 'cpu', 'plain', 'wasm (ops)', 'cpu (ops)']);
+    expect(results.runners).to.include.members(['wasm', 'cpu', 'plain', 'wasm (tfjs ops)', 'cpu (tfjs ops)']);
     const cases = [['and', 4], ['synthetic', 1e3], ['synthetic', 1e4], ['synthetic', 1e5]] as const;
     expect(results.timings).to.have.length(cases.length * results.runners.length);
     for (const [name, m] of cases) {
       const rows = results.timings.filter((t) => t.case === name && t.samplesInX === m);
       expect(rows.map((t) => t.backend).sort(), `${name} ${m}`).to.deep.equal([...results.runners].sort());
       for (const t of rows) {
-        expect(Object.keys(t)).to.include.members(['median', 'p25', 'p75', 'min', 'max', 'samples', 'unit', 'vsPlain', 'vsBandwidthFloor']);
-        const ratios = [t.vsPlain, t.vsBandwidthFloor, ...(results.runners.includes('numpy') ? [t.vsNumpy] : [])];
+        expect(Object.keys(t)).to.include.members(['median', 'p25', 'p75', 'min', 'max', 'samples', 'unit', 'vsPlain', 'vsBandwidthFloor', 'vsBandwidthFloorAllCores']);
+        const ratios = [t.vsPlain, t.vsBandwidthFloor, t.vsBandwidthFloorAllCores, ...(results.runners.includes('numpy float32') ? [t.vsNumpy] : [])];
         for (const r of ratios) expect(r, `${t.backend} ${name} ${m}`).to.be.a('number').and.above(0).and.satisfy(Number.isFinite);
         expect(t.p25).to.be.at.most(t.median);
         expect(t.median).to.be.at.most(t.p75);
@@ -55,8 +55,26 @@ describe('scripts/bench.ts --quick', function () {
     }
   });
 
-  it('measures peak memory once per runner (the fused kernels only), against the size of x', () => {
-    const measured = results.runners.filter((r) => !r.endsWith('(ops)'));
+  it('says exactly what computed in each row', () => {
+    const compute = (backend: string, m: number) => results.timings.find((t) => t.backend === backend && t.samplesInX === m)?.compute;
+    expect(compute('plain', 4)).to.equal('plain');
+    expect(compute('wasm', 4)).to.equal('wasm (SIMD kernel, 1 thread)');
+    expect(compute('cpu', 4)).to.equal('cpu (JS kernel, 1 thread)');
+    expect(compute('wasm', 1e5)).to.match(/^wasm \(SIMD kernel, \d threads?\)$/);
+    expect(compute('wasm (tfjs ops)', 1e5)).to.equal('wasm (tfjs ops)');
+    expect(compute('numpy float32', 1e5)).to.equal('numpy float32');
+  });
+
+  it('measures where tfjs ops spend an iteration, per backend', () => {
+    expect(results.profiles.map((p) => p.backend).sort()).to.deep.equal(['cpu', 'wasm']);
+    for (const { kernels } of results.profiles) {
+      expect(kernels.map((k) => k.kernel)).to.include.members(['BatchMatMul', 'Sigmoid', 'GreaterEqual']);
+      expect(kernels.reduce((acc, k) => acc + k.share, 0)).to.be.closeTo(1, 1e-9);
+    }
+  });
+
+  it('measures peak memory once per runner (the fused kernels and numpy, not the ops rows), against the size of x', () => {
+    const measured = results.runners.filter((r) => !r.endsWith('(tfjs ops)'));
     expect(results.memory.map((m) => m.backend).sort()).to.deep.equal([...measured].sort());
     for (const m of results.memory) {
       expect(m.xBytes).to.equal(32 * 1e5 * 4);

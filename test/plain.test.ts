@@ -3,6 +3,7 @@ import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
 import { PlainNetwork, sigmoid } from '../src/network/plain';
 import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, NUMPY_CASES, expectClose, randomData, rowsOf } from './fixtures';
+import { train } from '../src/training';
 
 const fromRows = (rows: readonly (readonly number[])[]) =>
   matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
@@ -15,7 +16,7 @@ describe('PlainNetwork (the float64 oracle)', () => {
   for (const [iterations, golden] of Object.entries(AND_GOLDEN)) {
     it(`matches the article's numpy code on the AND gate after ${iterations} iteration(s), to 1e-12`, () => {
       const net = andNetwork();
-      net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: AND_INIT.learningRate, iterations: Number(iterations) });
+      train(net, memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: AND_INIT.learningRate, iterations: Number(iterations) });
       expectClose(rowsOf(net.weights()), golden.W, 1e-12);
       expectClose(net.bias(), golden.b, 1e-12);
     });
@@ -23,7 +24,7 @@ describe('PlainNetwork (the float64 oracle)', () => {
 
   it('ends the AND run with no error: predictions [0, 0, 0, 1]', () => {
     const net = andNetwork();
-    net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 1000 });
+    train(net, memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 1000 });
     expect(rowsOf(net.predict(fromRows(AND_X)))).to.deep.equal(AND_Y);
   });
 
@@ -44,13 +45,25 @@ describe('PlainNetwork (the float64 oracle)', () => {
     expect(z.map((v) => (v > 0 ? 1 : 0))).to.deep.equal([0, 0, 0, 1]);
   });
 
+  it('at a near-tie, the order of a float64 sum decides the class: said, not hidden', () => {
+    // z = 1e16·1 + (−1)·1 + 1e16·(−1): exactly −1, but 1e16 − 1 rounds to 1e16 in float64.
+    const x = [[1e16], [-1], [-1e16]];
+    const net = new PlainNetwork({ W: fromRows([[1], [1], [1]]), b: 0 });
+    // numpy's order (and plain's): features in order, then b: (1e16 − 1) − 1e16 = 0, s = 0.5, class 1
+    expect(rowsOf(net.predictProba(fromRows(x)))).to.deep.equal([[0.5]]);
+    expect(rowsOf(net.predict(fromRows(x)))).to.deep.equal([[1]]);
+    // another order, as a BLAS or a threaded sum may take: (1e16 − 1e16) − 1 = −1, class 0
+    expect(sigmoid(1e16 - 1e16 - 1) >= 0.5).to.equal(false);
+    // so the update differs, and the two trajectories part from there on
+  });
+
   for (const c of NUMPY_CASES) {
     it(`matches numpy to 1e-9 on ${c.name} at every checkpoint`, () => {
       const { x, y } = randomData(c.seed, c.features, c.samples, c.outputs);
       const net = new PlainNetwork({ W: fromRows(c.W), b: c.b });
       let done = 0;
       for (const point of c.numpy) {
-        net.train(memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations: point.iteration - done });
+        train(net, memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations: point.iteration - done });
         done = point.iteration;
         expectClose(rowsOf(net.weights()), point.W, 1e-9);
         expectClose(net.bias(), point.b, 1e-9);
@@ -61,7 +74,7 @@ describe('PlainNetwork (the float64 oracle)', () => {
 
   it('changes nothing with 0 iterations', () => {
     const net = andNetwork();
-    net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 0 });
+    train(net, memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 0 });
     expect(rowsOf(net.weights())).to.deep.equal([[0.4], [0.2]]);
     expect(net.bias()).to.equal(1);
   });

@@ -7,6 +7,7 @@ import type { Kernels, TensorBackend } from '../src/network/network';
 import { PlainNetwork } from '../src/network/plain';
 import { TensorNetwork } from '../src/network/tensor';
 import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, NUMPY_CASES, expectClose, randomData, rowsOf } from './fixtures';
+import { train } from '../src/training';
 
 const fromRows = (rows: readonly (readonly number[])[]) =>
   matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
@@ -36,7 +37,7 @@ for (const [backend, kernels] of runs) {
       it(`matches the article's numbers on the AND gate after ${iterations} iteration(s), to 1e-6 (float32)`, () => {
         const net = new TensorNetwork(backend, andInit(), kernels);
         try {
-          net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: Number(iterations) });
+          train(net, memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: Number(iterations) });
           expectClose(rowsOf(net.weights()), golden.W, 1e-6);
           expectClose(net.bias(), golden.b, 1e-6);
           if (iterations === '1000') expect(rowsOf(net.predict(fromRows(AND_X)))).to.deep.equal(AND_Y);
@@ -54,8 +55,8 @@ for (const [backend, kernels] of runs) {
         const net = new TensorNetwork(backend, init, kernels);
         try {
           for (const iterations of [1, 9, c.iterations - 10]) {
-            plain.train(memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations });
-            net.train(memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations });
+            train(plain, memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations });
+            train(net, memorySource(fromRows(x), fromRows(y)), { a: c.a, gradient: c.gradient, iterations });
             expectClose(rowsOf(net.weights()), rowsOf(plain.weights()), 1e-5);
             expectClose(net.bias(), plain.bias(), 1e-5);
             expect(rowsOf(net.predict(fromRows(x)))).to.deep.equal(rowsOf(plain.predict(fromRows(x))));
@@ -72,9 +73,9 @@ for (const [backend, kernels] of runs) {
       const net = new TensorNetwork(backend, andInit(), kernels);
       const held = tf.memory().numTensors;
       expect(held - start, 'W and b').to.equal(2);
-      net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 1 });
+      train(net, memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 1 });
       expect(tf.memory().numTensors).to.equal(held);
-      net.train(memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 200 });
+      train(net, memorySource(fromRows(AND_X), fromRows(AND_Y)), { a: 0.1, iterations: 200 });
       net.predict(fromRows(AND_X));
       net.predictProba(fromRows(AND_X));
       net.weights();

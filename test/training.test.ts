@@ -7,6 +7,7 @@ import { type Backend, type IterationStats, type Network, type NetworkInit, type
 import { PlainNetwork } from '../src/network/plain';
 import { TensorNetwork } from '../src/network/tensor';
 import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, expectClose, randomData, rowsOf } from './fixtures';
+import { train } from '../src/training';
 
 /** The mean logistic loss's term for one logit z and label y, in its stable form: max(z, 0) − z·y + log(1 + e^−|z|). */
 const logisticLoss = (z: number, y: number) => Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
@@ -25,7 +26,7 @@ function make(run: Run, init: NetworkInit): Network {
 function trained(backend: Run, x: number[][], y: number[][], settings: TrainSettings, W: number[][], b = 0) {
   const net = make(backend, { W: fromRows(W), b });
   try {
-    const result = net.train(memorySource(fromRows(x), fromRows(y)), settings);
+    const result = train(net, memorySource(fromRows(x), fromRows(y)), settings);
     return { result, W: rowsOf(net.weights()), b: net.bias(), pred: rowsOf(net.predict(fromRows(x))) };
   } finally {
     net.dispose();

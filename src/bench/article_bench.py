@@ -4,6 +4,13 @@ argv[1]: JSON {"x": path, "y": path, "W": [[...]] (features×outputs), "b": numb
                "mode": "run" | "iterations", "iterations": N, "warmup": runs or iterations, "samples": S}
 "run": each sample is a whole run of N iterations from W and b; "iterations": after `warmup`
 iterations, each sample is N more iterations going on from the current W and b.
+Optional: "variant": "article" (default) | "float32" | "float64", and "gradient": "article" (default) | "logistic"
+(e = s − y instead of y_pred − y).
+  "article": the article's loop itself (article.train) on x and y as loaded, W float64, b and a Python floats:
+             with float32 data numpy converts all of x to float64 in each iteration, as the article's code does.
+  "float32": article.train_fast: the same update with x, y, W, b and a all float32, nothing upcast, in-place
+             ufuncs (what a numpy user who cares about speed would write).
+  "float64": article.train_fast in float64; x and y are converted to float64 once, before any timing.
 stdout: JSON {"ms": [one time per sample], "W": [[...]], "b": number, "baselineRss": bytes, "peakRss": bytes}
 Only the training loop is timed (time.perf_counter).
 """
@@ -35,14 +42,32 @@ baseline = rss("VmRSS")
 x = np.load(spec["x"])
 y = np.load(spec["y"])
 a = spec["a"]
+variant = spec.get("variant", "article")
+gradient = spec.get("gradient", "article")
+if variant not in ("article", "float32", "float64"):
+    sys.exit(f"article_bench.py: unknown variant {variant!r} (article, float32 or float64)")
+if gradient not in ("article", "logistic"):
+    sys.exit(f"article_bench.py: unknown gradient {gradient!r} (article or logistic)")
+logistic = gradient == "logistic"
 
+if variant == "article":
+    W0 = np.array(spec["W"], dtype=float)
+    b0 = spec["b"]
 
-def train(W, b, iterations):
-    return article.train(x, y, W, b, a, iterations)
+    def train(W, b, iterations):
+        return article.train(x, y, W, b, a, iterations, logistic)
 
+else:
+    dtype = np.dtype(variant).type
+    # Converted here, once, outside the timed loop (a no-op for float32 data in the float32 variant).
+    x = x.astype(dtype, copy=False)
+    y = y.astype(dtype, copy=False)
+    W0 = np.array(spec["W"], dtype=dtype)
+    b0 = dtype(spec["b"])
 
-W0 = np.array(spec["W"], dtype=float)
-b0 = spec["b"]
+    def train(W, b, iterations):
+        return article.train_fast(x, y, W, b, a, iterations, dtype, logistic)
+
 ms = []
 if spec["mode"] == "run":
     for i in range(spec["warmup"] + spec["samples"]):

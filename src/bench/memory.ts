@@ -7,6 +7,7 @@ import type { Backend, Kernels, Network, NetworkInit } from '../network/network'
 import { PlainNetwork } from '../network/plain';
 import { TensorNetwork } from '../network/tensor';
 import { readNpy } from '../data/npy';
+import { train } from '../training';
 
 /** Peak resident memory of one backend training on x and y, measured in a process of its own. */
 export interface MemoryUse {
@@ -28,7 +29,7 @@ export async function memoryChild(backend: Backend, xPath: string, yPath: string
   const y = readNpy(yPath);
   const net = makeNetwork(backend, { W: { rows: x.rows, cols: y.rows, data: new Float64Array(x.rows * y.rows) }, b: 0 });
   try {
-    net.train(memorySource(x, y), { a: 0.1, iterations });
+    train(net, memorySource(x, y), { a: 0.1, iterations });
   } finally {
     net.dispose();
   }

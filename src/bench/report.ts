@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writePlot } from '../plot/render';
-import type { BenchResults, Timing } from './run';
+import { PROFILE_ITERATIONS, type BenchResults, type Timing } from './run';
 
 const MB = 2 ** 20;
 
@@ -18,31 +18,41 @@ function sizeLabel(t: Timing): string {
   return t.case === 'and' ? 'AND (2×4), 1000 iterations' : `${t.features}×${t.samplesInX.toExponential(0).replace('+', '')}`;
 }
 
-/** The results as markdown: the machine, the timings table, the memory table. */
+/** The results as markdown: the machine, the timings table, where tfjs's ops spend their time, the memory table. */
 export function markdown(r: BenchResults): string {
   const { machine } = r;
   const lines = [
     `# Benchmark${r.quick ? ' (--quick)' : ''}`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.numpy}; ` +
-      `single-core read bandwidth ${(machine.readBandwidth / 1e9).toFixed(1)} GB/s. ${r.date}.`,
+      `read bandwidth ${(machine.readBandwidth / 1e9).toFixed(1)} GB/s on one core, ` +
+      `${(machine.readBandwidthAllCores / 1e9).toFixed(1)} GB/s on ${machine.readBandwidthCores}. ${r.date}.`,
     '',
     ...Object.entries(r.unavailable).map(([b, why]) => `Not run: ${b} (${why.split(';')[0]}).`),
     '',
     'Median of the samples and their spread (p25–p75); the AND example is a whole run of 1000 iterations,',
-    'synthetic float32 data (32 features) is per iteration after warm-up. "floor" is the time to read x once',
-    'at the read bandwidth.',
+    'synthetic float32 data (32 features) is per iteration after warm-up. "× numpy" is against the fastest',
+    'numpy variant of the same data; "floor" is the time to read x once at the read bandwidth of one core',
+    `or of all ${machine.readBandwidthCores}.`,
     '',
-    '| data | backend | median ms | p25–p75 ms | × numpy | × plain | × floor |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| data | backend | what computes | median ms | p25–p75 ms | × numpy | × plain | × floor (1 core) | × floor (all cores) |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.timings.map(
       (t) =>
-        `| ${sizeLabel(t)} | ${t.backend} | ${ms(t.median)} | ${ms(t.p25)}–${ms(t.p75)} | ${ratio(t.vsNumpy)} | ` +
-        `${ratio(t.vsPlain)} | ${ratio(t.vsBandwidthFloor)} |`,
+        `| ${sizeLabel(t)} | ${t.backend} | ${t.compute} | ${ms(t.median)} | ${ms(t.p25)}–${ms(t.p75)} | ${ratio(t.vsNumpy)} | ` +
+        `${ratio(t.vsPlain)} | ${ratio(t.vsBandwidthFloor)} | ${ratio(t.vsBandwidthFloorAllCores)} |`,
     ),
     '',
+    ...r.profiles.flatMap(({ backend, kernels }) => [
+      `Where an iteration of \`${backend} (tfjs ops)\` spends its time at 32×${r.profileSize.toExponential(0).replace('+', '')} (tf.profile, kernel time per iteration):`,
+      '',
+      '| kernel | calls per iteration | ms per iteration | share |',
+      '| --- | ---: | ---: | ---: |',
+      ...kernels.map((k) => `| ${k.kernel} | ${k.calls / PROFILE_ITERATIONS} | ${ms(k.ms / PROFILE_ITERATIONS)} | ${(k.share * 100).toFixed(1)}% |`),
+      '',
+    ]),
     `Peak memory (RSS) while training on ${r.memory[0]?.features ?? 32}×${r.memory[0]?.samplesInX ?? ''} ` +
-      '(each backend in a process of its own; x read from .npy into shared memory): ' +
+      '(each backend in a process of its own; x read from .npy): ' +
       'the peak above the process\'s RSS before loading the data, against the float32 size of x.',
     '',
     '| backend | x (float32) MB | RSS before data MB | peak RSS MB | (peak − before) ÷ x |',

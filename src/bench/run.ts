@@ -9,20 +9,30 @@ import { writeNpy } from '../data/npy';
 import { memorySource, type SampleSource } from '../data/source';
 import { synthetic } from '../data/synthetic';
 import type { Matrix } from '../matrix';
-import type { Backend, Kernels, NetworkInit } from '../network/network';
+import type { Backend, Kernels, NetworkInit, TensorBackend } from '../network/network';
 import { readNpy } from '../data/npy';
 import { describeMachine, type Machine } from './machine';
 import { makeNetwork, measureMemory, type MemoryUse } from './memory';
+import { profileOps, type KernelTime } from './profile';
 import { scaled, summarize, type Summary } from './stats';
+import { train } from '../training';
+
+/** numpy, three ways, in python3 on the same .npy data (see article_bench.py). */
+export const NUMPY_VARIANTS = {
+  /** The article's code itself on the data's dtype (float32 x, float64 W: numpy converts x every iteration). */
+  'numpy (article code)': 'article',
+  /** x, y, W and b all float32, in-place ufuncs: numpy at its best. */
+  'numpy float32': 'float32',
+  /** x and y converted to float64 once, W and b float64. */
+  'numpy float64': 'float64',
+} as const;
+export type NumpyRunner = keyof typeof NUMPY_VARIANTS;
 
 /**
- * What runs: `numpy` is the article's own code in python3; `cpu (ops)` and `wasm (ops)` are the
- * tfjs backends with tfjs's own ops (`--kernels ops`, the design card's shape) instead of the fused kernels.
+ * What runs: `plain`; a tfjs backend with its fused kernel (`wasm`, `cpu`, `tensorflow`); the same
+ * backend with tfjs's own ops (`wasm (tfjs ops)`, …, the design card's shape); or numpy.
  */
-export type Runner = Backend | 'numpy' | 'cpu (ops)' | 'wasm (ops)';
-
-/** A tfjs backend timed a second time with tfjs's own ops, to show what the fused kernels bring. */
-const OPS_RUNNERS = { cpu: 'cpu (ops)', wasm: 'wasm (ops)' } as const;
+export type Runner = Backend | `${TensorBackend} (tfjs ops)` | NumpyRunner;
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -34,16 +44,20 @@ export interface BenchOptions {
 export interface Timing extends Summary {
   readonly case: 'and' | 'synthetic';
   readonly backend: Runner;
+  /** Exactly what computed (the network's own label, e.g. `wasm (SIMD kernel, 2 threads)`), or the numpy variant. */
+  readonly compute: string;
   readonly features: number;
   readonly samplesInX: number;
   readonly unit: 'ms per run' | 'ms per iteration';
   /** Bytes of x one iteration reads. */
   readonly xBytesPerIteration: number;
-  /** median ÷ numpy's median (absent without numpy). */
+  /** median ÷ the best numpy variant's median (absent without numpy). */
   readonly vsNumpy?: number;
   readonly vsPlain: number;
-  /** median ÷ the time to read x once per iteration at the machine's read bandwidth. */
+  /** median ÷ the time to read x once per iteration at the machine's single-core read bandwidth. */
   readonly vsBandwidthFloor: number;
+  /** median ÷ the same with every core reading. */
+  readonly vsBandwidthFloorAllCores: number;
 }
 
 export interface MemoryRow extends MemoryUse {
@@ -65,12 +79,17 @@ export interface BenchResults {
   readonly unavailable: Record<string, string>;
   readonly timings: Timing[];
   readonly memory: MemoryRow[];
+  /** Where tfjs's own ops spend an iteration, per backend, on {@link BenchResults.profileSize} samples. */
+  readonly profiles: { backend: 'cpu' | 'wasm'; kernels: KernelTime[] }[];
+  readonly profileSize: number;
 }
 
 const FEATURES = 32;
 const SEED = 1;
 const A = 0.1;
 const AND_ITERATIONS = 1000;
+/** Iterations of tfjs's ops timed kernel by kernel (tf.profile). */
+export const PROFILE_ITERATIONS = 5;
 
 interface Plan {
   readonly sizes: number[];
@@ -116,29 +135,31 @@ function timeSamples(name: string, fn: () => void, samples: number): number[] {
   return [...result.latency.samples];
 }
 
-/** Times one backend on a case: ms per sample (a whole AND run, or several iterations). */
-function timeBackend(backend: Backend, c: Case, p: Plan, kernels: Kernels = 'fused'): number[] {
+/** Times one backend on a case: ms per sample (a whole AND run, or several iterations), and what computed. */
+function timeBackend(backend: Backend, c: Case, p: Plan, kernels: Kernels = 'fused'): { ms: number[]; compute: string } {
   if (c.name === 'and') {
+    let compute = '';
     const run = () => {
       const net = makeNetwork(backend, c.init, kernels);
-      net.train(c.data, { a: A, iterations: AND_ITERATIONS });
+      train(net, c.data, { a: A, iterations: AND_ITERATIONS });
+      compute = net.compute;
       net.dispose();
     };
     for (let i = 0; i < p.andWarmup; i++) run();
-    return timeSamples(`${backend} and`, run, p.andRuns);
+    return { ms: timeSamples(`${backend} and`, run, p.andRuns), compute };
   }
   const m = c.data.samples;
   const net = makeNetwork(backend, c.init, kernels);
   try {
-    net.train(c.data, { a: A, iterations: warmupIterations(m) });
+    train(net, c.data, { a: A, iterations: warmupIterations(m) });
     const iterations = iterationsPerSample(m);
-    return timeSamples(`${backend} ${m}`, () => net.train(c.data, { a: A, iterations }), p.samples(m));
+    return { ms: timeSamples(`${backend} ${m}`, () => train(net, c.data, { a: A, iterations }), p.samples(m)), compute: net.compute };
   } finally {
     net.dispose();
   }
 }
 
-function timeNumpy(c: Case, p: Plan): { ms: number[]; peakRss: number; baselineRss: number } {
+function timeNumpy(c: Case, p: Plan, variant: (typeof NUMPY_VARIANTS)[NumpyRunner]): { ms: number[]; peakRss: number; baselineRss: number } {
   const m = c.data.samples;
   const and = c.name === 'and';
   const spec = {
@@ -147,6 +168,7 @@ function timeNumpy(c: Case, p: Plan): { ms: number[]; peakRss: number; baselineR
     W: matrixRows(c.init.W),
     b: c.init.b,
     a: A,
+    variant,
     mode: and ? 'run' : 'iterations',
     iterations: and ? AND_ITERATIONS : iterationsPerSample(m),
     warmup: and ? p.andWarmup : warmupIterations(m),
@@ -212,21 +234,21 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
     if (reason === undefined) backends.push(b);
     else unavailable[b] = reason;
   }
-  const opsBackends = backends.filter((b): b is 'cpu' | 'wasm' => b === 'cpu' || b === 'wasm');
-  const runners: Runner[] = [
-    ...backends,
-    ...opsBackends.map((b) => OPS_RUNNERS[b]),
-    ...(machine.numpyAvailable ? (['numpy'] as const) : []),
-  ];
-  const raw: Omit<Timing, 'vsNumpy' | 'vsPlain' | 'vsBandwidthFloor'>[] = [];
+  const tfjsBackends = backends.filter((b): b is TensorBackend => b !== 'plain');
+  const numpyRunners = machine.numpyAvailable ? (Object.keys(NUMPY_VARIANTS) as NumpyRunner[]) : [];
+  const runners: Runner[] = [...backends, ...tfjsBackends.map((b) => `${b} (tfjs ops)` as const), ...numpyRunners];
+  const raw: Omit<Timing, 'vsNumpy' | 'vsPlain' | 'vsBandwidthFloor' | 'vsBandwidthFloorAllCores'>[] = [];
   const memory: MemoryRow[] = [];
+  const profiles: BenchResults['profiles'] = [];
+  const profileSize = p.sizes[p.sizes.length - 1];
   try {
     for (const c of cases(dir, p, log)) {
       const m = c.data.samples;
       const per = c.name === 'and' ? 1 : iterationsPerSample(m);
-      const row = (backend: Runner, ms: number[]) => ({
+      const row = (backend: Runner, { ms, compute }: { ms: number[]; compute: string }) => ({
         case: c.name,
         backend,
+        compute,
         features: c.data.features,
         samplesInX: m,
         unit: c.name === 'and' ? ('ms per run' as const) : ('ms per iteration' as const),
@@ -238,16 +260,16 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
         log(`  ${c.name} ${m}: ${backend}`);
         raw.push(row(backend, timeBackend(backend, c, p)));
       }
-      for (const backend of opsBackends) {
+      for (const backend of tfjsBackends) {
         await tryBackend(backend);
-        log(`  ${c.name} ${m}: ${OPS_RUNNERS[backend]}`);
-        raw.push(row(OPS_RUNNERS[backend], timeBackend(backend, c, p, 'ops')));
+        log(`  ${c.name} ${m}: ${backend} (tfjs ops)`);
+        raw.push(row(`${backend} (tfjs ops)`, timeBackend(backend, c, p, 'ops')));
       }
-      if (machine.numpyAvailable) {
-        log(`  ${c.name} ${m}: numpy`);
-        const numpy = timeNumpy(c, p);
-        raw.push(row('numpy', numpy.ms));
-        if (c.name === 'synthetic' && m === p.memorySize) memory.push(memoryRow('numpy', numpy, c));
+      for (const runner of numpyRunners) {
+        log(`  ${c.name} ${m}: ${runner}`);
+        const numpy = timeNumpy(c, p, NUMPY_VARIANTS[runner]);
+        raw.push(row(runner, { ms: numpy.ms, compute: runner }));
+        if (c.name === 'synthetic' && m === p.memorySize) memory.push(memoryRow(runner, numpy, c));
       }
       if (c.name === 'synthetic' && m === p.memorySize) {
         for (const backend of backends) {
@@ -255,11 +277,18 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
           memory.push(memoryRow(backend, measureMemory(backend, c.xPath, c.yPath, p.memoryIterations), c));
         }
       }
+      if (c.name === 'synthetic' && m === profileSize) {
+        const { x, y } = c.data.inMemory!;
+        for (const backend of tfjsBackends.filter((b): b is 'cpu' | 'wasm' => b === 'cpu' || b === 'wasm')) {
+          log(`  where tfjs ops spend an iteration at ${m}: ${backend}`);
+          profiles.push({ backend, kernels: await profileOps(backend, x, y, PROFILE_ITERATIONS) });
+        }
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory };
+  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize };
 }
 
 function memoryRow(backend: Runner, use: MemoryUse, c: Case): MemoryRow {
@@ -275,18 +304,21 @@ function memoryRow(backend: Runner, use: MemoryUse, c: Case): MemoryRow {
   };
 }
 
-function withRatios(raw: Omit<Timing, 'vsNumpy' | 'vsPlain' | 'vsBandwidthFloor'>[], machine: Machine): Timing[] {
+function withRatios(raw: Omit<Timing, 'vsNumpy' | 'vsPlain' | 'vsBandwidthFloor' | 'vsBandwidthFloorAllCores'>[], machine: Machine): Timing[] {
   const median = (backend: Runner, t: (typeof raw)[number]) =>
     raw.find((r) => r.backend === backend && r.case === t.case && r.samplesInX === t.samplesInX)?.median;
   return raw.map((t) => {
-    const numpy = median('numpy', t);
+    // against the best numpy of this case
+    const numpys = (Object.keys(NUMPY_VARIANTS) as NumpyRunner[]).map((v) => median(v, t)).filter((v): v is number => v !== undefined);
+    const numpy = numpys.length > 0 ? Math.min(...numpys) : undefined;
     const iterations = t.case === 'and' ? AND_ITERATIONS : 1;
-    const floorMs = ((t.xBytesPerIteration * iterations) / machine.readBandwidth) * 1000;
+    const floorMs = (bandwidth: number) => ((t.xBytesPerIteration * iterations) / bandwidth) * 1000;
     return {
       ...t,
       ...(numpy !== undefined && { vsNumpy: t.median / numpy }),
       vsPlain: t.median / median('plain', t)!,
-      vsBandwidthFloor: t.median / floorMs,
+      vsBandwidthFloor: t.median / floorMs(machine.readBandwidth),
+      vsBandwidthFloorAllCores: t.median / floorMs(machine.readBandwidthAllCores),
     };
   });
 }

@@ -2,7 +2,7 @@ import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
 import type { Matrix, Predictions } from '../matrix';
 import type { Confusion, Evaluation } from '../metrics';
-import type { Backend, TrainResult } from '../network/network';
+import type { TrainResult } from '../network/network';
 import type { TrainArgs } from './train-options';
 
 /** Everything a finished run knows, for the printers. */
@@ -21,7 +21,8 @@ export interface RunFacts {
 
 /** What `--json` prints: the core contract, plus fields for the options that were used. */
 export interface TrainReport {
-  backend: Backend;
+  /** What computed: `plain`, or the tfjs backend and its kernels, e.g. `wasm (SIMD kernel, 2 threads)`. */
+  backend: string;
   iterations: number;
   /** features×outputs, as numpy's W */
   weights: number[][];
@@ -42,7 +43,7 @@ export interface TrainReport {
 export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
   const { args, result, train, test } = facts;
   const report: TrainReport = {
-    backend: net.backend,
+    backend: net.compute,
     iterations: args.iterations,
     weights: net.weights,
     bias: net.bias,
@@ -65,7 +66,7 @@ export function describeRun(net: Classifier, facts: RunFacts, report: TrainRepor
   const { features, outputs, samples } = dataset.samples;
   const whole = dataset.samples.inMemory;
   const lines = [
-    `backend: ${report.backend}${net.backendReason === 'asked for' ? '' : ` (${net.backendReason})`}`,
+    `backend: ${report.backend}${net.backendReason === 'asked for' ? '' : `; ${net.backendReason}`}`,
     `data: ${dataset.name}: ${plural(features, 'feature')} (${listNames(dataset.featureNames)}) × ${plural(samples, 'sample')}, ` +
       `label${outputs === 1 ? '' : 's'} ${listNames(dataset.labelNames)}`,
     ...(whole ? [`labels y:                     ${formatRows(whole.y)}`] : []),

@@ -27,7 +27,9 @@ Training:
                           the built-in example, zeros otherwise)
   --bias B                initial b (default: 1 for the built-in example, 0 otherwise)
   --gradient KIND         article (default): y_pred − y;  logistic: s − y (cross-entropy gradient)
-  --kernels KIND          tfjs backends: fused (default, fast) or ops: tfjs's own matMul, sigmoid,
+  --kernels KIND          tfjs backends: fused (default): the backend's own kernel for the
+                          article's sums, on every core (wasm: WebAssembly SIMD; cpu: JavaScript;
+                          tensorflow has none and runs ops); ops: tfjs's own matMul, sigmoid,
                           threshold and a hand-written update in tf.tidy, as the article reads
   --chunk-samples N       stream the samples in chunks of N each iteration (full-batch update);
                           .npy files are then read from disk every iteration, never held whole

@@ -177,7 +177,8 @@ export class NpyColumnReader {
     if (out && out.length < rows * count) {
       throw new InputError(`${this.path}: the buffer for ${rows}×${count} values holds only ${out.length}`);
     }
-    const data = out ? out.subarray(0, rows * count) : newFloats(dtype, rows * count);
+    // `out` itself when it fits exactly: a subarray would not keep a heap array's memory alive (see heapFloats)
+    const data = !out ? newFloats(dtype, rows * count) : out.length === rows * count ? out : out.subarray(0, rows * count);
     if (this.header.fortranOrder) this.readFortranOrder(start, count, data);
     else this.readCOrder(start, count, data);
     return { rows, cols: count, data };

@@ -1,4 +1,4 @@
-import type { SampleSource } from '../data/source';
+import type { Chunk } from '../data/source';
 import type { Matrix } from '../matrix';
 
 /** The backends that can run the article's network. */
@@ -17,10 +17,12 @@ export const GRADIENTS: readonly Gradient[] = ['article', 'logistic'];
 
 /**
  * How a tfjs backend computes an iteration:
- * - `fused` (default): two kernels registered for cpu and wasm, one pass over x (fast);
+ * - `fused` (default): the backend's own kernel for the article's sums, registered with
+ *   `tf.registerKernel` — WebAssembly SIMD on wasm, JavaScript on cpu, each one pass over x per
+ *   iteration on every core — where the backend has one (tensorflow has none: it runs `ops`);
  * - `ops`: tfjs's own ops, the design card's shape — `tf.matMul` + `tf.sigmoid` + the 0.5
  *   threshold, the update by hand inside `tf.tidy` — to hold against the article line by line.
- * Both give the same numbers (tested); tensorflow always uses `ops`.
+ * Both give the same numbers within float32 rounding (tested).
  */
 export type Kernels = 'fused' | 'ops';
 export const KERNELS: readonly Kernels[] = ['fused', 'ops'];
@@ -67,19 +69,44 @@ export interface TrainResult {
   readonly stoppedBy?: 'no-error' | 'interrupt';
 }
 
+/** What one iteration's forward pass found over some samples, before the update: read back from the sums. */
+export interface ErrorsAndLoss {
+  /** Predictions (`s >= 0.5`) that differ from the labels. */
+  readonly errors: number;
+  /** Summed (not mean) logistic loss. */
+  readonly loss: number;
+}
+
 /**
  * The article's network with no hidden layer, on one backend:
  * `z = Wᵀ·x + b`, `s = sigmoid(z)`, `y_pred = (s >= 0.5)`,
  * `dW = x·(y_pred − y)ᵀ / m`, `db = sum(y_pred − y) / m`, `W -= a·dW`, `b -= a·db`.
  *
  * x is features×samples, y is outputs×samples; the network owns W and b.
+ *
+ * It supplies the maths of one iteration to the one training loop (`train` in `src/training.ts`),
+ * which owns everything else: `Samples` is a chunk made ready for the maths (tfjs: tensors), `Sums`
+ * one chunk's (or all chunks') x·eᵀ, sum(e), and when tracked the errors and loss.
  */
-export interface Network {
+export interface Network<Samples = unknown, Sums = unknown> {
   readonly backend: Backend;
   readonly features: number;
   readonly outputs: number;
-  /** Runs the article's loop on the samples, in place. */
-  train(data: SampleSource, settings: TrainSettings): TrainResult;
+  /** What computed the last training run, e.g. `wasm (SIMD kernel, 2 threads)` or `cpu (tfjs ops)`. */
+  readonly compute: string;
+  /** Makes a chunk of samples ready for {@link sums}; {@link unload} lets it go. */
+  load(chunk: Chunk): Samples;
+  unload(samples: Samples): void;
+  /** One chunk's x·eᵀ (features×outputs) and sum(e), with e = y_pred − y (article) or s − y (logistic); errors and loss when `track`. */
+  sums(samples: Samples, gradient: Gradient, track: boolean): Sums;
+  /** The sums of two chunks together (`total` and `part` are freed). */
+  add(total: Sums, part: Sums): Sums;
+  /** The errors and summed loss of tracked sums, read back. */
+  stats(sums: Sums): ErrorsAndLoss;
+  /** `dW = x·eᵀ / m`, `db = sum(e) / m`, `W = W − a·dW`, `b = b − a·db`. */
+  update(sums: Sums, a: number, m: number): void;
+  /** Frees sums (tfjs: their tensors). */
+  free(sums: Sums): void;
   /** `y_pred = (sigmoid(Wᵀ·x + b) >= 0.5)`, outputs×samples of 0 and 1. */
   predict(x: Matrix): Matrix;
   /** `s = sigmoid(Wᵀ·x + b)`, outputs×samples. */
@@ -89,11 +116,4 @@ export interface Network {
   bias(): number;
   /** Frees what the network holds (its tensors, for a tfjs backend). */
   dispose(): void;
-}
-
-/** Whether iteration `i` (0-based) computes stats under these settings. */
-export function wantsStats(settings: TrainSettings, i: number): boolean {
-  if (settings.untilNoError) return true;
-  const every = settings.statsEvery ?? 0;
-  return every > 0 && i % every === 0;
 }

@@ -1,31 +1,30 @@
-import type { SampleSource } from '../data/source';
+import type { Chunk } from '../data/source';
 import { matrix, type Matrix } from '../matrix';
-import { runPass, scratch, sumsLength } from './fused';
-import {
-  wantsStats,
-  type IterationStats,
-  type Network,
-  type NetworkInit,
-  type TrainResult,
-  type TrainSettings,
-} from './network';
-import { inSharedMemory, isShared, PARALLEL_MIN_VALUES, SamplePool, spareCores, wholeInMemory } from './pool';
+import type { ErrorsAndLoss, Gradient, Network, NetworkInit } from './network';
+
+/** One chunk's sums: x·eᵀ (features×outputs), sum(e), and the errors and summed loss when tracked. */
+export interface PlainSums {
+  readonly xe: Float64Array;
+  sumE: number;
+  errors: number;
+  loss: number;
+}
 
 /**
- * The article's equations on Float64Arrays, in the order numpy evaluates them:
- * the oracle that the tensor network is tested against.
+ * The article's equations, literally, on Float64Arrays: one thread, one plain loop per numpy line.
+ * This is the oracle every other implementation is tested against, and the "plain implementation"
+ * the benchmark races. It shares no code with any fast path.
  *
- * Each iteration is one fused pass over x (see `fusedPass`). Large data held in memory is
- * split across worker threads (one per spare core), which changes only the order of the sums;
- * below {@link PARALLEL_MIN_VALUES} values of x the order is exactly numpy's.
+ * Its arithmetic is numpy's float64 (float32 data is read as float64, as numpy upcasts it for a
+ * float64 W); only the order of some sums differs from BLAS's, which matters at a near-tie only.
  */
-export class PlainNetwork implements Network {
+export class PlainNetwork implements Network<Chunk, PlainSums> {
   readonly backend = 'plain' as const;
+  readonly compute = 'plain';
   readonly features: number;
   readonly outputs: number;
   private readonly W: Float64Array;
   private b: number;
-  private pool?: SamplePool;
 
   constructor(init: NetworkInit) {
     this.features = init.W.rows;
@@ -34,86 +33,74 @@ export class PlainNetwork implements Network {
     this.b = init.b;
   }
 
-  train(data: SampleSource, settings: TrainSettings): TrainResult {
-    const { a, iterations } = settings;
-    const { W, features: F, outputs: k } = this;
-    const m = data.samples;
-    const logistic = settings.gradient === 'logistic';
-    const at = F * k;
-    // sums: x·eᵀ (F×k), then sum(e), errors, loss; part: one chunk's
-    const sums = new Float64Array(sumsLength(F, k));
-    const part = new Float64Array(sumsLength(F, k));
-    const buffers = scratch();
-    const whole = wholeInMemory(data, settings);
-    const pool = whole && this.poolFor(whole, settings.iterations);
-    try {
-      for (let i = 0; i < iterations; i++) {
-        if (settings.shouldStop?.()) return { iterationsRun: i, stoppedBy: 'interrupt' };
-        const track = wantsStats(settings, i);
-        const b = this.b;
-        sums.fill(0);
-        if (pool) pool.run({ W, b, logistic, track, float32: false }, sums);
-        else if (whole) {
-          const { x, y } = whole;
-          runPass({ x: x.data, y: y.data, m, features: F, outputs: k, W, b, start: 0, end: m, logistic, track, float32: false }, sums, buffers);
-        } else {
-          part.fill(0);
-          data.forEachChunk(settings.chunkSamples, ({ x, y }) => {
-            // x·eᵀ is summed chunk by chunk (numpy's order for one chunk); sum(e) and the stats run on
-            part.fill(0, 0, at);
-            const n = x.cols;
-            runPass({ x: x.data, y: y.data, m: n, features: F, outputs: k, W, b, start: 0, end: n, logistic, track, float32: false }, part, buffers);
-            for (let w = 0; w < at; w++) sums[w] += part[w];
-          });
-          sums.set(part.subarray(at), at);
-        }
-        const errors = sums[at + 1];
-        const stats: IterationStats | undefined = track ? { iteration: i + 1, errors, loss: sums[at + 2] / (k * m) } : undefined;
-        if (settings.untilNoError && errors === 0) {
-          settings.onIteration?.(i + 1, stats);
-          return { iterationsRun: i, stoppedBy: 'no-error' };
-        }
-        // dW = x·eᵀ / m, db = sum(e) / m, W = W − a·dW, b = b − a·db
-        for (let w = 0; w < at; w++) W[w] = W[w] - a * (sums[w] / m);
-        this.b = b - a * (sums[at] / m);
-        settings.onIteration?.(i + 1, stats);
-      }
-      return { iterationsRun: iterations };
-    } finally {
-      pool?.release();
-    }
+  load(chunk: Chunk): Chunk {
+    return chunk;
   }
 
-  /**
-   * The worker pool bound to x and y, when they are in memory, big enough, and trained long
-   * enough to repay copying them into shared memory (no copy when they are there already).
-   */
-  private poolFor(whole: { readonly x: Matrix; readonly y: Matrix }, iterations: number): SamplePool | undefined {
-    const { x, y } = whole;
-    if (spareCores() === 0 || x.data.length < PARALLEL_MIN_VALUES) return undefined;
-    if (!(isShared(x.data) && isShared(y.data)) && iterations < 4) return undefined;
-    this.pool ??= new SamplePool(spareCores());
-    this.pool.bind({
-      x: inSharedMemory(x.data),
-      y: inSharedMemory(y.data),
-      m: x.cols,
-      features: this.features,
-      outputs: this.outputs,
-    });
-    return this.pool;
+  unload(): void {}
+
+  sums({ x, y }: Chunk, gradient: Gradient, track: boolean): PlainSums {
+    const { features: F, outputs: k } = this;
+    const m = x.cols;
+    // z = np.dot(W.T, x) + b;  s = 1 / (1 + np.exp(-z));  y_pred = s >= 0.5
+    const z = this.z(x);
+    const s = z.map(sigmoid);
+    const yPred = s.map((v) => (v >= 0.5 ? 1 : 0));
+    // e = y_pred - y  (the logistic gradient: s - y)
+    const e = new Float64Array(k * m);
+    for (let j = 0; j < k * m; j++) e[j] = (gradient === 'logistic' ? s[j] : yPred[j]) - y.data[j];
+    // np.dot(x, e.T): features×outputs
+    const xe = new Float64Array(F * k);
+    for (let f = 0; f < F; f++) {
+      for (let o = 0; o < k; o++) {
+        let acc = 0;
+        for (let j = 0; j < m; j++) acc += x.data[f * m + j] * e[o * m + j];
+        xe[f * k + o] = acc;
+      }
+    }
+    // np.sum(e)
+    let sumE = 0;
+    for (let j = 0; j < k * m; j++) sumE += e[j];
+    let errors = 0;
+    let loss = 0;
+    if (track) {
+      for (let j = 0; j < k * m; j++) {
+        if (yPred[j] !== y.data[j]) errors++;
+        // the logistic loss −y·log(s) − (1−y)·log(1−s), in a form that is stable for large |z|
+        loss += Math.max(z[j], 0) - z[j] * y.data[j] + Math.log1p(Math.exp(-Math.abs(z[j])));
+      }
+    }
+    return { xe, sumE, errors, loss };
   }
+
+  add(total: PlainSums, part: PlainSums): PlainSums {
+    for (let w = 0; w < total.xe.length; w++) total.xe[w] += part.xe[w];
+    total.sumE += part.sumE;
+    total.errors += part.errors;
+    total.loss += part.loss;
+    return total;
+  }
+
+  stats(sums: PlainSums): ErrorsAndLoss {
+    return sums;
+  }
+
+  update({ xe, sumE }: PlainSums, a: number, m: number): void {
+    const { W } = this;
+    // dW = np.dot(x, e.T) / m;  db = np.sum(e) / m;  W = W - a * dW;  b = b - a * db
+    for (let w = 0; w < W.length; w++) W[w] = W[w] - a * (xe[w] / m);
+    this.b = this.b - a * (sumE / m);
+  }
+
+  free(): void {}
 
   predict(x: Matrix): Matrix {
     const s = this.predictProba(x);
-    for (let j = 0; j < s.data.length; j++) s.data[j] = s.data[j] >= 0.5 ? 1 : 0;
-    return s;
+    return matrix(s.rows, s.cols, s.data.map((v) => (v >= 0.5 ? 1 : 0)));
   }
 
   predictProba(x: Matrix): Matrix {
-    const z = new Float64Array(this.outputs * x.cols);
-    this.forward(x, z);
-    for (let j = 0; j < z.length; j++) z[j] = sigmoid(z[j]);
-    return matrix(this.outputs, x.cols, z);
+    return matrix(this.outputs, x.cols, this.z(x).map(sigmoid));
   }
 
   weights(): Matrix {
@@ -124,26 +111,21 @@ export class PlainNetwork implements Network {
     return this.b;
   }
 
-  /** Ends the worker threads, if training started any. */
-  dispose(): void {
-    this.pool?.dispose();
-    this.pool = undefined;
-  }
+  dispose(): void {}
 
-  /** z = Wᵀ·x + b, summed over features in order (as numpy's dot does), then b added. */
-  private forward(x: Matrix, z: Float64Array): void {
+  /** z = Wᵀ·x + b (outputs×samples): each z summed over the features in order, then b added. */
+  private z(x: Matrix): Float64Array {
     const { W, b, features: F, outputs: k } = this;
-    const n = x.cols;
-    z.fill(0, 0, k * n);
+    const m = x.cols;
+    const z = new Float64Array(k * m);
+    // feature after feature, so x is read row by row; each z still adds its features in order
     for (let f = 0; f < F; f++) {
-      const xRow = f * n;
       for (let o = 0; o < k; o++) {
-        const w = W[f * k + o];
-        const zRow = o * n;
-        for (let j = 0; j < n; j++) z[zRow + j] += w * x.data[xRow + j];
+        for (let j = 0; j < m; j++) z[o * m + j] += W[f * k + o] * x.data[f * m + j];
       }
     }
-    for (let j = 0; j < k * n; j++) z[j] += b;
+    for (let j = 0; j < k * m; j++) z[j] += b;
+    return z;
   }
 }
 

@@ -1,23 +1,26 @@
 /**
- * One fused pass of the article's iteration over a range of samples: `z = Wᵀ·x + b`,
+ * The cpu kernel's pass of the article's iteration over a range of samples: `z = Wᵀ·x + b`,
  * `s = sigmoid(z)`, `y_pred = (s >= 0.5)`, `e = y_pred − y` (or `s − y`), and the sums
  * `x·eᵀ`, `sum(e)` (and the stats), reading each value of x from memory once.
  *
- * Shared by the plain network (float64, numpy's order), the tfjs kernels (float32 rounding of
- * tfjs's ops) and the worker threads, which run this very function from its source text: so it
- * must stay self-contained (no imports, no module-level helpers).
+ * It rounds as tfjs-backend-cpu's own kernels do: they compute in JavaScript numbers and store
+ * float32, so z is its matMul's float64 sum rounded to float32, then `+ b` rounded again, and s is
+ * `1 / (1 + exp(−z))` rounded to float32.
+ *
+ * The worker threads run this very function from its source text, so it must stay self-contained
+ * (no imports, no module-level helpers).
  */
 export interface Pass {
   /** features×m, row after row (one row per feature, as the article's x). */
-  readonly x: Float32Array | Float64Array;
+  readonly x: Float32Array;
   /** outputs×m labels, 0 or 1. */
-  readonly y: Float32Array | Float64Array;
+  readonly y: Float32Array;
   /** Samples in a row of x and y. */
   readonly m: number;
   readonly features: number;
   readonly outputs: number;
   /** features×outputs. */
-  readonly W: Float64Array | Float32Array;
+  readonly W: Float32Array;
   readonly b: number;
   /** The samples of this pass: start ≤ j < end. */
   readonly start: number;
@@ -26,8 +29,6 @@ export interface Pass {
   readonly logistic: boolean;
   /** Also count errors and sum the logistic loss. */
   readonly track: boolean;
-  /** Round z and s to float32 as tfjs's float32 ops store them (the tfjs kernels). */
-  readonly float32: boolean;
 }
 
 /** Buffers for one block of samples: z, e, and the indices of the samples with e ≠ 0. */
@@ -50,13 +51,12 @@ export function sumsLength(features: number, outputs: number): number {
 /**
  * Adds this pass's x·eᵀ, sum(e), errors and loss into `out` (see {@link sumsLength}).
  *
- * Float64 order, for one pass over all samples, is numpy's: each z summed over the features in
- * order then b added; each x·eᵀ entry and sum(e) summed over the samples in order (output by
- * output). Skipping samples whose e is 0 leaves every sum unchanged: adding ±0 to a sum that
- * starts at +0 never changes it.
+ * Each z is summed over the features in order, and each x·eᵀ entry and sum(e) over the samples
+ * in order (output by output). Skipping samples whose e is 0 leaves every sum unchanged: adding
+ * ±0 to a sum that starts at +0 never changes it.
  */
 export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
-  const { x, y, m, features: F, outputs: k, W, b, start, end, logistic, track, float32 } = p;
+  const { x, y, m, features: F, outputs: k, W, b, start, end, logistic, track } = p;
   const fround = Math.fround;
   // Below −2⁻²⁰, exp(−z) > 1 + 2⁻²⁰, so 1 + exp(−z) rounds above 2 and s < 0.5 (also after float32
   // rounding); at z ≥ 0, s ≥ 0.5. Only between them does sigmoid have to be evaluated to decide.
@@ -91,15 +91,14 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
       let wrong = 0;
       const yRow = o * m + j0;
       for (let j = 0; j < n; j++) {
-        const z = float32 ? fround(fround(zb[j]) + b) : zb[j] + b;
+        const z = fround(fround(zb[j]) + b);
         const yj = y[yRow + j];
         let s = NaN;
         if (logistic || track || (z < 0 && z >= UNDECIDED) || z !== z) {
-          s = 1 / (1 + Math.exp(-z));
-          if (float32) s = fround(s);
+          s = fround(1 / (1 + Math.exp(-z)));
         }
         const yPred = z >= 0 ? 1 : z < UNDECIDED ? 0 : s >= 0.5 ? 1 : 0;
-        const e = logistic ? (float32 ? fround(s - yj) : s - yj) : yPred - yj;
+        const e = logistic ? fround(s - yj) : yPred - yj;
         eb[j] = e;
         sumE += e;
         // the wrong samples' indices, without a branch: only they add to x·eᵀ
@@ -139,18 +138,4 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
   out[xeAt] = sumE;
   out[xeAt + 1] = errors;
   out[xeAt + 2] = loss;
-}
-
-// one per combination of x's, y's and W's array types: 3 bits, set for Float32Array
-const compiled: (typeof fusedPass)[] = [];
-
-/**
- * Runs {@link fusedPass}, compiled apart for each combination of array types it is given: V8 runs a
- * function that has seen both Float32Array and Float64Array x about 2× slower than one that has
- * seen only one of them.
- */
-export function runPass(p: Pass, out: Float64Array, buffers?: Scratch): void {
-  const key = (p.x instanceof Float32Array ? 4 : 0) + (p.y instanceof Float32Array ? 2 : 0) + (p.W instanceof Float32Array ? 1 : 0);
-  compiled[key] ??= new Function(`return ${fusedPass.toString()}`)() as typeof fusedPass;
-  compiled[key](p, out, buffers);
 }

@@ -1,8 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SampleSource } from '../data/source';
-import { fusedPass, runPass, scratch, sumsLength, type Pass } from './fused';
-import type { TrainSettings } from './network';
+import { fusedPass, scratch, sumsLength, type Pass } from './pass';
 
 /** Below this many values of x (features × samples) a pass is not worth splitting across threads. */
 export const PARALLEL_MIN_VALUES = 1 << 18;
@@ -12,39 +10,9 @@ export function spareCores(): number {
   return Math.max(0, Math.min(availableParallelism(), 8) - 1);
 }
 
-/** x and y whole when training takes them in one chunk from memory; else undefined (they stream in chunks). */
-export function wholeInMemory(data: SampleSource, settings: TrainSettings): SampleSource['inMemory'] {
-  const unchunked = settings.chunkSamples === undefined || settings.chunkSamples >= data.samples;
-  return unchunked ? data.inMemory : undefined;
-}
-
 /** Typed arrays over shared memory, which worker threads can read without a copy. */
 export function isShared(a: Float32Array | Float64Array): boolean {
   return a.buffer instanceof SharedArrayBuffer;
-}
-
-/** A copy of `a` in shared memory. */
-export function sharedCopy<T extends Float32Array | Float64Array>(a: T): T {
-  const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => T;
-  const copy = new Ctor(new SharedArrayBuffer(a.byteLength));
-  copy.set(a);
-  return copy;
-}
-
-const sharedCopies = new WeakMap<Float32Array | Float64Array, Float32Array | Float64Array>();
-
-/**
- * `a` itself when it is in shared memory (the project's data loaders put x and y there), else a
- * copy there, made once per array: training in slices (`fitAsync`) must not copy x every slice.
- */
-export function inSharedMemory<T extends Float32Array | Float64Array>(a: T): T {
-  if (isShared(a)) return a;
-  let copy = sharedCopies.get(a) as T | undefined;
-  if (!copy) {
-    copy = sharedCopy(a);
-    sharedCopies.set(a, copy);
-  }
-  return copy;
 }
 
 const PENDING = 0;
@@ -57,13 +25,8 @@ const MESSAGE_BYTES = 1024;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const source = 'return ' + ${JSON.stringify(fusedPass.toString())};
-const compiled = new Map();
 const buffers = { zb: new Float64Array(128), eb: new Float64Array(128), wrongAt: new Int32Array(128) };
-const passFor = (p) => {
-  const key = p.x.constructor.name + ' ' + p.y.constructor.name + ' ' + p.W.constructor.name;
-  if (!compiled.has(key)) compiled.set(key, new Function(source)());
-  return compiled.get(key);
-};
+const fusedPass = new Function(source)();
 const { status, message } = workerData;
 let data;
 parentPort.on('message', (job) => {
@@ -72,7 +35,7 @@ parentPort.on('message', (job) => {
   try {
     job.out.fill(0);
     const pass = { ...data, ...job };
-    passFor(pass)(pass, job.out, buffers);
+    fusedPass(pass, job.out, buffers);
     Atomics.store(status, job.slot, ${DONE});
   } catch (err) {
     const text = new TextEncoder().encode(String(err && err.stack || err)).subarray(0, ${MESSAGE_BYTES});
@@ -87,8 +50,8 @@ parentPort.on('message', (job) => {
 /**
  * Worker threads that run {@link fusedPass} on parts of the samples while the caller runs its own
  * part, synchronously: the caller blocks in `Atomics.wait` until every part is summed.
- * x and y must be in shared memory (see {@link sharedCopy}). The workers are unref'd, so they never
- * keep the process alive; `dispose()` ends them.
+ * x and y must be in shared memory. The workers are unref'd, so they never keep the process alive;
+ * `dispose()` ends them.
  */
 export class SamplePool {
   private readonly workers: Worker[];
@@ -115,6 +78,11 @@ export class SamplePool {
     });
   }
 
+  /** The x (and y) the workers hold now, if any. */
+  get boundTo(): Pick<Pass, 'x' | 'y'> | undefined {
+    return this.bound;
+  }
+
   /** Hands the workers x and y (shared memory) for the following {@link run}s. */
   bind(data: Pick<Pass, 'x' | 'y' | 'm' | 'features' | 'outputs'>): void {
     if (!isShared(data.x) || !isShared(data.y)) throw new Error('SamplePool.bind: x and y must be in shared memory');
@@ -136,19 +104,19 @@ export class SamplePool {
    * Adds the bound samples' x·eᵀ, sum(e), errors and loss into `out`, as {@link fusedPass} does,
    * with the samples split among this thread and the workers (so the sums' order differs from one pass).
    */
-  run(job: Pick<Pass, 'W' | 'b' | 'logistic' | 'track' | 'float32'>, out: Float64Array): void {
+  run(job: Pick<Pass, 'W' | 'b' | 'logistic' | 'track'>, out: Float64Array): void {
     const data = this.bound;
     if (!data) throw new Error('SamplePool.run before bind');
     const parts = this.workers.length + 1;
     const per = Math.ceil(data.m / parts);
-    const W = Float64Array.from(job.W);
+    const W = Float32Array.from(job.W);
     for (let t = 0; t < this.workers.length; t++) {
       Atomics.store(this.status, t, PENDING);
       const start = Math.min(data.m, (t + 1) * per);
       const end = Math.min(data.m, start + per);
       this.workers[t].postMessage({ type: 'run', ...job, W, start, end, slot: t, out: this.outs[t] });
     }
-    runPass({ ...data, ...job, start: 0, end: Math.min(data.m, per) }, out, this.buffers);
+    fusedPass({ ...data, ...job, start: 0, end: Math.min(data.m, per) }, out, this.buffers);
     for (let t = 0; t < this.workers.length; t++) {
       this.wait(t);
       const part = this.outs[t];

@@ -1,0 +1,304 @@
+// The article's update, one iteration's sums over a range of samples, in WebAssembly SIMD.
+//
+// AssemblyScript, compiled by `npm run build:wasm` to ../article.wasm (committed). The module
+// imports a shared memory (env.memory) and allocates nothing: every pointer is given by the
+// caller (src/kernels/wasm/simd.ts), which keeps x, y, W, the scratch and the output in its own
+// heap (src/kernels/wasm/heap.ts), above this module's static data (the exp table), whose end
+// `heapBase()` reports.
+//
+// For each output o and each sample j in [start, end), with x features×m, y outputs×m and
+// W features×outputs, all float32 and row-major:
+//   z      = f32( Σ_f W[f,o]·x[f,j] summed in float32 in feature order ) + b   (float32 add)
+//   s      = f32( 1 / (1 + exp(−z)) )   (evaluated in float64, stored in float32, like tfjs)
+//   y_pred = s >= 0.5 ? 1 : 0
+//   e      = logistic ? f32(s − y) : y_pred − y
+// and adds up xe[f,o] += x[f,j]·e (float32 products summed in f32x4 lanes over a block of 256
+// samples, each block's lanes then added into a float64 sum), sumE += e, and when tracking,
+// errors += (y_pred != y) and loss += max(z, 0) − z·y + log1p(exp(−|z|)) (float64).
+//
+// Memory order: x is read from memory once. z is computed for a sweep of samples (up to 16384,
+// and at most 2 MiB of x), 4 rows of x at a time, each row read as one run (long runs are what
+// the hardware prefetchers stream well: on 32 features × 1e6 samples, runs of 1 KiB per row take
+// ~10 ms, runs of 64 KiB ~7 ms); each lane still sums its sample's products in feature order.
+// x·eᵀ then reads the sweep again, from cache, block by block. The sweep's size changes only
+// the speed: the sums are the same for any size (blocks start at `start` + multiples of 256).
+
+/** Samples in a block: the unit of the float32 partial sums of x·eᵀ, and of skipping them. */
+const BLOCK: i32 = 256;
+/** At most this many samples in a sweep (64 blocks: one bit each in a u64). */
+const MAX_SWEEP: i32 = 16384;
+/** Bytes of x a sweep reads at most, for x·eᵀ to find them in cache (L2 or L3) again. */
+const SWEEP_BYTES: i32 = 2 << 20;
+
+/** Samples whose z are computed in one sweep over the rows of x: a multiple of BLOCK. */
+function sweepFor(features: i32): i32 {
+  const blocks = <i64>SWEEP_BYTES / (<i64>max(features, 1) * <i64>(4 * BLOCK));
+  return <i32>max<i64>(1, min<i64>(MAX_SWEEP / BLOCK, blocks)) * BLOCK;
+}
+
+/** Below −2⁻²⁰, exp(−z) > 1 + 2⁻²⁰, so 1 + exp(−z) > 2 and s < 0.5 (float32 s too); at z ≥ 0, s ≥ 0.5. */
+const UNDECIDED: f32 = -9.5367431640625e-7;
+
+/** Bytes of scratch one call needs (see `sums`): z and e of a sweep, then W splatted to f32x4. */
+export function scratchBytes(features: i32, outputs: i32): usize {
+  return <usize>sweepFor(features) * 8 + <usize>features * <usize>outputs * 16;
+}
+
+/** Bytes of a call's output: xe (features×outputs float64), then sumE, errors, loss. */
+export function outBytes(features: i32, outputs: i32): usize {
+  return (<usize>features * <usize>outputs + 3) * 8;
+}
+
+/** End of this module's static data (its data segments): memory below it is the module's own. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/**
+ * The sums of samples [start, end) into `out` (overwritten; see `outBytes`).
+ * x: features×m float32, y: outputs×m float32, W: features×outputs float32, all row-major;
+ * scratch: `scratchBytes` bytes, 16-byte aligned; out: 8-byte aligned.
+ */
+export function sums(
+  x: usize, y: usize, m: i32, features: i32, outputs: i32, W: usize, b: f32,
+  start: i32, end: i32, logistic: i32, track: i32, scratch: usize, out: usize,
+): void {
+  const F = features;
+  const k = outputs;
+  const sweep = sweepFor(F);
+  const zb = scratch;
+  const eb = scratch + (<usize>sweep << 2);
+  const wv = scratch + (<usize>sweep << 3);
+  const row = <usize>m << 2;
+  const xeAt = <usize>F * <usize>k;
+  // W splatted, output after output: wv[o·F + f] = W[f·k + o] in every lane
+  for (let o = 0; o < k; o++) {
+    for (let f = 0; f < F; f++) {
+      v128.store(wv + ((<usize>o * <usize>F + <usize>f) << 4), f32x4.splat(load<f32>(W + ((<usize>f * <usize>k + <usize>o) << 2))));
+    }
+  }
+  memory.fill(out, 0, (xeAt + 3) << 3);
+  sumE = 0;
+  errors = 0;
+  loss = 0;
+  for (let j0 = start; j0 < end; j0 += sweep) {
+    const n = min(sweep, end - j0);
+    const xs = x + (<usize>j0 << 2);
+    for (let o = 0; o < k; o++) {
+      const wo = wv + ((<usize>o * <usize>F) << 4);
+      zSweep(xs, row, F, n, wo, b, zb);
+      const yb = y + ((<usize>o * <usize>m + <usize>j0) << 2);
+      // e, block by block; a bit of `wrong` for each block with an e ≠ 0
+      let wrong: u64 = 0;
+      for (let i = 0, blk = 0; i < n; i += BLOCK, blk++) {
+        const e = errorsOf(zb, yb, eb, i, min(BLOCK, n - i), logistic != 0, track != 0);
+        if (e) wrong |= <u64>1 << <u64>blk;
+      }
+      if (wrong) xeSweep(xs, row, F, k, o, n, eb, wrong, out);
+    }
+  }
+  store<f64>(out + (xeAt << 3), sumE);
+  store<f64>(out + ((xeAt + 1) << 3), errors);
+  store<f64>(out + ((xeAt + 2) << 3), loss);
+}
+
+// A call's float64 sums. Globals are each instance's own (so each thread's), not in the memory.
+let sumE: f64 = 0;
+let errors: f64 = 0;
+let loss: f64 = 0;
+
+/**
+ * z of samples [0, n) of the sweep at xs into zb: z = (Σ_f w_f·x_f in float32, in feature order) + b.
+ * Rows of x are read 4 at a time, each as one run; zb holds the running sums.
+ */
+// @ts-ignore: decorator
+@inline function zSweep(xs: usize, row: usize, F: i32, n: i32, wo: usize, b: f32, zb: usize): void {
+  const n4 = <usize>(n & ~3) << 2;
+  const zero = f32x4.splat(0);
+  for (let j: usize = 0; j < n4; j += 16) v128.store(zb + j, zero);
+  let f = 0;
+  for (; f + 4 <= F; f += 4) {
+    const wf = wo + (<usize>f << 4);
+    const w0 = v128.load(wf), w1 = v128.load(wf, 16), w2 = v128.load(wf, 32), w3 = v128.load(wf, 48);
+    const p = xs + <usize>f * row;
+    for (let j: usize = 0; j < n4; j += 16) {
+      const q = p + j;
+      let a = v128.load(zb + j);
+      a = f32x4.add(a, f32x4.mul(w0, v128.load(q)));
+      a = f32x4.add(a, f32x4.mul(w1, v128.load(q + row)));
+      a = f32x4.add(a, f32x4.mul(w2, v128.load(q + row * 2)));
+      a = f32x4.add(a, f32x4.mul(w3, v128.load(q + row * 3)));
+      v128.store(zb + j, a);
+    }
+  }
+  for (; f < F; f++) {
+    const w = v128.load(wo + (<usize>f << 4));
+    const p = xs + <usize>f * row;
+    for (let j: usize = 0; j < n4; j += 16) {
+      v128.store(zb + j, f32x4.add(v128.load(zb + j), f32x4.mul(w, v128.load(p + j))));
+    }
+  }
+  const bv = f32x4.splat(b);
+  for (let j: usize = 0; j < n4; j += 16) v128.store(zb + j, f32x4.add(v128.load(zb + j), bv));
+  // the last samples of the range, one at a time
+  for (let j = n & ~3; j < n; j++) {
+    let p = xs + (<usize>j << 2);
+    let a: f32 = 0;
+    for (let g = 0; g < F; g++) {
+      a += f32x4.extract_lane(v128.load(wo + (<usize>g << 4)), 0) * load<f32>(p);
+      p += row;
+    }
+    store<f32>(zb + (<usize>j << 2), a + b);
+  }
+}
+
+/**
+ * e of samples [i, i + n) of the sweep (z in zb, y at yb) into eb, adding to sumE, errors and loss;
+ * whether any e ≠ 0.
+ */
+// @ts-ignore: decorator
+@inline function errorsOf(zb: usize, yb: usize, eb: usize, i: i32, n: i32, logistic: bool, track: bool): bool {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  const undecided = f32x4.splat(UNDECIDED);
+  let wrong = zero;
+  let sum = sumE;
+  let j = i;
+  const end = i + n;
+  if (!logistic && !track) {
+    let blockE = zero;
+    for (; j + 4 <= end; j += 4) {
+      const at = <usize>j << 2;
+      const z = v128.load(zb + at);
+      const ge = f32x4.ge(z, zero);
+      if (!i32x4.all_true(v128.or(ge, f32x4.lt(z, undecided)))) {
+        // a lane between −2⁻²⁰ and 0 (or NaN): sigmoid decides
+        for (let l: usize = 0; l < 16; l += 4) {
+          const e = predict(load<f32>(zb + at + l)) - load<f32>(yb + at + l);
+          store<f32>(eb + at + l, e);
+          sum += e;
+        }
+        wrong = v128.or(wrong, f32x4.ne(v128.load(eb + at), zero));
+        continue;
+      }
+      const e = f32x4.sub(v128.and(ge, one), v128.load(yb + at));
+      v128.store(eb + at, e);
+      blockE = f32x4.add(blockE, e);
+      wrong = v128.or(wrong, f32x4.ne(e, zero));
+    }
+    // whole numbers of magnitude ≤ 64 (y is 0 or 1): the float32 lanes are exact
+    sum += <f64>f32x4.extract_lane(blockE, 0) + <f64>f32x4.extract_lane(blockE, 1) +
+      <f64>f32x4.extract_lane(blockE, 2) + <f64>f32x4.extract_lane(blockE, 3);
+  }
+  let any = v128.any_true(wrong);
+  for (; j < end; j++) {
+    const at = <usize>j << 2;
+    const z = load<f32>(zb + at);
+    const yj = load<f32>(yb + at);
+    // sigmoid itself only where e needs it (logistic) or z alone does not decide y_pred
+    let yPred: f32;
+    let e: f32;
+    if (logistic) {
+      const s = sigmoid(z);
+      yPred = s >= 0.5 ? 1 : 0;
+      e = s - yj;
+    } else {
+      yPred = predict(z);
+      e = yPred - yj;
+    }
+    if (track) {
+      if (yPred != yj) errors += 1;
+      const zd = <f64>z;
+      loss += max(zd, 0) - zd * <f64>yj + Math.log1p(Math.exp(-Math.abs(zd)));
+    }
+    store<f32>(eb + at, e);
+    sum += e;
+    if (e != 0) any = true;
+  }
+  sumE = sum;
+  return any;
+}
+
+/**
+ * Adds x·eᵀ of the sweep's blocks marked in `wrong` into out[f·k + o]: each block's products
+ * summed in f32x4 lanes (4 features at a time), then its lanes added into the float64 sums.
+ */
+// @ts-ignore: decorator
+@inline function xeSweep(xs: usize, row: usize, F: i32, k: i32, o: i32, n: i32, eb: usize, wrong: u64, out: usize): void {
+  const zero = f32x4.splat(0);
+  const step = <usize>k << 3;
+  let f = 0;
+  for (; f + 4 <= F; f += 4) {
+    const p = xs + <usize>f * row;
+    const at = out + ((<usize>f * <usize>k + <usize>o) << 3);
+    let s0 = load<f64>(at), s1 = load<f64>(at + step), s2 = load<f64>(at + step * 2), s3 = load<f64>(at + step * 3);
+    for (let i = 0, blk = 0; i < n; i += BLOCK, blk++) {
+      if (!(wrong & (<u64>1 << <u64>blk))) continue;
+      const end = min(i + BLOCK, n);
+      const end4 = i + ((end - i) & ~3);
+      let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+      for (let j = i; j < end4; j += 4) {
+        const e = v128.load(eb + (<usize>j << 2));
+        const q = p + (<usize>j << 2);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(q), e));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(q + row), e));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(q + row * 2), e));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(q + row * 3), e));
+      }
+      let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
+      for (let j = end4; j < end; j++) {
+        const e = load<f32>(eb + (<usize>j << 2));
+        const q = p + (<usize>j << 2);
+        t0 += load<f32>(q) * e;
+        t1 += load<f32>(q + row) * e;
+        t2 += load<f32>(q + row * 2) * e;
+        t3 += load<f32>(q + row * 3) * e;
+      }
+      s0 += lanes(a0, t0);
+      s1 += lanes(a1, t1);
+      s2 += lanes(a2, t2);
+      s3 += lanes(a3, t3);
+    }
+    store<f64>(at, s0);
+    store<f64>(at + step, s1);
+    store<f64>(at + step * 2, s2);
+    store<f64>(at + step * 3, s3);
+  }
+  for (; f < F; f++) {
+    const p = xs + <usize>f * row;
+    const at = out + ((<usize>f * <usize>k + <usize>o) << 3);
+    let s0 = load<f64>(at);
+    for (let i = 0, blk = 0; i < n; i += BLOCK, blk++) {
+      if (!(wrong & (<u64>1 << <u64>blk))) continue;
+      const end = min(i + BLOCK, n);
+      const end4 = i + ((end - i) & ~3);
+      let a0 = zero;
+      for (let j = i; j < end4; j += 4) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(p + (<usize>j << 2)), v128.load(eb + (<usize>j << 2))));
+      }
+      let t0: f32 = 0;
+      for (let j = end4; j < end; j++) t0 += load<f32>(p + (<usize>j << 2)) * load<f32>(eb + (<usize>j << 2));
+      s0 += lanes(a0, t0);
+    }
+    store<f64>(at, s0);
+  }
+}
+
+/** s = sigmoid(z), evaluated in float64 and rounded to float32 (tfjs's float32 sigmoid). */
+// @ts-ignore: decorator
+@inline function sigmoid(z: f32): f32 {
+  return <f32>(1 / (1 + Math.exp(-<f64>z)));
+}
+
+/** y_pred = (sigmoid(z) >= 0.5), evaluating sigmoid only where z alone does not decide it. */
+// @ts-ignore: decorator
+@inline function predict(z: f32): f32 {
+  return z >= 0 ? 1 : z < UNDECIDED ? 0 : sigmoid(z) >= 0.5 ? 1 : 0;
+}
+
+/** A block's float32 lanes and tail added up in float64, lane by lane. */
+// @ts-ignore: decorator
+@inline function lanes(a: v128, tail: f32): f64 {
+  return <f64>f32x4.extract_lane(a, 0) + <f64>f32x4.extract_lane(a, 1) +
+    <f64>f32x4.extract_lane(a, 2) + <f64>f32x4.extract_lane(a, 3) + <f64>tail;
+}

@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Chunk } from '../../data/source';
+import type { FusedKernel, TensorSums } from '../kernel';
+import { bindSamples, kernelThreads, releaseSamples, sums, type BoundSamples } from './simd';
+
+/**
+ * The article's sums as a kernel of tfjs-backend-wasm, written as its own kernels are: WebAssembly
+ * (here with SIMD, from `assembly/article.ts`) over memory it reads in place, output by
+ * `backend.makeOutput`.
+ *
+ * `ArticleSumsShared` — inputs {W, b}, attrs {samples, logistic, track}; outputs [x·eᵀ
+ * (features×outputs), sum(e), errors, loss]. `samples` names x and y bound in the kernel's own
+ * shared WebAssembly memory (see `simd.ts`): tfjs's wasm heap is not shared under Node, so x lives
+ * where every core can read it, once, and each iteration reads it in place. The update stays with
+ * tfjs's own (WebAssembly) ops: it touches features×outputs values.
+ */
+export const ARTICLE_SUMS_SHARED = 'ArticleSumsShared';
+
+interface WasmBackend {
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: 'float32', memoryOffset: undefined, values: Float32Array): tf.TensorInfo;
+}
+
+/** Samples bound for the kernel, by the id its attrs carry (attrs are plain data). */
+const bound = new Map<number, BoundSamples>();
+let nextId = 1;
+
+const articleSumsShared: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as unknown as WasmBackend;
+  const { W, b } = inputs as Record<'W' | 'b', tf.TensorInfo>;
+  const { samples, logistic, track } = attrs as unknown as { samples: number; logistic: boolean; track: boolean };
+  const data = bound.get(samples);
+  if (!data) throw new Error(`${ARTICLE_SUMS_SHARED}: no samples bound as ${samples}`);
+  // views on tfjs's heap are read before any output is made (making one may grow, and so move, the heap)
+  const out = sums(data, wasm.typedArrayFromHeap(W).slice(), wasm.typedArrayFromHeap(b)[0], logistic, track);
+  const scalar = (v: number) => wasm.makeOutput([], 'float32', undefined, Float32Array.of(v));
+  return [wasm.makeOutput([...W.shape], 'float32', undefined, Float32Array.from(out.xe)), scalar(out.sumE), scalar(out.errors), scalar(out.loss)];
+};
+
+if (!tf.getKernel(ARTICLE_SUMS_SHARED, 'wasm')) {
+  tf.registerKernel({ kernelName: ARTICLE_SUMS_SHARED, backendName: 'wasm', kernelFunc: articleSumsShared });
+}
+
+interface WasmSamples {
+  readonly id: number;
+  readonly data: BoundSamples;
+}
+
+/** The wasm backend's fused kernel, for `TensorNetwork`. */
+export const wasmKernel: FusedKernel<WasmSamples> = {
+  name: 'SIMD kernel',
+  load: ({ x, y }: Chunk) => {
+    const data = bindSamples(x.data, y.data, x.rows, y.rows, x.cols);
+    const id = nextId++;
+    bound.set(id, data);
+    return { id, data };
+  },
+  unload: ({ id, data }) => {
+    bound.delete(id);
+    releaseSamples(data);
+  },
+  threads: ({ data }) => kernelThreads(data),
+  sums: ({ id }, W, b, logistic, track) => {
+    const [xe, sumE, errors, loss] = tf.engine().runKernel(ARTICLE_SUMS_SHARED, { W, b }, { samples: id, logistic, track }) as tf.Tensor[];
+    if (track) return { xe, sumE, errors, loss } as TensorSums;
+    tf.dispose([errors, loss]);
+    return { xe, sumE } as TensorSums;
+  },
+};
