@@ -51,6 +51,7 @@ export function markdown(r: BenchResults): string {
       ...kernels.map((k) => `| ${k.kernel} | ${k.calls / PROFILE_ITERATIONS} | ${ms(k.ms / PROFILE_ITERATIONS)} | ${(k.share * 100).toFixed(1)}% |`),
       '',
     ]),
+    ...targets(r),
     `Peak memory (RSS) while training on ${r.memory[0]?.features ?? 32}×${r.memory[0]?.samplesInX ?? ''} ` +
       '(each backend in a process of its own; x read from .npy): ' +
       'the peak above the process\'s RSS before loading the data, against the float32 size of x.',
@@ -64,6 +65,40 @@ export function markdown(r: BenchResults): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The performance targets (issue "Honest backends and a fair race"), met or not, from this run's own figures. */
+function targets(r: BenchResults): string[] {
+  const largest = Math.max(...r.timings.filter((t) => t.case === 'synthetic').map((t) => t.samplesInX));
+  const at = (backend: string, m: number) => r.timings.find((t) => t.backend === backend && t.samplesInX === m);
+  const ours = (t: Timing) => !t.backend.startsWith('numpy');
+  const fastest = (rows: Timing[]) => rows.reduce((best, t) => (t.median < best.median ? t : best));
+  const big = r.timings.filter((t) => t.samplesInX === largest && t.case === 'synthetic');
+  const f32 = at('numpy float32', largest);
+  if (!f32 || big.length === 0) return [];
+  const top = fastest(big.filter(ours));
+  const wasm = at('wasm', largest);
+  const and = r.timings.filter((t) => t.case === 'and');
+  const andTfjs = fastest(and.filter((t) => ours(t) && t.backend !== 'plain'));
+  const andArticle = and.find((t) => t.backend === 'numpy (article code)');
+  const mem = r.memory.filter((m) => !m.backend.startsWith('numpy'));
+  const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
+  const size = `32×${largest.toExponential(0).replace('+', '')}`;
+  const f = (v: number) => v.toPrecision(2);
+  return [
+    `Targets (${size} float32 unless said; ratios from this run):`,
+    '',
+    '| target | result |',
+    '| --- | --- |',
+    `| fastest path ≤ 0.5× numpy float32 | ${verdict(top.median / f32.median <= 0.5)}: ${top.compute} ${f(top.median / f32.median)}× |`,
+    `| fastest path ≤ 1.5× the all-core read floor | ${verdict(top.vsBandwidthFloorAllCores <= 1.5)}: ${f(top.vsBandwidthFloorAllCores)}× |`,
+    ...(wasm ? [`| \`--backend wasm\` (default kernels) ≤ 1.0× numpy float32 | ${verdict(wasm.median / f32.median <= 1)}: ${wasm.compute} ${f(wasm.median / f32.median)}× |`] : []),
+    ...(andArticle
+      ? [`| AND example: fastest tfjs path ≤ 2× the article's numpy code | ${verdict(andTfjs.median / andArticle.median <= 2)}: ${andTfjs.compute} ${f(andTfjs.median / andArticle.median)}× |`]
+      : []),
+    `| peak RSS ≤ 1.5× x for every backend at ${size} | ${verdict(mem.every((m) => m.vsX <= 1.5))}: ${mem.map((m) => `${m.backend} ${m.vsX.toFixed(2)}×`).join(', ')} |`,
+    '',
+  ];
 }
 
 /** Time per iteration against samples, one line per backend, log–log. */
