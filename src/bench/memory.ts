@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../backend';
 import { memorySource } from '../data/source';
-import type { Backend, Kernels, Network, NetworkInit } from '../network/network';
-import { PlainNetwork } from '../network/plain';
-import { TensorNetwork } from '../network/tensor';
+import type { Backend } from '../network/network';
+import { createNetwork } from '../network/create';
 import { readNpy } from '../data/npy';
 import { train } from '../training';
 
@@ -17,17 +16,13 @@ export interface MemoryUse {
   readonly peakRss: number;
 }
 
-export function makeNetwork(backend: Backend, init: NetworkInit, kernels: Kernels = 'fused'): Network {
-  return backend === 'plain' ? new PlainNetwork(init) : new TensorNetwork(backend, init, kernels);
-}
-
 /** In a child process: loads the backend, then x and y, trains, and reports {@link MemoryUse} as JSON. */
 export async function memoryChild(backend: Backend, xPath: string, yPath: string, iterations: number): Promise<MemoryUse> {
   if (backend !== 'plain') await useBackend(backend);
   const baselineRss = process.memoryUsage.rss();
   const x = readNpy(xPath);
   const y = readNpy(yPath);
-  const net = makeNetwork(backend, { W: { rows: x.rows, cols: y.rows, data: new Float64Array(x.rows * y.rows) }, b: 0 });
+  const net = createNetwork(backend, { W: { rows: x.rows, cols: y.rows, data: new Float64Array(x.rows * y.rows) }, b: 0 });
   try {
     train(net, memorySource(x, y), { a: 0.1, iterations });
   } finally {

@@ -12,7 +12,8 @@ import type { Matrix } from '../matrix';
 import type { Backend, Kernels, NetworkInit, TensorBackend } from '../network/network';
 import { readNpy } from '../data/npy';
 import { describeMachine, type Machine } from './machine';
-import { makeNetwork, measureMemory, type MemoryUse } from './memory';
+import { createNetwork } from '../network/create';
+import { measureMemory, type MemoryUse } from './memory';
 import { profileOps, type KernelTime } from './profile';
 import { scaled, summarize, type Summary } from './stats';
 import { train } from '../training';
@@ -140,7 +141,7 @@ function timeBackend(backend: Backend, c: Case, p: Plan, kernels: Kernels = 'fus
   if (c.name === 'and') {
     let compute = '';
     const run = () => {
-      const net = makeNetwork(backend, c.init, kernels);
+      const net = createNetwork(backend, c.init, kernels);
       train(net, c.data, { a: A, iterations: AND_ITERATIONS });
       compute = net.compute;
       net.dispose();
@@ -149,7 +150,7 @@ function timeBackend(backend: Backend, c: Case, p: Plan, kernels: Kernels = 'fus
     return { ms: timeSamples(`${backend} and`, run, p.andRuns), compute };
   }
   const m = c.data.samples;
-  const net = makeNetwork(backend, c.init, kernels);
+  const net = createNetwork(backend, c.init, kernels);
   try {
     train(net, c.data, { a: A, iterations: warmupIterations(m) });
     const iterations = iterationsPerSample(m);
