@@ -12,8 +12,8 @@ import { parseNumber, parseOptions } from '../src/cli/args';
 import { runScript, type Io } from '../src/cli/run';
 import { NpyWriter } from '../src/data/npy';
 import { syntheticChunks } from '../src/data/synthetic';
-import { InputError } from '../src/errors';
-import { checkCount } from '../src/validate';
+import { InputError, option } from '../src/errors';
+import { checkOption } from '../src/options';
 
 const HELP = `Writes synthetic data (npm run train -- --dataset synthetic) as x.npy and y.npy, chunk by chunk,
 so that files larger than memory can be made.
@@ -41,13 +41,13 @@ async function makeNpy(argv: readonly string[], io: Io): Promise<void> {
     io.stdout(HELP);
     return;
   }
-  const whole = (name: string, fallback?: number) => {
-    const text = (values as Record<string, string | undefined>)[name];
+  const whole = (key: 'features' | 'samples' | 'seed', fallback?: number) => {
+    const text = (values as Record<string, string | undefined>)[key];
     if (text === undefined) {
-      if (fallback === undefined) throw new InputError(`--${name} is required (see --help)`);
+      if (fallback === undefined) throw new InputError(option(key), ' is required (see --help)');
       return fallback;
     }
-    return checkCount(`--${name}`, parseNumber(`--${name}`, text));
+    return checkOption(key, parseNumber(key, text));
   };
   const out = values.out as string | undefined;
   if (!out) throw new InputError('--out DIR, --features N and --samples M are required (see --help)');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { InputError } from './errors';
+import { InputError, option } from './errors';
 import type { TensorBackend } from './network/network';
 
 /** Which tfjs backend runs, and why (for `auto`, what was tried before it). */
@@ -24,7 +24,7 @@ tf.enableProdMode();
 export async function useBackend(request: TensorBackend | 'auto'): Promise<BackendChoice> {
   if (request !== 'auto') {
     const failure = await activate(request);
-    if (failure !== undefined) throw new InputError(`--backend ${request}: ${failure}`);
+    if (failure !== undefined) throw new InputError(option('backend'), ` ${request}: ${failure}`);
     return { backend: request, reason: 'asked for' };
   }
   const skipped: string[] = [];

@@ -1,24 +1,14 @@
-import { defaultNames } from './data/dataset';
 import { isSampleSource, memorySource, type SampleSource } from './data/source';
 import { InputError } from './errors';
-import { matrix, toRows, type Matrix, type MatrixLike, type Predictions } from './matrix';
-import { addConfusion, emptyConfusion, evaluation, type Evaluation } from './metrics';
-import {
-  BACKENDS,
-  GRADIENTS,
-  KERNELS,
-  type Backend,
-  type Gradient,
-  type Kernels,
-  type Network,
-  type NetworkInit,
-  type TrainResult,
-  type TrainSettings,
-} from './network/network';
-import { PlainNetwork } from './network/plain';
+import { toRows, type Matrix, type MatrixLike, type Predictions } from './matrix';
+import { addConfusion, emptyConfusion, evaluate, evaluation, type Evaluation } from './metrics';
+import { checkModel, modelOf, type ModelMeta, type SavedModel } from './model/format';
+import { createNetwork } from './network/create';
+import { startingW, asMatrix, type InitialWeights } from './network/init';
+import type { Backend, Gradient, Kernels, Network, TrainResult, TrainSettings } from './network/network';
+import { checkOption, optionOrDefault } from './options';
 import { train, trainAsync } from './training';
-import { MODEL_FORMAT, MODEL_VERSION, checkModel, loadModel, saveModel, type SavedModel } from './model/file';
-import { checkCount, checkFinite, checkLabels, checkPositive, toMatrix } from './validate';
+import { checkLabels, toMatrix } from './validate';
 
 export type BackendRequest = Backend | 'auto';
 
@@ -29,35 +19,22 @@ export interface ClassifierOptions {
   learningRate?: number;
   /** Iterations per `fit`; default 1000. */
   iterations?: number;
-  /**
-   * Initial W: one value per feature (each row of W, as the article's `W[0], W[1] = 0.4, 0.2`),
-   * or the whole features×outputs matrix. Default: zeros.
-   */
-  weights?: readonly number[] | MatrixLike;
+  /** Initial W: one value per feature (filling its row), features×outputs values row by row, or a matrix. Default: zeros. */
+  weights?: InitialWeights;
   /** Initial b; default 0. */
   bias?: number;
   /** `article` (default): the thresholded update `y_pred − y`; `logistic`: `s − y`. */
   gradient?: Gradient;
-  /** tfjs backends: `fused` kernels (default, fast) or tfjs's own `ops` (the design card's shape). */
+  /** tfjs backends: the backend's `fused` kernel (default) or tfjs's own `ops` (the design card's shape). */
   kernels?: Kernels;
-}
-
-/** What a model file says beyond W and b. */
-export interface ModelMeta {
-  featureNames: readonly string[];
-  labelNames: readonly string[];
-  metrics?: SavedModel['metrics'];
-  /** Extra training facts to record (data source, chunking, …). */
-  training?: Record<string, unknown>;
 }
 
 /** Per-call settings of `fit`: see {@link TrainSettings}. */
 export type FitOptions = Partial<Omit<TrainSettings, 'a' | 'gradient'>>;
 
-type NetworkFactory = (init: NetworkInit) => Network;
-
 /**
- * The article's single-layer binary classifier, on any backend.
+ * The article's single-layer binary classifier, on any backend: a thin facade over the network
+ * (`src/network/`), the one training loop (`src/training.ts`) and the metrics.
  *
  * x is features×samples and y is outputs×samples, as in the article.
  *
@@ -68,94 +45,66 @@ type NetworkFactory = (init: NetworkInit) => Network;
  * net.dispose();
  */
 export class Classifier {
-  private network: Network | undefined;
-  private readonly initialWeights: Matrix | undefined;
-  private readonly initialBias: number;
   readonly learningRate: number;
   readonly iterations: number;
   readonly gradient: Gradient;
   /** How the last `fit` ended. */
   lastFit: TrainResult | undefined;
+  private network: Network | undefined;
+  private disposed = false;
+  private readonly kernels: Kernels;
+  private readonly initialWeights: InitialWeights | undefined;
+  private readonly initialBias: number;
 
   private constructor(
     /** The backend that runs (never `auto`). */
     readonly backend: Backend,
     /** Why this backend: `asked for`, or what `auto` tried first. */
     readonly backendReason: string,
-    private readonly makeNetwork: NetworkFactory,
     options: ClassifierOptions,
   ) {
-    this.learningRate = checkPositive('learningRate', options.learningRate ?? 0.1);
-    this.iterations = checkCount('iterations', options.iterations ?? 1000);
-    this.initialBias = checkFinite('bias', options.bias ?? 0);
-    this.initialWeights = options.weights === undefined ? undefined : initialWeights(options.weights);
-    this.gradient = options.gradient ?? 'article';
-    if (!GRADIENTS.includes(this.gradient)) {
-      throw new InputError(`gradient must be one of ${GRADIENTS.join(', ')}; got "${this.gradient}"`);
-    }
+    this.learningRate = optionOrDefault('learningRate', options.learningRate);
+    this.iterations = optionOrDefault('iterations', options.iterations);
+    this.gradient = optionOrDefault('gradient', options.gradient);
+    this.kernels = optionOrDefault('kernels', options.kernels);
+    this.initialBias = optionOrDefault('bias', options.bias);
+    this.initialWeights = options.weights;
+    if (options.weights !== undefined) asMatrix(options.weights); // checked here, used when W is made
   }
 
-  /** Loads the backend (`auto` by default) and returns an untrained classifier. */
+  /** Checks the options, loads the backend (`auto` by default) and returns an untrained classifier. */
   static async create(options: ClassifierOptions = {}): Promise<Classifier> {
-    const request = options.backend ?? 'auto';
-    if (request !== 'auto' && !BACKENDS.includes(request)) {
-      throw new InputError(`backend must be one of auto, ${BACKENDS.join(', ')}; got "${request}"`);
-    }
-    if (request === 'plain') {
-      return new Classifier('plain', 'asked for', (init) => new PlainNetwork(init), options);
-    }
-    const { useBackend } = await import('./backend');
-    const { TensorNetwork } = await import('./network/tensor');
-    const kernels = options.kernels ?? 'fused';
-    if (!KERNELS.includes(kernels)) throw new InputError(`kernels must be fused or ops; got "${kernels}"`);
-    const choice = await useBackend(request);
-    return new Classifier(choice.backend, choice.reason, (init) => new TensorNetwork(choice.backend, init, kernels), options);
+    const request = optionOrDefault('backend', options.backend);
+    const choice = request === 'plain' ? { backend: 'plain' as const, reason: 'asked for' } : await (await import('./backend')).useBackend(request);
+    return new Classifier(choice.backend, choice.reason, options);
   }
 
-  /** A classifier holding a saved model's W and b (see {@link Classifier.toModel}), ready to predict or train on. */
+  /**
+   * A classifier holding a saved model's W and b (see `modelOf`), ready to predict or train on,
+   * on the backend asked for, else the one the model was trained on (float32 and float64 can
+   * differ at an exact tie) when it loads here, else `auto`.
+   */
   static async fromModel(model: SavedModel, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
-    const gradient = GRADIENTS.includes(model.training.gradient as Gradient) ? (model.training.gradient as Gradient) : 'article';
-    return Classifier.create({
-      backend: options.backend,
+    const settings: ClassifierOptions = {
       learningRate: model.training.learningRate,
       iterations: model.training.iterations,
-      gradient,
+      gradient: model.training.gradient === 'logistic' ? 'logistic' : 'article',
       weights: model.weights,
       bias: model.bias,
-    });
-  }
-
-  /** Loads a model file written by {@link Classifier.save} (or `npm run train -- --save`). */
-  static async load(path: string, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
-    return Classifier.fromModel(loadModel(path), options);
-  }
-
-  /** The trained network as a model file's content: W, b, names, settings and metrics. */
-  toModel(meta: ModelMeta): SavedModel {
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      weights: this.weights,
-      bias: this.bias,
-      featureNames: [...meta.featureNames],
-      labelNames: [...meta.labelNames],
-      training: {
-        backend: this.backend,
-        compute: this.compute,
-        learningRate: this.learningRate,
-        iterations: this.iterations,
-        gradient: this.gradient,
-        ...(this.lastFit && { iterationsRun: this.lastFit.iterationsRun }),
-        ...meta.training,
-      },
-      ...(meta.metrics && { metrics: meta.metrics }),
-      savedAt: new Date().toISOString(),
     };
+    if (options.backend !== undefined) return Classifier.create({ ...settings, backend: options.backend });
+    try {
+      return await Classifier.create({ ...settings, backend: checkOption('backend', model.training.backend as Backend) });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return Classifier.create({ ...settings, backend: 'auto' });
+    }
   }
 
-  /** Writes the model file atomically: an interrupted save never leaves a partial or damaged file. */
-  save(path: string, meta: ModelMeta): void {
-    saveModel(path, this.toModel(meta));
+  /** A classifier from `toJSON()`'s output (or a model file's content), checked as model files are. */
+  static async fromJSON(json: unknown, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
+    checkModel('the model JSON', json);
+    return Classifier.fromModel(json, options);
   }
 
   /**
@@ -171,61 +120,13 @@ export class Classifier {
     return this;
   }
 
-  /**
-   * Like `fit`, but gives the event loop a turn every ~50 ms of training, so that signals
-   * (Ctrl-C → `shouldStop`), timers and output keep working during a long run. The result is
-   * the same as `fit`'s: training resumes from the same W and b after each turn.
-   */
+  /** Like `fit`, but gives the event loop a turn every ~50 ms (signals, timers, output); same results. */
   fitAsync(x: MatrixLike, y: MatrixLike, options?: FitOptions): Promise<this>;
   fitAsync(data: SampleSource, options?: FitOptions): Promise<this>;
   async fitAsync(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions): Promise<this> {
     const { network, data, settings } = this.prepareFit(first, second, third);
     this.lastFit = await trainAsync(network, data, settings);
     return this;
-  }
-
-  private prepareFit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions) {
-    const data = isSampleSource(first) ? first : this.checkedSource(first, second as MatrixLike);
-    const options = (isSampleSource(first) ? second : third) as FitOptions | undefined;
-    if (data.samples < 1 || data.features < 1 || data.outputs < 1) {
-      throw new InputError(`the data has ${data.features} features, ${data.outputs} outputs and ${data.samples} samples; each must be ≥ 1`);
-    }
-    const network = this.networkFor(data.features, data.outputs);
-    if (options?.chunkSamples !== undefined && (!Number.isInteger(options.chunkSamples) || options.chunkSamples < 1)) {
-      throw new InputError(`chunkSamples must be a whole number ≥ 1, got ${options.chunkSamples}`);
-    }
-    const settings: TrainSettings = {
-      ...options,
-      a: this.learningRate,
-      gradient: this.gradient,
-      iterations: checkCount('iterations', options?.iterations ?? this.iterations),
-    };
-    return { network, data, settings };
-  }
-
-  /** Predictions and their comparison with the labels, chunk by chunk. */
-  evaluate(data: SampleSource, chunkSamples?: number): Evaluation & { predictions: Predictions } {
-    const network = this.networkFor(data.features, data.outputs);
-    const predictions = { rows: network.outputs, cols: data.samples, data: new Uint8Array(network.outputs * data.samples) };
-    const confusion = emptyConfusion();
-    data.forEachChunk(chunkSamples, ({ x, y, offset }) => {
-      const pred = network.predict(x);
-      addConfusion(pred, y, confusion);
-      for (let o = 0; o < pred.rows; o++) {
-        predictions.data.set(pred.data.subarray(o * pred.cols, (o + 1) * pred.cols), o * data.samples + offset);
-      }
-    });
-    return { ...evaluation(confusion), predictions };
-  }
-
-  private checkedSource(xLike: MatrixLike, yLike: MatrixLike): SampleSource {
-    const x = toMatrix('x', xLike);
-    const y = toMatrix('y', yLike);
-    if (y.cols !== x.cols) {
-      throw new InputError(`x has ${x.cols} samples (columns) but y has ${y.cols}; both are …×samples`);
-    }
-    checkLabels('y', y);
-    return memorySource(x, y);
   }
 
   /** `y_pred = (sigmoid(Wᵀ·x + b) >= 0.5)`: outputs×samples of 0 and 1. */
@@ -236,7 +137,7 @@ export class Classifier {
   /** `s = sigmoid(Wᵀ·x + b)`: outputs×samples. */
   predictProba(xLike: MatrixLike): number[][] {
     const x = toMatrix('x', xLike);
-    return toRows(this.networkFor(x.rows).predictProba(x));
+    return toRows(this.forPrediction(x.rows).predictProba(x));
   }
 
   /** The fraction of right predictions over all outputs and samples. */
@@ -250,12 +151,9 @@ export class Classifier {
     return evaluation(addConfusion(pred, y, emptyConfusion())).accuracy;
   }
 
-  /**
-   * What computes: `plain`, or the tfjs backend and its kernels as they ran in the last `fit`,
-   * e.g. `wasm (SIMD kernel, 2 threads)`, `cpu (JS kernel, 1 thread)`, `wasm (tfjs ops)`.
-   */
-  get compute(): string {
-    return this.network?.compute ?? this.backend;
+  /** Predictions and their comparison with the labels, chunk by chunk. */
+  evaluate(data: SampleSource, chunkSamples?: number): Evaluation & { predictions: Predictions } {
+    return evaluate(this.forPrediction(data.features), data, chunkSamples);
   }
 
   /** W, features×outputs. */
@@ -267,82 +165,102 @@ export class Classifier {
     return this.fitted().bias();
   }
 
+  /** What computes: `plain`, or the tfjs backend and how, as it ran in the last `fit` (e.g. `wasm (SIMD kernel, 2 threads)`). */
+  get compute(): string {
+    return this.network?.compute ?? this.backend;
+  }
+
   /**
    * The model in the model file format (tagged `simple-nn-model`), with names x1…, y…:
-   * `JSON.stringify(net)` can be saved and read back by `loadModel` or {@link Classifier.fromJSON}.
+   * `JSON.stringify(net)` can be read back by {@link Classifier.fromJSON}.
    */
   toJSON(): SavedModel {
-    const W = this.fitted().weights();
-    return this.toModel(defaultNames(W.rows, W.cols));
+    return modelOf(this);
   }
 
-  /** A classifier from `toJSON()`'s output (or a model file's content), checked as `loadModel` checks files. */
-  static async fromJSON(json: unknown, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
-    checkModel('the model JSON', json);
-    return Classifier.fromModel(json, options);
+  /** The model file's content, with the data's names, metrics and training facts. */
+  toModel(meta?: ModelMeta): SavedModel {
+    return modelOf(this, meta);
   }
 
-  /** Frees the network's tensors; the classifier cannot be used afterwards. */
+  /** Frees the network's tensors (and threads); the classifier cannot be used afterwards. */
   dispose(): void {
     this.network?.dispose();
     this.network = undefined;
+    this.disposed = true;
+  }
+
+  private prepareFit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions) {
+    const data = isSampleSource(first) ? first : checkedSource(first, second as MatrixLike);
+    const options = ((isSampleSource(first) ? second : third) ?? {}) as FitOptions;
+    const settings: TrainSettings = {
+      ...options,
+      a: this.learningRate,
+      gradient: this.gradient,
+      iterations: optionOrDefault('iterations', options.iterations ?? this.iterations),
+      chunkSamples: options.chunkSamples === undefined ? undefined : checkOption('chunkSamples', options.chunkSamples),
+    };
+    return { network: this.forTraining(data), data, settings };
   }
 
   private predictMatrix(xLike: MatrixLike): Matrix {
     const x = toMatrix('x', xLike);
-    return this.networkFor(x.rows).predict(x);
+    return this.forPrediction(x.rows).predict(x);
   }
 
+  /** W and b as they are now: trained, or the initial weights before any training. */
   private fitted(): Network {
-    if (this.network) return this.network;
-    if (this.initialWeights) return this.networkFor(this.initialWeights.rows, this.initialWeights.cols);
-    throw new InputError('the classifier has no weights yet: call fit() first, or create it with initial weights');
+    this.usable();
+    const init = this.initialWeights;
+    return this.forPrediction(this.network?.features ?? (init === undefined ? 0 : asMatrix(init).rows));
   }
 
-  /** The network for data with `features` rows (and `outputs` label rows), created on first use. */
-  private networkFor(features: number, outputs?: number): Network {
+  /** The network to train on `data`, made on first use with W sized from the data. */
+  private forTraining(data: SampleSource): Network {
+    this.usable();
+    if (data.samples < 1 || data.features < 1 || data.outputs < 1) {
+      throw new InputError(`the data has ${data.features} features, ${data.outputs} outputs and ${data.samples} samples; each must be ≥ 1`);
+    }
+    this.network ??= this.make(startingW(this.initialWeights, data.features, data.outputs));
+    return this.matching(data.features, data.outputs);
+  }
+
+  /** The network to predict on x with `features` rows: trained, or made from the initial weights as given. */
+  private forPrediction(features: number): Network {
+    this.usable();
     if (!this.network) {
-      const k = outputs ?? this.initialWeights?.cols;
-      if (k === undefined) {
+      if (this.initialWeights === undefined) {
         throw new InputError('the classifier has no weights yet: call fit() first, or create it with initial weights');
       }
-      // Training sizes W from the data; predicting before any training uses the initial weights as given.
-      const F = outputs === undefined && this.initialWeights ? this.initialWeights.rows : features;
-      this.network = this.makeNetwork({ W: this.startingW(F, k), b: this.initialBias });
+      const init = asMatrix(this.initialWeights);
+      this.network = this.make(startingW(init, init.rows, init.cols));
     }
-    const net = this.network;
-    if (features !== net.features) {
-      throw new InputError(`x has ${features} features (rows), but W was made for ${net.features}`);
-    }
+    return this.matching(features);
+  }
+
+  private make(W: Matrix): Network {
+    return createNetwork(this.backend, { W, b: this.initialBias }, this.kernels);
+  }
+
+  private usable(): void {
+    if (this.disposed) throw new InputError('the classifier was disposed: create a new one');
+  }
+
+  private matching(features: number, outputs?: number): Network {
+    const net = this.network!;
+    if (features !== net.features) throw new InputError(`x has ${features} features (rows), but W was made for ${net.features}`);
     if (outputs !== undefined && outputs !== net.outputs) {
       throw new InputError(`y has ${outputs} outputs (rows), but W was made for ${net.outputs}`);
     }
     return net;
   }
-
-  /** W = zeros(features, outputs), then the initial weights (a value per feature fills its row). */
-  private startingW(features: number, outputs: number): Matrix {
-    const W = matrix(features, outputs);
-    const init = this.initialWeights;
-    if (!init) return W;
-    if (init.rows !== features || (init.cols !== 1 && init.cols !== outputs)) {
-      throw new InputError(
-        `initial weights are ${init.rows}×${init.cols}, but the data needs ${features} values (one per feature) ` +
-          `or ${features}×${outputs}`,
-      );
-    }
-    for (let f = 0; f < features; f++) {
-      for (let o = 0; o < outputs; o++) W.data[f * outputs + o] = init.data[f * init.cols + (init.cols === 1 ? 0 : o)];
-    }
-    return W;
-  }
 }
 
-/** Initial weights as a features×(1 or outputs) matrix: a flat list is one value per feature. */
-function initialWeights(weights: readonly number[] | MatrixLike): Matrix {
-  if (Array.isArray(weights) && weights.every((w) => typeof w === 'number')) {
-    if (weights.length === 0) throw new InputError('weights must not be empty');
-    return toMatrix('weights', (weights as number[]).map((w) => [w]));
-  }
-  return toMatrix('weights', weights as MatrixLike);
+/** x and y from nested arrays or matrices, checked: same samples, labels 0 or 1. */
+function checkedSource(xLike: MatrixLike, yLike: MatrixLike): SampleSource {
+  const x = toMatrix('x', xLike);
+  const y = toMatrix('y', yLike);
+  if (y.cols !== x.cols) throw new InputError(`x has ${x.cols} samples (columns) but y has ${y.cols}; both are …×samples`);
+  checkLabels('y', y);
+  return memorySource(x, y);
 }

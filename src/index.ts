@@ -11,8 +11,11 @@
  * console.log(net.backend, net.weights, net.bias, net.predict([[0, 1, 0, 1], [0, 0, 1, 1]]));
  * net.dispose();
  */
-export { Classifier, type BackendRequest, type ClassifierOptions, type FitOptions, type ModelMeta } from './classifier';
-export { loadModel, saveModel, type SavedModel } from './model/file';
+export { Classifier, type BackendRequest, type ClassifierOptions, type FitOptions } from './classifier';
+export { loadClassifier, loadModel, saveClassifier, saveModel, type ModelMeta, type SavedModel } from './model/file';
+export { OPTIONS, checkOption, type OptionKey } from './options';
+export { train, trainAsync } from './training';
+export { createNetwork } from './network/create';
 export type { Confusion, Evaluation } from './metrics';
 export { memorySource, type Chunk, type SampleSource } from './data/source';
 export { andGate, ARTICLE_INIT, type Dataset } from './data/dataset';

@@ -1,4 +1,6 @@
-import type { Matrix } from './matrix';
+import type { SampleSource } from './data/source';
+import type { Matrix, Predictions } from './matrix';
+import type { Network } from './network/network';
 
 /** Counts of a binary classification over all outputs and samples. */
 export interface Confusion {
@@ -38,4 +40,22 @@ export function evaluation(confusion: Confusion): Evaluation {
   const errors = confusion.falsePositives + confusion.falseNegatives;
   const total = errors + confusion.truePositives + confusion.trueNegatives;
   return { errors, accuracy: total === 0 ? 0 : 1 - errors / total, confusion };
+}
+
+/** Predictions of a network on the samples, chunk by chunk, and how they compare with the labels. */
+export function evaluate(
+  network: Pick<Network, 'predict' | 'outputs'>,
+  data: SampleSource,
+  chunkSamples?: number,
+): Evaluation & { predictions: Predictions } {
+  const predictions = { rows: network.outputs, cols: data.samples, data: new Uint8Array(network.outputs * data.samples) };
+  const confusion = emptyConfusion();
+  data.forEachChunk(chunkSamples, ({ x, y, offset }) => {
+    const pred = network.predict(x);
+    addConfusion(pred, y, confusion);
+    for (let o = 0; o < pred.rows; o++) {
+      predictions.data.set(pred.data.subarray(o * pred.cols, (o + 1) * pred.cols), o * data.samples + offset);
+    }
+  });
+  return { ...evaluation(confusion), predictions };
 }

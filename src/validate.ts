@@ -4,22 +4,6 @@ import { isMatrix, matrix, type Matrix, type MatrixLike } from './matrix';
 /** A number as people write it in files and options: decimal, with an optional exponent. */
 export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** A whole number ≥ 0 (iteration counts). */
-export function checkCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new InputError(`${name} must be a whole number ≥ 0, got ${value}`);
-  }
-  return value;
-}
-
-/** A finite number > 0 (the learning rate a). */
-export function checkPositive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new InputError(`${name} must be a finite number > 0, got ${value}`);
-  }
-  return value;
-}
-
 /** Any finite number (initial weights and bias). */
 export function checkFinite(name: string, value: number): number {
   if (!Number.isFinite(value)) throw new InputError(`${name} must be a finite number, got ${value}`);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { flagOf } from '../src/options';
 import { readCsv, readCsvForModel } from '../src/data/csv';
 import { InputError } from '../src/errors';
 import { rowsOf } from './fixtures';
@@ -74,8 +75,9 @@ describe('readCsv', () => {
     const missing = dir.path('missing.csv');
     expect((await rejects(readCsv(missing))).message).to.equal(`${missing}: no such file`);
     const file = dir.write('ok.csv', 'x1,x2,y\n0,0,0\n');
-    expect((await rejects(readCsv(file, { labels: ['z'] }))).message).to.equal(
-      `--label: ${file} has no column "z"; its columns are x1, x2, y`,
-    );
+    // the library names the option by its key; the CLI prints its flag
+    const err = (await rejects(readCsv(file, { labels: ['z'] }))) as InputError;
+    expect(err.message).to.equal(`labels: ${file} has no column "z"; its columns are x1, x2, y`);
+    expect(err.describe(flagOf)).to.equal(`--label: ${file} has no column "z"; its columns are x1, x2, y`);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { flagOf } from '../src/options';
 import { andGate } from '../src/data/dataset';
 import { iris } from '../src/data/iris';
 import { memorySource } from '../src/data/source';
@@ -103,6 +104,7 @@ describe('data sets', () => {
     const streamed = { ...andGate(), samples: { ...memorySource(x, y), inMemory: undefined } };
     const err = throws(() => splitDataset(streamed, 0.5, 1));
     expect(err).to.be.instanceOf(InputError);
-    expect(err.message).to.equal('--test-split needs the data in memory; it cannot be used with --chunk-samples');
+    expect(err.message).to.equal('testSplit needs the data in memory; it cannot be used with chunkSamples');
+    expect((err as InputError).describe(flagOf)).to.equal('--test-split needs the data in memory; it cannot be used with --chunk-samples');
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { flagOf } from '../src/options';
 import { existsSync, readFileSync } from 'node:fs';
 import type { TopLevelSpec } from 'vega-lite';
 import { InputError } from '../src/errors';
@@ -57,7 +58,8 @@ describe('plot rendering', () => {
   it('writePlot: another extension is an InputError, and nothing is written', async () => {
     const err = await rejects(writePlot(dir.path('x.gif'), SCATTER));
     expect(err).to.be.instanceOf(InputError);
-    expect(err.message).to.equal(`--plot: "${dir.path('x.gif')}" must end in .svg or .png`);
+    expect(err.message).to.equal(`plot: "${dir.path('x.gif')}" must end in .svg or .png`);
+    expect((err as InputError).describe(flagOf)).to.equal(`--plot: "${dir.path('x.gif')}" must end in .svg or .png`);
     expect(existsSync(dir.path('x.gif'))).to.equal(false);
   });
 });

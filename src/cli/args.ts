@@ -1,7 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError } from '../errors';
-import { BACKENDS } from '../network/network';
-import type { BackendRequest } from '../classifier';
+import { InputError, option } from '../errors';
+import type { OptionKey } from '../options';
 import { DECIMAL } from '../validate';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -55,33 +54,23 @@ function describeParseError(err: unknown): string {
   }
 }
 
-/** A number written in decimal (or with an exponent), for option `flag`. */
-export function parseNumber(flag: string, text: string): number {
+/** A number written in decimal (or with an exponent), for option `key`. */
+export function parseNumber(key: OptionKey, text: string): number {
   const t = text.trim();
-  if (!DECIMAL.test(t)) {
-    throw new InputError(`${flag}: "${text}" is not a number`);
-  }
+  if (!DECIMAL.test(t)) throw new InputError(option(key), `: "${text}" is not a number`);
   return Number(t);
 }
 
-/** A comma-separated list of numbers, for option `flag`. */
-export function parseNumberList(flag: string, text: string): number[] {
-  return text.split(',').map((part) => parseNumber(flag, part));
+/** A comma-separated list of numbers, for option `key`. */
+export function parseNumberList(key: OptionKey, text: string): number[] {
+  return text.split(',').map((part) => parseNumber(key, part));
 }
 
-/** `--backend`'s value: auto or one of the backends. */
-export function parseBackend(text: string): BackendRequest {
-  if (text !== 'auto' && !(BACKENDS as readonly string[]).includes(text)) {
-    throw new InputError(`--backend: "${text}" is not a backend; expected auto, ${BACKENDS.join(', ')}`);
-  }
-  return text as BackendRequest;
-}
-
-/** A comma-separated list of names, for option `flag`. */
-export function parseNameList(flag: string, text: string): string[] {
+/** A comma-separated list of names, for option `key`. */
+export function parseNameList(key: OptionKey, text: string): string[] {
   const names = text.split(',').map((n) => n.trim());
-  if (names.some((n) => n === '')) throw new InputError(`${flag}: "${text}" has an empty name`);
+  if (names.some((n) => n === '')) throw new InputError(option(key), `: "${text}" has an empty name`);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new InputError(`${flag}: "${twice}" is named twice`);
+  if (twice !== undefined) throw new InputError(option(key), `: "${twice}" is named twice`);
   return names;
 }

@@ -4,6 +4,7 @@ import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
 import { InputError } from '../errors';
 import { toRows } from '../matrix';
+import { saveClassifier } from '../model/file';
 import { plotFormat } from '../plot/format';
 import type { IterationStats } from '../network/network';
 import type { TrainReport } from './report';
@@ -52,7 +53,7 @@ export async function writeOutputs(
 ): Promise<string[]> {
   const written: string[] = [];
   if (outputs.save !== undefined) {
-    net.save(outputs.save, {
+    saveClassifier(outputs.save, net, {
       featureNames: data.featureNames,
       labelNames: data.labelNames,
       metrics: { errors: report.errors, accuracy: report.accuracy, ...(report.test && { test: report.test }) },

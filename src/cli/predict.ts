@@ -1,4 +1,4 @@
-import { Classifier, type BackendRequest } from '../classifier';
+import { Classifier } from '../classifier';
 import { readCsvForModel } from '../data/csv';
 import { inMemory, type Dataset } from '../data/dataset';
 import { readNpy } from '../data/npy';
@@ -6,8 +6,9 @@ import { checkSamples } from '../data/npy-source';
 import { InputError } from '../errors';
 import type { Matrix } from '../matrix';
 import { loadModel, type SavedModel } from '../model/file';
-import { BACKENDS, type Backend } from '../network/network';
-import { parseBackend, parseOptions } from './args';
+import { parseOptions } from './args';
+import { checkOption } from '../options';
+import type { BackendRequest } from '../classifier';
 import { errorLine, formatRows, listNames, plural } from './report';
 import type { Io } from './run';
 
@@ -54,10 +55,10 @@ export async function predict(argv: readonly string[], io: Io): Promise<void> {
     return;
   }
   if (!values.model) throw new InputError('--model FILE is required (a model saved by npm run train -- --save FILE)');
-  const backend = values.backend === undefined ? undefined : parseBackend(values.backend);
+  const backend = values.backend === undefined ? undefined : checkOption('backend', values.backend as BackendRequest);
   const model = loadModel(values.model);
   const data = await loadData(model, values);
-  const net = await withBackend(model, backend);
+  const net = await Classifier.fromModel(model, { backend });
   try {
     const { x, y } = data.samples.inMemory!;
     const report: PredictReport = { predictions: net.predict(x) };
@@ -71,20 +72,6 @@ export async function predict(argv: readonly string[], io: Io): Promise<void> {
   } finally {
     net.dispose();
   }
-}
-
-/** The asked backend, else the training one (float32 and float64 can differ at exact ties), else auto. */
-async function withBackend(model: SavedModel, backend: BackendRequest | undefined): Promise<Classifier> {
-  if (backend !== undefined) return Classifier.fromModel(model, { backend });
-  const trainedOn = model.training.backend as Backend;
-  if (BACKENDS.includes(trainedOn)) {
-    try {
-      return await Classifier.fromModel(model, { backend: trainedOn });
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-    }
-  }
-  return Classifier.fromModel(model, { backend: 'auto' });
 }
 
 async function loadData(model: SavedModel, values: { data?: string; x?: string; y?: string }): Promise<Dataset> {

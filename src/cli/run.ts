@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import { flagOf } from '../options';
 
 /** Where a command writes, and how it hears Ctrl-C; tests pass buffers, scripts pass the process. */
 export interface Io {
@@ -35,7 +36,7 @@ export async function runCommand(main: (io: Io) => Promise<void | number>, io: I
     return (await main(io)) ?? 0;
   } catch (err) {
     if (err instanceof InputError) {
-      io.stderr(`error: ${err.message}\n`);
+      io.stderr(`error: ${err.describe(flagOf)}\n`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);

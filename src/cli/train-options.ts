@@ -1,8 +1,8 @@
 import type { BackendRequest } from '../classifier';
 import { InputError } from '../errors';
-import { GRADIENTS, KERNELS, type Gradient, type Kernels } from '../network/network';
-import { checkCount, checkFinite, checkPositive } from '../validate';
-import { parseBackend, parseNameList, parseNumber, parseNumberList } from './args';
+import type { Gradient, Kernels } from '../network/network';
+import { checkOption, optionOrDefault, OPTIONS, type OptionKey } from '../options';
+import { parseNameList, parseNumber, parseNumberList } from './args';
 import type { OutputArgs } from './outputs';
 
 export const TRAIN_HELP = `Trains the article's network with no hidden layer (forward propagation + backpropagation).
@@ -102,55 +102,39 @@ type Values = Record<string, string | boolean | undefined>;
 /** Checks every option once, before anything is loaded; messages name the option. */
 export function readTrainArgs(values: Values): TrainArgs {
   const text = (name: string) => values[name] as string | undefined;
-  const number = (name: string) => (text(name) === undefined ? undefined : parseNumber(`--${name}`, text(name)!));
-  const count = (name: string) => (number(name) === undefined ? undefined : checkCount(`--${name}`, number(name)!));
-  const atLeastOne = (name: string) => {
-    const n = count(name);
-    if (n === 0) throw new InputError(`--${name} must be a whole number ≥ 1, got 0`);
-    return n;
-  };
-  const backend = parseBackend(text('backend') ?? 'auto');
-  const gradient = text('gradient') ?? 'article';
-  if (!(GRADIENTS as readonly string[]).includes(gradient)) {
-    throw new InputError(`--gradient: "${gradient}" is not a gradient; expected ${GRADIENTS.join(' or ')}`);
-  }
-  const kernels = text('kernels') ?? 'fused';
-  if (!(KERNELS as readonly string[]).includes(kernels)) {
-    throw new InputError(`--kernels: "${kernels}" is not a choice; expected fused or ops`);
-  }
-  const a = number('lr');
-  const bias = number('bias');
-  const testSplit = number('test-split');
-  if (testSplit !== undefined && !(testSplit > 0 && testSplit < 1)) {
-    throw new InputError(`--test-split must be a fraction between 0 and 1 (exclusive), got ${testSplit}`);
-  }
-  const seed = count('seed') ?? 1;
+  // every value is read from its flag's text, then checked by the options table's rule for its key
+  const number = (name: string, key: OptionKey) => (text(name) === undefined ? undefined : checkOption(key, parseNumber(key, text(name)!)));
+  const word = <T extends string>(name: string, key: OptionKey) => optionOrDefault(key, text(name) as T | undefined);
+  const seed = number('seed', 'seed') ?? (OPTIONS.seed.default as number);
+  const backend = word<BackendRequest>('backend', 'backend');
+  const gradient = word<Gradient>('gradient', 'gradient');
+  const kernels = word<Kernels>('kernels', 'kernels');
   return {
     backend,
-    iterations: count('iterations') ?? 1000,
-    a: a === undefined ? 0.1 : checkPositive('--lr', a),
-    weights: text('weights') === undefined ? undefined : parseNumberList('--weights', text('weights')!),
-    bias: bias === undefined ? undefined : checkFinite('--bias', bias),
-    gradient: gradient as Gradient,
-    kernels: kernels as Kernels,
-    data: readDataArgs(values, atLeastOne, seed),
-    chunkSamples: atLeastOne('chunk-samples'),
+    iterations: number('iterations', 'iterations') ?? (OPTIONS.iterations.default as number),
+    a: number('lr', 'learningRate') ?? (OPTIONS.learningRate.default as number),
+    weights: text('weights') === undefined ? undefined : parseNumberList('weights', text('weights')!),
+    bias: number('bias', 'bias'),
+    gradient,
+    kernels,
+    data: readDataArgs(values, number, seed),
+    chunkSamples: number('chunk-samples', 'chunkSamples'),
     untilNoError: values['until-no-error'] === true,
-    testSplit,
+    testSplit: number('test-split', 'testSplit'),
     seed,
     json: values.json === true,
     outputs: { save: text('save'), exportTfjs: text('export-tfjs'), plot: text('plot') },
   };
 }
 
-function readDataArgs(values: Values, atLeastOne: (name: string) => number | undefined, seed: number): DataArgs {
+function readDataArgs(values: Values, number: (name: string, key: OptionKey) => number | undefined, seed: number): DataArgs {
   const text = (name: string) => values[name] as string | undefined;
   const given = ['data', 'x', 'y', 'dataset'].filter((name) => text(name) !== undefined);
   const sources = new Set(given.map((name) => (name === 'y' ? 'x' : name)));
   if (sources.size > 1) {
     throw new InputError(`choose one data source: ${given.map((n) => `--${n}`).join(', ')} were given together`);
   }
-  const labels = text('label') === undefined ? undefined : parseNameList('--label', text('label')!);
+  const labels = text('label') === undefined ? undefined : parseNameList('labels', text('label')!);
   const only = (names: string[], forWhat: string) => {
     for (const name of names) {
       if (values[name] !== undefined) throw new InputError(`--${name} only goes with ${forWhat}`);
@@ -170,8 +154,8 @@ function readDataArgs(values: Values, atLeastOne: (name: string) => number | und
     case 'iris':
       return { kind: 'iris', labels };
     case 'synthetic': {
-      const features = atLeastOne('features');
-      const samples = atLeastOne('samples');
+      const features = number('features', 'features');
+      const samples = number('samples', 'samples');
       if (features === undefined || samples === undefined) {
         throw new InputError('--dataset synthetic needs --features N and --samples M');
       }

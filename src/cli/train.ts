@@ -48,7 +48,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
     backend: args.backend,
     learningRate: args.a,
     iterations: args.iterations,
-    weights: asWeightMatrix(weights, dataset.samples.features),
+    weights,
     bias,
     gradient: args.gradient,
     kernels: args.kernels,
@@ -136,12 +136,6 @@ async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Pr
     case 'synthetic':
       return synthetic(data);
   }
-}
-
-/** --weights as W: one value per feature (filling its row), or features×outputs values, row by row. */
-function asWeightMatrix(weights: readonly number[], features: number): number[][] {
-  const perRow = weights.length / features;
-  return Array.from({ length: features }, (_, f) => weights.slice(f * perRow, (f + 1) * perRow));
 }
 
 function checkWeightCount(weights: readonly number[], data: Dataset): void {

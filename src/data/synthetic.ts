@@ -1,5 +1,5 @@
 import { sharedFloats } from '../matrix';
-import { InputError } from '../errors';
+import { InputError, option } from '../errors';
 import { seededRandom } from '../random';
 import { defaultNames, inMemory, type Dataset } from './dataset';
 import type { Chunk } from './source';
@@ -24,8 +24,10 @@ export function synthetic(options: SyntheticOptions): Dataset {
     if (!(err instanceof RangeError)) throw err;
     const gb = (options.features * options.samples * 4) / 1e9;
     throw new InputError(
-      `--dataset synthetic: ${options.features}×${options.samples} float32 values (${gb.toFixed(1)} GB) do not fit in memory; ` +
-        'write them to .npy with npm run make-npy and train with --chunk-samples',
+      option('dataset'),
+      ` synthetic: ${options.features}×${options.samples} float32 values (${gb.toFixed(1)} GB) do not fit in memory; ` +
+        'write them to .npy with npm run make-npy and train with ',
+      option('chunkSamples'),
     );
   }
   const { featureNames, labelNames } = defaultNames(options.features, options.outputs ?? 1);

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { InputError } from '../errors';
+import { InputError, option } from '../errors';
 
 /**
  * The image format a plot path asks for, by its extension (`.svg` or `.png`, any case).
@@ -7,6 +7,6 @@ import { InputError } from '../errors';
  */
 export function plotFormat(path: string): 'svg' | 'png' {
   const ext = extname(path).toLowerCase();
-  if (ext !== '.svg' && ext !== '.png') throw new InputError(`--plot: "${path}" must end in .svg or .png`);
+  if (ext !== '.svg' && ext !== '.png') throw new InputError(option('plot'), `: "${path}" must end in .svg or .png`);
   return ext === '.svg' ? 'svg' : 'png';
 }

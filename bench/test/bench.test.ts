@@ -1,21 +1,22 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchResults } from '../src/bench/run';
-import { tempDir } from './helpers';
+import type { BenchResults } from '../run';
 
 // The benchmark is a script, never a timed test: this runs `bench --quick` once and checks the shape
 // of what it writes, never the times.
-describe('scripts/bench.ts --quick', function () {
+describe('bench/main.ts --quick', function () {
   this.timeout(180_000);
-  const dir = tempDir();
+  const root = mkdtempSync(join(tmpdir(), 'simple-nn-test-'));
+  const dir = { path: (name: string) => join(root, name), remove: () => rmSync(root, { recursive: true, force: true }) };
   let results: BenchResults;
 
   before(() => {
     execFileSync(
       process.execPath,
-      ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, '..', 'scripts', 'bench.ts'), '--quick', '--out', dir.path('bench')],
+      ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, '..', 'main.ts'), '--quick', '--out', dir.path('bench')],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     results = JSON.parse(readFileSync(dir.path('bench/results.json'), 'utf8'));

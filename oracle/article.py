@@ -1,12 +1,14 @@
 """The article's numpy code, run on data given as JSON: the oracle for the TypeScript implementations.
 
+Run from the repository's root: python3 -m oracle.article < spec.json
+
 stdin:  {"x": [[...]], "y": [[...]], "W": [[...]] (features×outputs), "b": number, "a": number,
          "iterations": N, "checkpoints": [i, ...], "gradient": "article" (default) | "logistic"}
 "logistic" replaces y_pred − y by s − y (the cross-entropy gradient); nothing else changes.
 stdout: {"checkpoints": [{"iteration": i, "W": [[...]], "b": number, "y_pred": [[...]]}, ...]}
 
-`train` is also imported by the benchmark (src/bench/article_bench.py), so the article's loop
-lives in this one place.
+`train` and `train_fast` are also imported by the benchmark (bench/article_bench.py, as
+`from oracle import article`), so the article's loop lives in this one place.
 """
 import json
 import sys

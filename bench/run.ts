@@ -1,33 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bench } from 'tinybench';
-import { useBackend } from '../backend';
-import { andGate, ARTICLE_INIT } from '../data/dataset';
-import { writeNpy } from '../data/npy';
-import { memorySource, type SampleSource } from '../data/source';
-import { synthetic } from '../data/synthetic';
-import type { Matrix } from '../matrix';
-import type { Backend, Kernels, NetworkInit, TensorBackend } from '../network/network';
-import { readNpy } from '../data/npy';
+import { useBackend } from '../src/backend';
+import type { Backend, TensorBackend } from '../src/network/network';
+import { cases, type Case } from './cases';
 import { describeMachine, type Machine } from './machine';
-import { createNetwork } from '../network/create';
 import { measureMemory, type MemoryUse } from './memory';
+import { AND_ITERATIONS, iterationsPerSample, plan, PROFILE_ITERATIONS } from './plan';
 import { profileOps, type KernelTime } from './profile';
 import { scaled, summarize, type Summary } from './stats';
-import { train } from '../training';
-
-/** numpy, three ways, in python3 on the same .npy data (see article_bench.py). */
-export const NUMPY_VARIANTS = {
-  /** The article's code itself on the data's dtype (float32 x, float64 W: numpy converts x every iteration). */
-  'numpy (article code)': 'article',
-  /** x, y, W and b all float32, in-place ufuncs: numpy at its best. */
-  'numpy float32': 'float32',
-  /** x and y converted to float64 once, W and b float64. */
-  'numpy float64': 'float64',
-} as const;
-export type NumpyRunner = keyof typeof NUMPY_VARIANTS;
+import { NUMPY_VARIANTS, timeBackend, timeNumpy, type NumpyRunner } from './timing';
 
 /**
  * What runs: `plain`; a tfjs backend with its fused kernel (`wasm`, `cpu`, `tensorflow`); the same
@@ -83,129 +65,6 @@ export interface BenchResults {
   /** Where tfjs's own ops spend an iteration, per backend, on {@link BenchResults.profileSize} samples. */
   readonly profiles: { backend: 'cpu' | 'wasm'; kernels: KernelTime[] }[];
   readonly profileSize: number;
-}
-
-const FEATURES = 32;
-const SEED = 1;
-const A = 0.1;
-const AND_ITERATIONS = 1000;
-/** Iterations of tfjs's ops timed kernel by kernel (tf.profile). */
-export const PROFILE_ITERATIONS = 5;
-
-interface Plan {
-  readonly sizes: number[];
-  readonly andRuns: number;
-  readonly andWarmup: number;
-  readonly samples: (m: number) => number;
-  readonly memorySize: number;
-  readonly memoryIterations: number;
-}
-
-function plan(quick: boolean): Plan {
-  return quick
-    ? { sizes: [1e3, 1e4, 1e5], andRuns: 7, andWarmup: 5, samples: () => 5, memorySize: 1e5, memoryIterations: 3 }
-    : { sizes: [1e3, 1e4, 1e5, 1e6], andRuns: 21, andWarmup: 20, samples: (m) => (m >= 1e6 ? 9 : 15), memorySize: 1e6, memoryIterations: 5 };
-}
-
-/** Iterations per timed sample: enough that one sample takes a few ms even on small data. */
-function iterationsPerSample(m: number): number {
-  return Math.max(1, Math.round(2e6 / (FEATURES * m)));
-}
-
-/** Warm-up iterations before the timed samples (the JIT settles; W leaves its start). */
-function warmupIterations(m: number): number {
-  return Math.max(3, 2 * iterationsPerSample(m));
-}
-
-interface Case {
-  readonly name: 'and' | 'synthetic';
-  readonly data: SampleSource;
-  readonly init: NetworkInit;
-  readonly xPath: string;
-  readonly yPath: string;
-  readonly xBytesPerIteration: number;
-}
-
-/** Milliseconds of each tinybench sample of `fn` (run exactly `samples` times, no time budget). */
-function timeSamples(name: string, fn: () => void, samples: number): number[] {
-  const bench = new Bench({ iterations: samples, time: 0, warmup: false, retainSamples: true, throws: true });
-  bench.add(name, fn);
-  const [task] = bench.runSync();
-  const result = task.result;
-  if (result.state !== 'completed' || !result.latency.samples) throw new Error(`${name}: ${result.state}`);
-  return [...result.latency.samples];
-}
-
-/** Times one backend on a case: ms per sample (a whole AND run, or several iterations), and what computed. */
-function timeBackend(backend: Backend, c: Case, p: Plan, kernels: Kernels = 'fused'): { ms: number[]; compute: string } {
-  if (c.name === 'and') {
-    let compute = '';
-    const run = () => {
-      const net = createNetwork(backend, c.init, kernels);
-      train(net, c.data, { a: A, iterations: AND_ITERATIONS });
-      compute = net.compute;
-      net.dispose();
-    };
-    for (let i = 0; i < p.andWarmup; i++) run();
-    return { ms: timeSamples(`${backend} and`, run, p.andRuns), compute };
-  }
-  const m = c.data.samples;
-  const net = createNetwork(backend, c.init, kernels);
-  try {
-    train(net, c.data, { a: A, iterations: warmupIterations(m) });
-    const iterations = iterationsPerSample(m);
-    return { ms: timeSamples(`${backend} ${m}`, () => train(net, c.data, { a: A, iterations }), p.samples(m)), compute: net.compute };
-  } finally {
-    net.dispose();
-  }
-}
-
-function timeNumpy(c: Case, p: Plan, variant: (typeof NUMPY_VARIANTS)[NumpyRunner]): { ms: number[]; peakRss: number; baselineRss: number } {
-  const m = c.data.samples;
-  const and = c.name === 'and';
-  const spec = {
-    x: c.xPath,
-    y: c.yPath,
-    W: matrixRows(c.init.W),
-    b: c.init.b,
-    a: A,
-    variant,
-    mode: and ? 'run' : 'iterations',
-    iterations: and ? AND_ITERATIONS : iterationsPerSample(m),
-    warmup: and ? p.andWarmup : warmupIterations(m),
-    samples: and ? p.andRuns : p.samples(m),
-  };
-  const out = execFileSync('python3', [join(__dirname, 'article_bench.py'), JSON.stringify(spec)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 1 << 24,
-  });
-  return JSON.parse(out);
-}
-
-function matrixRows(W: Matrix): number[][] {
-  return Array.from({ length: W.rows }, (_, r) => Array.from(W.data.subarray(r * W.cols, (r + 1) * W.cols)));
-}
-
-/** The cases on files in `dir`: the article's AND gate, then synthetic float32 data of each size. */
-function* cases(dir: string, p: Plan, log: (line: string) => void): Generator<Case> {
-  const and = andGate().samples.inMemory!;
-  yield onFiles(dir, 'and', and.x, and.y, { W: { rows: 2, cols: 1, data: Float64Array.from(ARTICLE_INIT.weights) }, b: ARTICLE_INIT.bias });
-  for (const m of p.sizes) {
-    log(`synthetic data: ${FEATURES} features × ${m} samples`);
-    const { x, y } = synthetic({ features: FEATURES, samples: m, seed: SEED }).samples.inMemory!;
-    yield onFiles(dir, 'synthetic', x, y, { W: { rows: FEATURES, cols: 1, data: new Float64Array(FEATURES) }, b: 0 });
-  }
-}
-
-/** Writes x and y as .npy (for numpy and the memory children) and reads them back into shared memory. */
-function onFiles(dir: string, name: 'and' | 'synthetic', x: Matrix, y: Matrix, init: NetworkInit): Case {
-  const xPath = join(dir, `${name}-${x.cols}-x.npy`);
-  const yPath = join(dir, `${name}-${x.cols}-y.npy`);
-  writeNpy(xPath, x);
-  writeNpy(yPath, y);
-  const data = memorySource(readNpy(xPath), readNpy(yPath));
-  return { name, data, init, xPath, yPath, xBytesPerIteration: x.data.length * x.data.BYTES_PER_ELEMENT };
 }
 
 /** Activates a tfjs backend; the reason it cannot load, or undefined. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../backend';
-import type { Matrix } from '../matrix';
+import { useBackend } from '../src/backend';
+import type { Matrix } from '../src/matrix';
 
 /** One tfjs kernel's part of a profiled run: how often it ran, its total time, and its share of all kernels' time. */
 export interface KernelTime {

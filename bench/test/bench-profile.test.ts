@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { useBackend } from '../src/backend';
-import { profileOps } from '../src/bench/profile';
-import { matrix } from '../src/matrix';
-import { AND_X, AND_Y } from './fixtures';
+import { useBackend } from '../../src/backend';
+import { matrix } from '../../src/matrix';
+import { AND_X, AND_Y } from '../../test/fixtures';
+import { profileOps } from '../profile';
 
 const fromRows = (rows: readonly (readonly number[])[]) => matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
 

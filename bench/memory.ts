@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useBackend } from '../backend';
-import { memorySource } from '../data/source';
-import type { Backend } from '../network/network';
-import { createNetwork } from '../network/create';
-import { readNpy } from '../data/npy';
-import { train } from '../training';
+import { useBackend } from '../src/backend';
+import { readNpy } from '../src/data/npy';
+import { memorySource } from '../src/data/source';
+import { createNetwork } from '../src/network/create';
+import type { Backend } from '../src/network/network';
+import { train } from '../src/training';
 
 /** Peak resident memory of one backend training on x and y, measured in a process of its own. */
 export interface MemoryUse {
@@ -16,7 +16,7 @@ export interface MemoryUse {
   readonly peakRss: number;
 }
 
-/** In a child process: loads the backend, then x and y, trains, and reports {@link MemoryUse} as JSON. */
+/** In a child process (bench/memory-child.ts): loads the backend, then x and y, trains, and reports {@link MemoryUse}. */
 export async function memoryChild(backend: Backend, xPath: string, yPath: string, iterations: number): Promise<MemoryUse> {
   if (backend !== 'plain') await useBackend(backend);
   const baselineRss = process.memoryUsage.rss();
@@ -45,10 +45,10 @@ function peakRss(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
-/** Runs {@link memoryChild} in a fresh Node process (so that backends' peaks do not mix). */
+/** Runs {@link memoryChild} in a fresh Node process, bench/memory-child.ts (so that backends' peaks do not mix). */
 export function measureMemory(backend: Backend, xPath: string, yPath: string, iterations: number): MemoryUse {
-  const script = join(__dirname, '..', '..', 'scripts', 'bench.ts');
-  const args = ['-r', require.resolve('ts-node/register/transpile-only'), script, '--memory-child', backend, xPath, yPath, String(iterations)];
+  const script = join(__dirname, 'memory-child.ts');
+  const args = ['-r', require.resolve('ts-node/register/transpile-only'), script, backend, xPath, yPath, String(iterations)];
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(out.trim().split('\n').pop()!) as MemoryUse;
 }

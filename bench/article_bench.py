@@ -1,4 +1,6 @@
-"""Times the article's numpy loop on .npy data, for scripts/bench.ts.
+"""Times the article's numpy loop on .npy data, for the benchmark (bench/timing.ts).
+
+Run from the repository's root as a module: python3 -m bench.article_bench SPEC
 
 argv[1]: JSON {"x": path, "y": path, "W": [[...]] (features×outputs), "b": number, "a": number,
                "mode": "run" | "iterations", "iterations": N, "warmup": runs or iterations, "samples": S}
@@ -6,16 +8,15 @@ argv[1]: JSON {"x": path, "y": path, "W": [[...]] (features×outputs), "b": numb
 iterations, each sample is N more iterations going on from the current W and b.
 Optional: "variant": "article" (default) | "float32" | "float64", and "gradient": "article" (default) | "logistic"
 (e = s − y instead of y_pred − y).
-  "article": the article's loop itself (article.train) on x and y as loaded, W float64, b and a Python floats:
+  "article": the article's loop itself (oracle.article.train) on x and y as loaded, W float64, b and a Python floats:
              with float32 data numpy converts all of x to float64 in each iteration, as the article's code does.
-  "float32": article.train_fast: the same update with x, y, W, b and a all float32, nothing upcast, in-place
+  "float32": oracle.article.train_fast: the same update with x, y, W, b and a all float32, nothing upcast, in-place
              ufuncs (what a numpy user who cares about speed would write).
-  "float64": article.train_fast in float64; x and y are converted to float64 once, before any timing.
+  "float64": oracle.article.train_fast in float64; x and y are converted to float64 once, before any timing.
 stdout: JSON {"ms": [one time per sample], "W": [[...]], "b": number, "baselineRss": bytes, "peakRss": bytes}
 Only the training loop is timed (time.perf_counter).
 """
 import json
-import os
 import re
 import resource
 import sys
@@ -23,9 +24,8 @@ import time
 
 import numpy as np
 
-# The article's loop lives in scripts/article.py (the tests' oracle); time that very code.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-import article  # noqa: E402
+# The article's loop lives in oracle/article.py (the tests' oracle); time that very code.
+from oracle import article
 
 
 def rss(field):

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { writePlot } from '../plot/render';
-import { PROFILE_ITERATIONS, type BenchResults, type Timing } from './run';
+import { writePlot } from '../src/plot/render';
+import { PROFILE_ITERATIONS } from './plan';
+import type { BenchResults, Timing } from './run';
 
 const MB = 2 ** 20;
 
@@ -139,4 +140,19 @@ export async function writeResults(dir: string, r: BenchResults): Promise<string
   await writePlot(files[2], chartSpec(r));
   await writePlot(files[3], chartSpec(r));
   return files;
+}
+
+/** The repository's README, whose benchmark section {@link updateReadme} rewrites. */
+export const README = join(__dirname, '..', 'README.md');
+
+/** Replaces the README's benchmark section (between its markers) with the tables of this run. */
+export function updateReadme(md: string, path = README): string {
+  const text = readFileSync(path, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const [i, j] = [text.indexOf(start), text.indexOf(end)];
+  if (i < 0 || j < i) throw new Error(`README.md has no ${start} … ${end} section`);
+  const body = md.split('\n').slice(1).join('\n').trim(); // without the "# Benchmark" title
+  writeFileSync(path, `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`);
+  return path;
 }

@@ -1,0 +1,181 @@
+import { defaultNames } from '../data/dataset';
+import { InputError } from '../errors';
+
+/** The `format` tag of a saved model file. */
+export const MODEL_FORMAT = 'simple-nn-model';
+/** The newest model file version this program reads and the one it writes. */
+export const MODEL_VERSION = 1;
+
+/**
+ * A trained network as saved on disk (pretty-printed JSON).
+ * Shapes are the article's: W is features×outputs and b one number, so a sample x (one column of
+ * the features×samples x) is classified by `sigmoid(Wᵀ·x + b) >= 0.5`.
+ */
+export interface SavedModel {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  /** W, features×outputs. */
+  weights: number[][];
+  /** b. */
+  bias: number;
+  /** One name per row of W. */
+  featureNames: string[];
+  /** One name per column of W. */
+  labelNames: string[];
+  training: {
+    backend: string;
+    learningRate: number;
+    iterations: number;
+    iterationsRun?: number;
+    gradient?: string;
+    [k: string]: unknown;
+  };
+  /** How the model did on its training data (absent in `Classifier.toJSON()`, which has no data). */
+  metrics?: { errors: number; accuracy: number; [k: string]: unknown };
+  /** ISO 8601 time of saving (written by {@link saveModel}; absent in `toJSON()`). */
+  savedAt?: string;
+}
+
+/** What a model file says beyond W and b. */
+export interface ModelMeta {
+  featureNames: readonly string[];
+  labelNames: readonly string[];
+  metrics?: SavedModel['metrics'];
+  /** Extra training facts to record (data source, chunking, …). */
+  training?: Record<string, unknown>;
+}
+
+/** What a trained classifier says of itself, for its model file. */
+export interface Trained {
+  readonly weights: number[][];
+  readonly bias: number;
+  readonly backend: string;
+  readonly compute: string;
+  readonly learningRate: number;
+  readonly iterations: number;
+  readonly gradient: string;
+  readonly lastFit?: { readonly iterationsRun: number };
+}
+
+/** A model file's content for a trained classifier: W, b, names (default x1…, y…), settings and metrics. */
+export function modelOf(net: Trained, meta?: ModelMeta): SavedModel {
+  const W = net.weights;
+  const names = meta ?? defaultNames(W.length, W[0].length);
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    weights: W,
+    bias: net.bias,
+    featureNames: [...names.featureNames],
+    labelNames: [...names.labelNames],
+    training: {
+      backend: net.backend,
+      compute: net.compute,
+      learningRate: net.learningRate,
+      iterations: net.iterations,
+      gradient: net.gradient,
+      ...(net.lastFit && { iterationsRun: net.lastFit.iterationsRun }),
+      ...meta?.training,
+    },
+    ...(meta?.metrics && { metrics: meta.metrics }),
+  };
+}
+
+/** Checks a model's content as {@link loadModel} does; `path` names where it came from, for messages. */
+export function checkModel(path: string, value: unknown): asserts value is SavedModel {
+  if (!isObject(value)) throw new InputError(`${path}: not a simple-nn model file (expected a JSON object, got ${show(value)})`);
+  if (value.format === undefined) {
+    throw new InputError(`${path}: not a simple-nn model file (it has no "format" field, expected "${MODEL_FORMAT}")`);
+  }
+  if (value.format !== MODEL_FORMAT) {
+    throw new InputError(`${path}: not a simple-nn model file (format is ${show(value.format)}, expected "${MODEL_FORMAT}")`);
+  }
+  const version = value.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new InputError(`${path}: version must be a whole number ≥ 1, got ${show(version)}`);
+  }
+  if (version > MODEL_VERSION) {
+    throw new InputError(`${path}: model format version ${version} is newer than this program reads (${MODEL_VERSION}); update simple-nn`);
+  }
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new InputError(`${path}: ${field} must be ${expected}, got ${show(got)}`);
+  };
+  const [features, outputs] = checkWeights(path, value.weights);
+  if (!isFinite(value.bias)) fail('bias', 'a finite number', value.bias);
+  checkNames(path, 'featureNames', value.featureNames, features, 'row');
+  checkNames(path, 'labelNames', value.labelNames, outputs, 'column');
+
+  const training = value.training;
+  if (!isObject(training)) return fail('training', 'an object', training);
+  if (typeof training.backend !== 'string') fail('training.backend', 'a string', training.backend);
+  if (!isFinite(training.learningRate) || training.learningRate <= 0) fail('training.learningRate', 'a finite number > 0', training.learningRate);
+  if (!isCount(training.iterations)) fail('training.iterations', 'a whole number ≥ 0', training.iterations);
+  if (training.iterationsRun !== undefined && !isCount(training.iterationsRun)) {
+    fail('training.iterationsRun', 'a whole number ≥ 0', training.iterationsRun);
+  }
+  if (training.gradient !== undefined && typeof training.gradient !== 'string') fail('training.gradient', 'a string', training.gradient);
+
+  const metrics = value.metrics;
+  if (metrics !== undefined) {
+    if (!isObject(metrics)) return fail('metrics', 'an object', metrics);
+    if (!isCount(metrics.errors)) fail('metrics.errors', 'a whole number ≥ 0', metrics.errors);
+    if (!isFinite(metrics.accuracy) || metrics.accuracy < 0 || metrics.accuracy > 1) {
+      fail('metrics.accuracy', 'a number from 0 to 1', metrics.accuracy);
+    }
+  }
+  if (value.savedAt !== undefined && typeof value.savedAt !== 'string') fail('savedAt', 'a string (an ISO 8601 time)', value.savedAt);
+}
+
+/** Checks W is a non-empty features×outputs array of finite numbers; returns [features, outputs]. */
+function checkWeights(path: string, W: unknown): [number, number] {
+  const shape = 'a non-empty features×outputs array of finite numbers (number[][])';
+  if (!Array.isArray(W) || W.length === 0 || !Array.isArray(W[0]) || W[0].length === 0) {
+    throw new InputError(`${path}: weights must be ${shape}, got ${show(W)}`);
+  }
+  const outputs = W[0].length;
+  W.forEach((row: unknown, f) => {
+    if (!Array.isArray(row) || row.length !== outputs) {
+      const got = Array.isArray(row) ? plural(row.length, 'value') : show(row);
+      throw new InputError(`${path}: weights row ${f} must have ${plural(outputs, 'value')} (outputs) as row 0 has, got ${got}`);
+    }
+    row.forEach((v: unknown, o) => {
+      if (!isFinite(v)) throw new InputError(`${path}: weights[${f}][${o}] must be a finite number, got ${show(v)}`);
+    });
+  });
+  return [W.length, outputs];
+}
+
+/** Checks one name per row or column of W. */
+function checkNames(path: string, field: string, names: unknown, count: number, unit: string): void {
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+    throw new InputError(`${path}: ${field} must be an array of strings, got ${show(names)}`);
+  }
+  if (names.length !== count) {
+    throw new InputError(`${path}: ${field} has ${plural(names.length, 'name')}, but weights has ${plural(count, unit)}`);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isFinite(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+/** "1 row", "2 rows". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A value as the user would recognise it in the file, shortened to stay on one line. */
+function show(v: unknown): string {
+  if (v === undefined) return 'no value';
+  if (typeof v === 'number') return String(v);
+  const text = JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,74 @@
+import { InputError, option } from './errors';
+import { BACKENDS, GRADIENTS, KERNELS } from './network/network';
+
+/** What is wrong with a value, said after the option's name (e.g. ` must be a finite number > 0, got -1`); undefined when it is fine. */
+type Check = (value: unknown) => string | undefined;
+
+interface OptionRule {
+  /** How the CLI spells it. */
+  readonly flag: string;
+  readonly default?: unknown;
+  readonly check?: Check;
+}
+
+const count: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : ` must be a whole number ≥ 0, got ${v}`);
+const atLeastOne: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : ` must be a whole number ≥ 1, got ${v}`);
+const positive: Check = (v) => (Number.isFinite(v) && (v as number) > 0 ? undefined : ` must be a finite number > 0, got ${v}`);
+const finite: Check = (v) => (Number.isFinite(v) ? undefined : ` must be a finite number, got ${v}`);
+const fraction: Check = (v) =>
+  typeof v === 'number' && v > 0 && v < 1 ? undefined : ` must be a fraction between 0 and 1 (exclusive), got ${v}`;
+const oneOf =
+  (values: readonly string[], noun: string, join: string): Check =>
+  (v) =>
+    values.includes(v as string) ? undefined : `: "${v}" is not ${noun}; expected ${values.join(join)}`;
+
+/**
+ * Every option of the library and the CLI, once: its key (the library's name), its CLI flag, its
+ * default and its rule. The library checks values with {@link checkOption} and names options by
+ * key; the CLI parses text into values, checks them with the same rules, and prints flags.
+ */
+export const OPTIONS = {
+  backend: { flag: '--backend', default: 'auto', check: oneOf(['auto', ...BACKENDS], 'a backend', ', ') },
+  learningRate: { flag: '--lr', default: 0.1, check: positive },
+  iterations: { flag: '--iterations', default: 1000, check: count },
+  weights: { flag: '--weights' },
+  bias: { flag: '--bias', default: 0, check: finite },
+  gradient: { flag: '--gradient', default: 'article', check: oneOf(GRADIENTS, 'a gradient', ' or ') },
+  kernels: { flag: '--kernels', default: 'fused', check: oneOf(KERNELS, 'a choice', ' or ') },
+  chunkSamples: { flag: '--chunk-samples', check: atLeastOne },
+  untilNoError: { flag: '--until-no-error' },
+  testSplit: { flag: '--test-split', check: fraction },
+  seed: { flag: '--seed', default: 1, check: count },
+  features: { flag: '--features', check: atLeastOne },
+  samples: { flag: '--samples', check: atLeastOne },
+  labels: { flag: '--label' },
+  data: { flag: '--data' },
+  x: { flag: '--x' },
+  y: { flag: '--y' },
+  dataset: { flag: '--dataset' },
+  model: { flag: '--model' },
+  save: { flag: '--save' },
+  exportTfjs: { flag: '--export-tfjs' },
+  plot: { flag: '--plot' },
+} as const satisfies Record<string, OptionRule>;
+
+export type OptionKey = keyof typeof OPTIONS;
+
+/** `value` when it keeps its option's rule, else an {@link InputError} naming the option. */
+export function checkOption<T>(key: OptionKey, value: T): T {
+  const rule: OptionRule = OPTIONS[key];
+  const problem = rule.check?.(value);
+  if (problem !== undefined) throw new InputError(option(key), problem);
+  return value;
+}
+
+/** `value`, or the option's default when it is undefined, checked. */
+export function optionOrDefault<T>(key: OptionKey, value: T | undefined): T {
+  const rule: OptionRule = OPTIONS[key];
+  return checkOption(key, value === undefined ? (rule.default as T) : value);
+}
+
+/** The CLI flag of an option key (the key itself when it has none). */
+export function flagOf(key: string): string {
+  return key in OPTIONS ? OPTIONS[key as OptionKey].flag : key;
+}
