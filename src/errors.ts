@@ -1,4 +1,4 @@
-/** An option named in a message by its key (`learningRate`): the CLI prints its flag (`--lr`) instead. */
+/** An option named in a message by its key (learningRate): the CLI prints its flag instead. */
 export class OptionName {
   constructor(readonly key: string) {}
 }
@@ -19,7 +19,7 @@ export function option(key: string): OptionName {
  *
  * @example
  * new InputError(option('learningRate'), ' must be a finite number > 0, got -1');
- * // message: "learningRate must be …"; the CLI prints "--lr must be …"
+ * // message: "learningRate must be …"; the CLI names the option by its flag instead
  */
 export class InputError extends Error {
   readonly parts: readonly (string | OptionName)[];

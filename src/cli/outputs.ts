@@ -7,14 +7,7 @@ import { toRows } from '../matrix';
 import { saveClassifier } from '../model/file';
 import { plotFormat } from '../plot/format';
 import type { IterationStats } from '../network/network';
-import type { TrainReport } from './report';
-
-/** Where a run's results go besides stdout. */
-export interface OutputArgs {
-  save?: string;
-  exportTfjs?: string;
-  plot?: string;
-}
+import type { OutputArgs, TrainReport } from './types';
 
 /** Checks the output paths before training, so a long run is not lost to a typo. */
 export function checkOutputs({ save, exportTfjs, plot }: OutputArgs): void {

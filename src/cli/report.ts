@@ -1,44 +1,7 @@
 import type { Classifier } from '../classifier';
-import type { Dataset } from '../data/dataset';
 import type { Matrix, Predictions } from '../matrix';
-import type { Confusion, Evaluation } from '../metrics';
-import type { TrainResult } from '../network/network';
-import type { TrainArgs } from './train-options';
-
-/** Everything a finished run knows, for the printers. */
-export interface RunFacts {
-  args: TrainArgs;
-  dataset: Dataset;
-  initialWeights: readonly number[];
-  initialBias: number;
-  /** Predictions from the initial W and b (human output only). */
-  before?: Predictions;
-  result: TrainResult;
-  train: Evaluation & { predictions: Predictions };
-  test?: Evaluation;
-  testSamples?: number;
-}
-
-/** What `--json` prints: the core contract, plus fields for the options that were used. */
-export interface TrainReport {
-  /** What computed: `plain`, or the tfjs backend and its kernels, e.g. `wasm (SIMD kernel, 2 threads)`. */
-  backend: string;
-  iterations: number;
-  /** features×outputs, as numpy's W */
-  weights: number[][];
-  bias: number;
-  /** outputs×samples, from the final W and b (printed as nested rows by writeJson) */
-  predictions: Predictions;
-  errors: number;
-  accuracy: number;
-  /** With --until-no-error, or when interrupted: iterations whose update was applied. */
-  iterationsRun?: number;
-  stoppedBy?: 'no-error' | 'interrupt';
-  /** With --test-split: the training set's confusion counts. */
-  confusion?: Confusion;
-  /** With --test-split: the held-out samples. */
-  test?: { samples: number; errors: number; accuracy: number; confusion: Confusion };
-}
+import type { Confusion } from '../metrics';
+import type { RunFacts, TrainReport } from './types';
 
 export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
   const { args, result, train, test } = facts;

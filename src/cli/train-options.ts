@@ -3,7 +3,7 @@ import { InputError } from '../errors';
 import type { Gradient, Kernels } from '../network/network';
 import { checkOption, optionOrDefault, OPTIONS, type OptionKey } from '../options';
 import { parseNameList, parseNumber, parseNumberList } from './args';
-import type { OutputArgs } from './outputs';
+import type { DataArgs, TrainArgs } from './types';
 
 export const TRAIN_HELP = `Trains the article's network with no hidden layer (forward propagation + backpropagation).
 
@@ -71,31 +71,6 @@ export const TRAIN_OPTIONS = {
   plot: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** Where the samples come from. */
-export type DataArgs =
-  | { kind: 'article' }
-  | { kind: 'csv'; path: string; labels?: string[] }
-  | { kind: 'npy'; x: string; y: string }
-  | { kind: 'iris'; labels?: string[] }
-  | { kind: 'synthetic'; features: number; samples: number; seed: number };
-
-export interface TrainArgs {
-  backend: BackendRequest;
-  iterations: number;
-  a: number;
-  weights?: number[];
-  bias?: number;
-  gradient: Gradient;
-  kernels: Kernels;
-  data: DataArgs;
-  chunkSamples?: number;
-  untilNoError: boolean;
-  testSplit?: number;
-  seed: number;
-  json: boolean;
-  outputs: OutputArgs;
-}
 
 type Values = Record<string, string | boolean | undefined>;
 

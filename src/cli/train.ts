@@ -11,9 +11,10 @@ import { parseOptions } from './args';
 import { TrainingProgress } from './progress';
 import { writeJson } from './json';
 import { checkOutputs, writeOutputs } from './outputs';
-import { describeRun, listNames, makeReport, plural, type RunFacts } from './report';
+import { describeRun, listNames, makeReport, plural } from './report';
 import type { Io } from './run';
-import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs, type DataArgs, type TrainArgs } from './train-options';
+import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs } from './train-options';
+import type { DataArgs, RunFacts, TrainArgs } from './types';
 
 /** x.npy files that would take more memory than this are streamed from disk even without --chunk-samples. */
 const STREAM_NPY_BYTES = 1 << 30;

@@ -1,5 +1,5 @@
-import { InputError } from '../errors';
-import type { Matrix } from '../matrix';
+import { InputError, option } from '../errors';
+import { sharedFloats, type Matrix } from '../matrix';
 import { defaultNames, inMemory, type Dataset } from './dataset';
 import { NpyColumnReader, readNpy, readNpyHeader } from './npy';
 import type { SampleSource } from './source';
@@ -18,7 +18,8 @@ export function npyDataset(xPath: string, yPath: string, { stream }: { stream: b
   const yHeader = readNpyHeader(yPath);
   if (xHeader.cols !== yHeader.cols) {
     throw new InputError(
-      `--y: ${yPath} has ${yHeader.cols} samples (columns) but ${xPath} has ${xHeader.cols}; ` +
+      option('y'),
+      `: ${yPath} has ${yHeader.cols} samples (columns) but ${xPath} has ${xHeader.cols}; ` +
         'both are …×samples, as the article orients x and y',
     );
   }
@@ -60,7 +61,8 @@ function streamingSource(xPath: string, yPath: string): SampleSource {
   }
   const { rows: features, cols: samples } = xReader.header;
   const outputs = yReader.header.rows;
-  const floats = (reader: NpyColumnReader, n: number) => (reader.header.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
+  // in shared memory, where the kernels' threads read a chunk in place
+  const floats = (reader: NpyColumnReader, n: number) => sharedFloats(reader.header.dtype === 'float32' ? 'float32' : 'float64', n);
   let buffers: { x: Float32Array | Float64Array; y: Float32Array | Float64Array; size: number } | undefined;
   return {
     features,

@@ -1,4 +1,4 @@
-import type { Matrix } from '../matrix';
+import { sharedFloats, type Matrix } from '../matrix';
 
 /** A run of consecutive samples: x is features×n, y is outputs×n; `offset` is the first sample's index. */
 export interface Chunk {
@@ -29,6 +29,8 @@ export interface SampleSource {
 
 /** A source over x and y held in memory. */
 export function memorySource(x: Matrix, y: Matrix): SampleSource {
+  // the chunks' buffers, made once and reused by every pass (in shared memory, for the kernels' threads)
+  let buffers: { x: Matrix; y: Matrix } | undefined;
   return {
     features: x.rows,
     outputs: y.rows,
@@ -40,11 +42,15 @@ export function memorySource(x: Matrix, y: Matrix): SampleSource {
         visit({ x, y, offset: 0 });
         return;
       }
-      const xChunk = { rows: x.rows, cols: chunkSamples, data: like(x.data, x.rows * chunkSamples) };
-      const yChunk = { rows: y.rows, cols: chunkSamples, data: like(y.data, y.rows * chunkSamples) };
+      if (buffers?.x.cols !== chunkSamples) {
+        buffers = {
+          x: { rows: x.rows, cols: chunkSamples, data: like(x.data, x.rows * chunkSamples) },
+          y: { rows: y.rows, cols: chunkSamples, data: like(y.data, y.rows * chunkSamples) },
+        };
+      }
       for (let start = 0; start < m; start += chunkSamples) {
         const n = Math.min(chunkSamples, m - start);
-        visit({ x: copyColumns(x, start, n, xChunk), y: copyColumns(y, start, n, yChunk), offset: start });
+        visit({ x: copyColumns(x, start, n, buffers.x), y: copyColumns(y, start, n, buffers.y), offset: start });
       }
     },
   };
@@ -62,5 +68,5 @@ export function copyColumns(m: Matrix, start: number, n: number, into: Matrix): 
 }
 
 function like(data: Float64Array | Float32Array, length: number): Float64Array | Float32Array {
-  return data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+  return sharedFloats(data instanceof Float32Array ? 'float32' : 'float64', length);
 }

@@ -45,13 +45,17 @@ export function syntheticChunks(options: SyntheticOptions, chunkSamples: number,
     w: Float64Array.from({ length: features }, () => rand() * 2 - 1),
     c: (rand() - 0.5) * 0.2,
   }));
+  // one pair of buffers for every chunk (a chunk's buffers may be reused by the next): memory stays
+  // one chunk's, whatever the size
+  const size = Math.min(chunkSamples, samples);
+  const [xAll, yAll] = [sharedFloats('float32', features * size), sharedFloats('float32', outputs * size)];
   for (let offset = 0; offset < samples; offset += chunkSamples) {
     const n = Math.min(chunkSamples, samples - offset);
-    const x = sharedFloats('float32', features * n);
+    const x = n === size ? xAll : xAll.subarray(0, features * n);
     for (let j = 0; j < n; j++) {
       for (let f = 0; f < features; f++) x[f * n + j] = rand() * 2 - 1;
     }
-    const y = sharedFloats('float32', outputs * n);
+    const y = n === size ? yAll : yAll.subarray(0, outputs * n);
     hidden.forEach(({ w, c }, o) => {
       for (let j = 0; j < n; j++) {
         let score = c;
