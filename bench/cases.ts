@@ -19,11 +19,11 @@ export interface Case {
 
 /** The cases on files in `dir`: the article's AND gate, then synthetic float32 data of each size. */
 export function* cases(dir: string, p: Plan, log: (line: string) => void): Generator<Case> {
-  const and = andGate().samples.inMemory!;
+  const and = andGate().source.inMemory!;
   yield onFiles(dir, 'and', and.x, and.y, { W: { rows: 2, cols: 1, data: Float64Array.from(ARTICLE_INIT.weights) }, b: ARTICLE_INIT.bias });
   for (const m of p.sizes) {
     log(`synthetic data: ${FEATURES} features × ${m} samples`);
-    const { x, y } = synthetic({ features: FEATURES, samples: m, seed: SEED }).samples.inMemory!;
+    const { x, y } = synthetic({ features: FEATURES, samples: m, seed: SEED }).source.inMemory!;
     yield onFiles(dir, 'synthetic', x, y, { W: { rows: FEATURES, cols: 1, data: new Float64Array(FEATURES) }, b: 0 });
   }
 }

@@ -149,7 +149,7 @@ describe('CLI: models people keep and look at', function () {
     const tf = await import('@tensorflow/tfjs');
     const layers = await loadTfjsLayersModel(out);
     const { iris } = await import('../src/data/iris');
-    const { x } = iris(['all']).samples.inMemory!;
+    const { x } = iris(['all']).source.inMemory!;
     const samplesMajor = tf.tidy(() => tf.transpose(tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols])));
     const s = layers.predict(samplesMajor) as import('@tensorflow/tfjs').Tensor2D;
     const theirs = (await s.array()).map((row) => row.map((v) => (v >= 0.5 ? 1 : 0)));

@@ -12,11 +12,11 @@ describe('readCsv', () => {
   it('turns samples-as-rows into x features×samples and y outputs×samples (label: the last column)', async () => {
     const file = dir.write('and.csv', 'x1,x2,y\n0,0,0\n1,0,0\n0,1,0\n1,1,1\n');
     const data = await readCsv(file);
-    expect(rowsOf(data.samples.inMemory!.x)).to.deep.equal([
+    expect(rowsOf(data.source.inMemory!.x)).to.deep.equal([
       [0, 1, 0, 1],
       [0, 0, 1, 1],
     ]);
-    expect(rowsOf(data.samples.inMemory!.y)).to.deep.equal([[0, 0, 0, 1]]);
+    expect(rowsOf(data.source.inMemory!.y)).to.deep.equal([[0, 0, 0, 1]]);
     expect(data.featureNames).to.deep.equal(['x1', 'x2']);
     expect(data.labelNames).to.deep.equal(['y']);
   });
@@ -24,11 +24,11 @@ describe('readCsv', () => {
   it('takes a named label column, quoted fields, CRLF, a BOM, blank lines and exponents', async () => {
     const file = dir.write('odd.csv', '\uFEFF"label","a",b\r\n1,"2.5",-1e-3\r\n\r\n0, .5 ,+3\r\n\r\n');
     const data = await readCsv(file, { labels: ['label'] });
-    expect(rowsOf(data.samples.inMemory!.x)).to.deep.equal([
+    expect(rowsOf(data.source.inMemory!.x)).to.deep.equal([
       [2.5, 0.5],
       [-0.001, 3],
     ]);
-    expect(rowsOf(data.samples.inMemory!.y)).to.deep.equal([[1, 0]]);
+    expect(rowsOf(data.source.inMemory!.y)).to.deep.equal([[1, 0]]);
     expect(data.featureNames).to.deep.equal(['a', 'b']);
   });
 
@@ -57,10 +57,10 @@ describe('readCsv', () => {
 
   it("reads a CSV for a model: its features by name in any order, all its labels or none", async () => {
     const both = await readCsvForModel(dir.write('m1.csv', 'b,y2,a,y1\n1,0,2,1\n'), ['a', 'b'], ['y1', 'y2']);
-    expect(rowsOf(both.samples.inMemory!.x)).to.deep.equal([[2], [1]]);
-    expect(rowsOf(both.samples.inMemory!.y)).to.deep.equal([[1], [0]]);
+    expect(rowsOf(both.source.inMemory!.x)).to.deep.equal([[2], [1]]);
+    expect(rowsOf(both.source.inMemory!.y)).to.deep.equal([[1], [0]]);
     const none = await readCsvForModel(dir.write('m2.csv', 'a,b\n1,2\n'), ['a', 'b'], ['y1', 'y2']);
-    expect(none.samples.outputs).to.equal(0);
+    expect(none.source.outputs).to.equal(0);
     const some = dir.write('m3.csv', 'a,b,y2\n1,2,0\n');
     expect((await rejects(readCsvForModel(some, ['a', 'b'], ['y1', 'y2']))).message).to.equal(
       `${some}: has the label column "y2" but not "y1"; give all of the model's labels (to score the predictions) or none`,

@@ -197,17 +197,39 @@ print(json.dumps([[str(a.dtype), bool(a.flags.f_contiguous), a.astype(float).tol
       }
     });
 
-    it('parses the header as a Python literal: either quote, any spacing and key order, trailing commas, 3L', () => {
+    it('reads the header as numpy writes it, in either quote, any spacing and key order, with or without trailing commas', () => {
       const headers: [string, number[][]][] = [
         ['{"shape":(4,),"fortran_order":False,"descr":"<f4"}', [[1, 2, 3, 4]]],
-        ["{ 'descr' : '<f4' ,\n 'fortran_order' : False , 'shape' : ( 2 , 2 , ) , 'extra': [None, {'a': ()}] }  \n", [[1, 2], [3, 4]]],
-        ["{'descr': '\\x3cf4', 'fortran_order': False, 'shape': (1L, 4L)}", [[1, 2, 3, 4]]],
+        ["{ 'descr' : '<f4' , 'fortran_order' : False , 'shape' : ( 2 , 2 , ) , }  \n", [[1, 2], [3, 4]]],
       ];
       headers.forEach(([header, rows], i) => {
         const path = dir.path(`literal${i}.npy`);
         fs.writeFileSync(path, npyBytes(header, new Uint8Array(Float32Array.of(1, 2, 3, 4).buffer)));
         expect(toRows(readNpy(path)), header).to.deep.equal(rows);
       });
+    });
+
+    it('refuses any other Python literal: other keys, a key twice, None, escapes, 3L, newlines in the dict', () => {
+      const path = dir.path('literal.npy');
+      const refused: [string, string][] = [
+        [
+          "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), 'extra': [None, {'a': ()}]}",
+          "the header has keys 'descr', 'fortran_order', 'shape', 'extra'; expected exactly 'descr', 'fortran_order' and 'shape'",
+        ],
+        [
+          "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), 'descr': '<f8'}",
+          "the header has keys 'descr', 'fortran_order', 'shape', 'descr'; expected exactly 'descr', 'fortran_order' and 'shape'",
+        ],
+        ["{'descr': '<f4'}", "the header has no 'fortran_order'; expected a dict with the keys 'descr', 'fortran_order' and 'shape'"],
+        ["{'descr': '<f4', 'fortran_order': None, 'shape': (4,)}", `cannot parse the header: expected a value at character 35, got "None, 'shape': (4,)}"`],
+        ["{'descr': '\\x3cf4', 'fortran_order': False, 'shape': (4,)}", "dtype '\\x3cf4' is not supported; expected float32, float64, int8–int64, uint8–uint64 or bool"],
+        ["{'descr': '<f4', 'fortran_order': False, 'shape': (1L, 4L)}", 'cannot parse the header: expected a value at character 52, got "1L, 4L)}"'],
+        ["{'descr': '<f4',\n 'fortran_order': False, 'shape': (4,)}", `cannot parse the header: expected a string key at character 17, got "\\n 'fortran_order': F"`],
+      ];
+      for (const [header, message] of refused) {
+        fs.writeFileSync(path, npyBytes(header, new Uint8Array(Float32Array.of(1, 2, 3, 4).buffer)));
+        expectInputError(() => readNpy(path), `${path}: ${message}`);
+      }
     });
   });
 

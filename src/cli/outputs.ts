@@ -70,7 +70,7 @@ export async function writeOutputs(
 
 /** The samples and the decision line, for data with 2 features and 1 output held in memory. */
 function boundary(net: Classifier, data: Dataset) {
-  const whole = data.samples.inMemory;
+  const whole = data.source.inMemory;
   if (!whole || whole.x.rows !== 2 || whole.y.rows !== 1) return undefined;
   const [[w1], [w2]] = net.weights;
   return {

@@ -60,11 +60,11 @@ export async function predict(argv: readonly string[], io: Io): Promise<void> {
   const data = await loadData(model, values);
   const net = await Classifier.fromModel(model, { backend });
   try {
-    const { x, y } = data.samples.inMemory!;
+    const { x, y } = data.source.inMemory!;
     const report: PredictReport = { predictions: net.predict(x) };
     if (values.proba) report.probabilities = net.predictProba(x);
     if (y.rows > 0) {
-      const evaluation = net.evaluate(data.samples);
+      const evaluation = net.evaluate(data.source);
       report.errors = evaluation.errors;
       report.accuracy = evaluation.accuracy;
     }
@@ -98,7 +98,7 @@ async function loadData(model: SavedModel, values: { data?: string; x?: string; 
 }
 
 function describe(model: SavedModel, net: Classifier, data: Dataset, report: PredictReport): string {
-  const { samples, outputs } = data.samples;
+  const { samples, outputs } = data.source;
   const lines = [
     `model: ${listNames(model.featureNames)} → ${listNames(model.labelNames)} (W ${model.weights.length}×${model.labelNames.length}, b = ${model.bias}), trained on ${model.training.backend}`,
     `backend: ${net.backend}`,

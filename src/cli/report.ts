@@ -26,8 +26,8 @@ export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
 /** The article's story in words: predictions before, W and b after, predictions after, any error left. */
 export function describeRun(net: Classifier, facts: RunFacts, report: TrainReport): string {
   const { args, dataset, result } = facts;
-  const { features, outputs, samples } = dataset.samples;
-  const whole = dataset.samples.inMemory;
+  const { features, outputs, samples } = dataset.source;
+  const whole = dataset.source.inMemory;
   const lines = [
     `backend: ${report.backend}${net.backendReason === 'asked for' ? '' : `; ${net.backendReason}`}`,
     `data: ${dataset.name}: ${plural(features, 'feature')} (${listNames(dataset.featureNames)}) × ${plural(samples, 'sample')}, ` +

@@ -32,7 +32,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await trainOn(dataset, args, io);
   } finally {
-    dataset.samples.close?.();
+    dataset.source.close?.();
   }
 }
 
@@ -41,7 +41,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
   const { train: trainSet, test } =
     args.testSplit === undefined ? { train: dataset, test: undefined } : splitDataset(dataset, args.testSplit, args.seed);
   const article = args.data.kind === 'article';
-  const weights = args.weights ?? (article ? [...ARTICLE_INIT.weights] : new Array<number>(dataset.samples.features).fill(0));
+  const weights = args.weights ?? (article ? [...ARTICLE_INIT.weights] : new Array<number>(dataset.source.features).fill(0));
   const bias = args.bias ?? (article ? ARTICLE_INIT.bias : 0);
   checkWeightCount(weights, dataset);
 
@@ -65,7 +65,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
     io.stderr('interrupted: stopping after the current iteration (Ctrl-C again to quit at once)\n');
   });
   try {
-    const before = args.json ? undefined : net.evaluate(trainSet.samples, args.chunkSamples).predictions;
+    const before = args.json ? undefined : net.evaluate(trainSet.source, args.chunkSamples).predictions;
     const history = await fit(net, trainSet, args, progress, () => interrupted);
     const result = net.lastFit!;
     const facts: RunFacts = {
@@ -75,9 +75,9 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
       initialBias: bias,
       before,
       result,
-      train: net.evaluate(trainSet.samples, args.chunkSamples),
-      test: test && net.evaluate(test.samples),
-      testSamples: test?.samples.samples,
+      train: net.evaluate(trainSet.source, args.chunkSamples),
+      test: test && net.evaluate(test.source),
+      testSamples: test?.source.samples,
     };
     const report = makeReport(net, facts);
     const training = { data: dataset.name, ...(args.chunkSamples && { chunkSamples: args.chunkSamples }), ...(result.stoppedBy && { stoppedBy: result.stoppedBy }) };
@@ -106,7 +106,7 @@ async function fit(
 ): Promise<IterationStats[]> {
   const history: IterationStats[] = [];
   try {
-    await net.fitAsync(data.samples, {
+    await net.fitAsync(data.source, {
       chunkSamples: args.chunkSamples,
       untilNoError: args.untilNoError,
       // The plot needs every iteration's stats; a progress bar is fine with every 10th.
@@ -140,8 +140,8 @@ async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Pr
 }
 
 function checkWeightCount(weights: readonly number[], data: Dataset): void {
-  const F = data.samples.features;
-  const k = data.samples.outputs;
+  const F = data.source.features;
+  const k = data.source.outputs;
   if (weights.length !== F && weights.length !== F * k) {
     const expected = k === 1 ? `${F}` : `${F} (one per feature) or ${F * k} (features×outputs)`;
     throw new InputError(

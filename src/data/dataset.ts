@@ -3,7 +3,7 @@ import { memorySource, type SampleSource } from './source';
 
 /** Training data: the samples (x features×samples, y outputs×samples) and their names. */
 export interface Dataset {
-  readonly samples: SampleSource;
+  readonly source: SampleSource;
   /** One name per row of x. */
   readonly featureNames: readonly string[];
   /** One name per row of y. */
@@ -14,7 +14,7 @@ export interface Dataset {
 
 /** A dataset over x and y held in memory. */
 export function inMemory(x: Matrix, y: Matrix, featureNames: readonly string[], labelNames: readonly string[], name: string): Dataset {
-  return { samples: memorySource(x, y), featureNames, labelNames, name };
+  return { source: memorySource(x, y), featureNames, labelNames, name };
 }
 
 /** Names for unnamed data: features x1, x2, …; labels y (one) or y1, y2, …. */

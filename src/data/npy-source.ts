@@ -41,7 +41,7 @@ export function npyDataset(xPath: string, yPath: string, { stream }: { stream: b
     samples.close?.();
     throw err;
   }
-  return { samples, featureNames, labelNames, name: xPath };
+  return { source: samples, featureNames, labelNames, name: xPath };
 }
 
 /** Bytes that x and y of these files take in memory (float32 files stay float32, others become float64). */

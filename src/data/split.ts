@@ -8,7 +8,7 @@ import { inMemory, type Dataset } from './dataset';
  * `round(fraction × samples)` samples go to the test set, in shuffled order.
  */
 export function splitDataset(data: Dataset, fraction: number, seed: number): { train: Dataset; test: Dataset } {
-  const whole = data.samples.inMemory;
+  const whole = data.source.inMemory;
   if (!whole) throw new InputError(option('testSplit'), ' needs the data in memory; it cannot be used with ', option('chunkSamples'));
   const m = whole.x.cols;
   const testCount = Math.round(fraction * m);

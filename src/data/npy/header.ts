@@ -9,10 +9,8 @@ import { readAt } from './io';
  */
 
 const MAGIC = Buffer.from('\x93NUMPY', 'latin1');
-/** An npy header nests two levels; anything much deeper is not one (and must not exhaust the stack). */
-const MAX_DEPTH = 32;
 
-/** A header value as far as the header needs it; None, lists, dicts and other tuples are undefined. */
+/** A header value as far as the header needs it; lists and (a) are undefined. */
 type Value = string | boolean | number | number[] | undefined;
 
 /** A value of the header dict and its text as written (for messages). */
@@ -94,20 +92,28 @@ function truncatedHeader(path: string, needed: number, size: number): InputError
   return new InputError(`${path}: the header is truncated: it needs ${needed} bytes, the file has ${size}`);
 }
 
-/** The header's three keys, from its text; other keys are ignored. */
+const KEYS = ['descr', 'fortran_order', 'shape'];
+
+/** The header's three keys, from its text, which must have exactly these keys. */
 function parseFields(path: string, text: string): { descr: Entry; fortranOrder: boolean; shape: Entry } {
-  let dict: Map<string, Entry> | undefined;
+  let entries: [string, Entry][] | undefined;
   try {
-    dict = new HeaderParser(text).header();
+    entries = readDict(text);
   } catch (err) {
     if (err instanceof SyntaxError) throw new InputError(`${path}: cannot parse the header: ${err.message}`);
     throw err;
   }
-  const keys = "expected a dict with the keys 'descr', 'fortran_order' and 'shape'";
-  if (!dict) throw new InputError(`${path}: the header is not a dict; ${keys}, got ${show(text.trim())}`);
-  const [descr, fortranOrder, shape] = ['descr', 'fortran_order', 'shape'].map((key) => {
+  const expectedDict = "expected a dict with the keys 'descr', 'fortran_order' and 'shape'";
+  if (!entries) throw new InputError(`${path}: the header is not a dict; ${expectedDict}, got ${show(text.trim())}`);
+  const names = entries.map(([key]) => key);
+  if (names.some((key, i) => !KEYS.includes(key) || names.indexOf(key) !== i)) {
+    const has = `key${names.length === 1 ? '' : 's'} ${names.map((key) => `'${key}'`).join(', ')}`;
+    throw new InputError(`${path}: the header has ${has}; expected exactly 'descr', 'fortran_order' and 'shape'`);
+  }
+  const dict = new Map(entries);
+  const [descr, fortranOrder, shape] = KEYS.map((key) => {
     const entry = dict.get(key);
-    if (!entry) throw new InputError(`${path}: the header has no '${key}'; ${keys}`);
+    if (!entry) throw new InputError(`${path}: the header has no '${key}'; ${expectedDict}`);
     return entry;
   });
   if (typeof fortranOrder.value !== 'boolean') {
@@ -124,147 +130,87 @@ function showBytes(bytes: Uint8Array): string {
   return `"${chars.join('')}"`;
 }
 
-/** Text on one line, in double quotes, cut after 40 characters. */
-function show(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+/** Text cut after 40 characters. */
+function cut(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
+/** Text on one line, in double quotes, cut after 40 characters. */
+function show(text: string): string {
+  return JSON.stringify(cut(text));
+}
+
+/** An integer as Python writes one: no leading zeros (and no `L`). */
+const INTEGER = '0|-?[1-9]\\d*';
+
 /**
- * Reads the header's text: a dict with string keys whose values are strings in either quote (\xNN
- * the only escape), True, False, None, integers (3L as Python 2 wrote them), and tuples, lists and
- * dicts of those. Spaces and newlines may come between any two of these. A syntax error is a
- * SyntaxError saying where.
+ * The entries of the header as numpy's `write_array_header` writes it, in the order written, or
+ * undefined when the text does not start with '{': a dict of string keys, then spaces and a
+ * newline. Values are strings (in either quote, on one line, no escapes), True, False, integers,
+ * tuples of integers — (3, 4), (5,), () — and lists, a structured dtype's descr, whose text is
+ * kept for the message that refuses it. Spaces may come between any two of these, and a comma
+ * after the last entry; anything else is a SyntaxError saying where.
  */
-class HeaderParser {
-  private at = 0;
-  private depth = 0;
+function readDict(text: string): [string, Entry][] | undefined {
+  let at = 0;
+  /** Skips spaces, then reads what `pattern` matches there; undefined when it does not. */
+  const read = (pattern: string): string | undefined => {
+    while (text[at] === ' ') at++;
+    const regex = new RegExp(pattern, 'y');
+    regex.lastIndex = at;
+    const match = regex.exec(text)?.[0];
+    if (match !== undefined) at += match.length;
+    return match;
+  };
+  const fail = (what: string): never => {
+    const got = at < text.length ? show(text.slice(at, at + 20)) : 'the end';
+    throw new SyntaxError(`expected ${what} at character ${at + 1}, got ${got}`);
+  };
+  const need = (pattern: string, what: string): string => read(pattern) ?? fail(what);
+  /** One of `words`, not followed by a letter, digit or '.'. */
+  const word = (words: string): string => need(`(?:${words})(?![\\w.])`, 'a value');
 
-  constructor(private readonly text: string) {}
+  /** A string's contents; undefined when no quote comes next. */
+  const string = (): string | undefined => {
+    const opened = read(`'[^'\\n]*|"[^"\\n]*`);
+    if (opened === undefined) return undefined;
+    if (text[at] !== opened[0]) fail(`the closing ${opened[0]}`);
+    at++;
+    return opened.slice(1);
+  };
 
-  /** The dict's entries, or undefined when the text is not a dict. */
-  header(): Map<string, Entry> | undefined {
-    this.space();
-    if (this.text[this.at] !== '{') return undefined;
-    const dict = this.nested(() => this.dict());
-    this.space();
-    if (this.at < this.text.length) throw this.expected('the end');
-    return dict;
-  }
-
-  private value(): Value {
-    this.space();
-    const c = this.text[this.at];
-    if (this.atQuote()) return this.string();
-    if (c === '(' || c === '[') return this.nested(() => this.sequence(c === '(' ? ')' : ']'));
-    if (c !== '{') return this.word();
-    this.nested(() => this.dict());
-    return undefined;
-  }
-
-  /** What `parse` reads after the opening bracket at `at`, brackets nesting at most MAX_DEPTH deep. */
-  private nested<T>(parse: () => T): T {
-    if (++this.depth > MAX_DEPTH) throw this.expected(`at most ${MAX_DEPTH} levels of brackets`);
-    this.at++;
-    try {
-      return parse();
-    } finally {
-      this.depth--;
+  /** After '(': the integers of (a, b), (a,) or (); undefined for (a), which Python reads as a. */
+  const tuple = (): number[] | undefined => {
+    const dims: number[] = [];
+    while (!read('\\)')) {
+      dims.push(Number(word(INTEGER)));
+      if (read(',')) continue;
+      need('\\)', "')'");
+      return dims.length === 1 ? undefined : dims;
     }
-  }
+    return dims;
+  };
 
-  /** key: value pairs up to '}'; a later key wins, as in Python. */
-  private dict(): Map<string, Entry> {
-    const dict = new Map<string, Entry>();
-    this.items('}', () => {
-      this.space();
-      if (!this.atQuote()) throw this.expected('a string key');
-      const key = this.string();
-      this.expect(':');
-      this.space();
-      const start = this.at;
-      const value = this.value();
-      dict.set(key, { value, text: this.text.slice(start, this.at) });
-    });
-    return dict;
-  }
+  const value = (): Value => {
+    const s = string();
+    if (s !== undefined) return s;
+    if (read('\\(')) return tuple();
+    if (read('\\[[^\\n]*?\\](?= *[,}])')) return undefined; // a list: up to the first ']' that ends an entry
+    const w = word(`True|False|${INTEGER}`);
+    return w === 'True' ? true : w === 'False' ? false : Number(w);
+  };
 
-  /** The integers of a tuple of integers — (a, b), (a,) or () — up to `close`; undefined for other tuples, lists and (a). */
-  private sequence(close: ')' | ']'): number[] | undefined {
-    const items: Value[] = [];
-    const comma = this.items(close, () => items.push(this.value()));
-    const tuple = close === ')' && (comma || items.length !== 1);
-    return tuple && items.every((item): item is number => typeof item === 'number') ? items : undefined;
+  if (!read('\\{')) return undefined;
+  const entries: [string, Entry][] = [];
+  while (!read('\\}')) {
+    const key = string() ?? fail('a string key');
+    need(':', "':'");
+    const start = at;
+    entries.push([key, { value: value(), text: cut(text.slice(start, at).trimStart()) }]);
+    if (read(',')) continue;
+    need('\\}', "'}'");
+    break;
   }
-
-  /** Comma-separated items up to `close`; true when a comma came after the last one. */
-  private items(close: string, item: () => void): boolean {
-    let comma = false;
-    while (!this.eat(close)) {
-      item();
-      comma = this.eat(',');
-      if (!comma) {
-        this.expect(close);
-        break;
-      }
-    }
-    return comma;
-  }
-
-  private atQuote(): boolean {
-    return this.text[this.at] === "'" || this.text[this.at] === '"';
-  }
-
-  /** A string in the quote at `at`, on one line. */
-  private string(): string {
-    const quote = this.text[this.at++];
-    let out = '';
-    for (;;) {
-      const c = this.text[this.at];
-      if (c === undefined || c === '\n') throw this.expected(`the closing ${quote}`);
-      this.at++;
-      if (c === quote) return out;
-      out += c === '\\' ? this.escape() : c;
-    }
-  }
-
-  /** The character \xNN stands for, the backslash read. */
-  private escape(): string {
-    if (this.text[this.at] !== 'x') throw this.expected("'x'");
-    const hex = this.text.slice(this.at + 1, this.at + 3);
-    if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw this.expected('2 hex digits', this.at + 1);
-    this.at += 3;
-    return String.fromCharCode(parseInt(hex, 16));
-  }
-
-  /** True, False, None (undefined) or an integer without leading zeros, perhaps with Python 2's L. */
-  private word(): boolean | number | undefined {
-    const pattern = /(?:(True|False|None)|(0|-?[1-9]\d*)L?)(?![\w.])/y;
-    pattern.lastIndex = this.at;
-    const match = pattern.exec(this.text);
-    if (!match) throw this.expected('a value');
-    this.at = pattern.lastIndex;
-    if (match[2] !== undefined) return Number(match[2]);
-    return match[1] === 'None' ? undefined : match[1] === 'True';
-  }
-
-  private space(): void {
-    while (this.text[this.at] === ' ' || this.text[this.at] === '\n') this.at++;
-  }
-
-  private eat(c: string): boolean {
-    this.space();
-    if (this.text[this.at] !== c) return false;
-    this.at++;
-    return true;
-  }
-
-  private expect(c: string): void {
-    if (!this.eat(c)) throw this.expected(`'${c}'`);
-  }
-
-  private expected(what: string, at = this.at): SyntaxError {
-    const rest = this.text.slice(at);
-    const got = rest === '' ? 'the end' : show(rest.slice(0, 20));
-    return new SyntaxError(`expected ${what} at character ${at + 1}, got ${got}`);
-  }
+  need('\\n?$', 'the end');
+  return entries;
 }
