@@ -1,4 +1,5 @@
 import type { Chunk, SampleSource } from './data/source';
+import { InputError, option } from './errors';
 import type { IterationStats, Network, TrainResult, TrainSettings } from './network/network';
 
 /**
@@ -35,6 +36,7 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
       } finally {
         net.free(sums);
       }
+      checkFinite(net, i + 1);
       settings.onIteration?.(i + 1, stats);
       yield;
     }
@@ -94,6 +96,18 @@ export async function trainAsync<Samples, Sums>(
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = Date.now();
     }
+  }
+}
+
+/**
+ * Training has diverged when W or b is no longer a finite number (the sums overflowed): an
+ * {@link InputError}, since what fixes it is the user's (a smaller learning rate, scaled features).
+ * Reading W and b back costs about nothing on every backend here (they are features×outputs + 1 values).
+ */
+function checkFinite(net: Network<unknown, unknown>, iteration: number): void {
+  const which = !net.weights().data.every(Number.isFinite) ? 'W is' : !Number.isFinite(net.bias()) ? 'b is' : undefined;
+  if (which) {
+    throw new InputError(`training diverged at iteration ${iteration}: ${which} no longer finite; lower `, option('learningRate'), ' or scale the features');
   }
 }
 

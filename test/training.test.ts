@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
+import { InputError } from '../src/errors';
+import { flagOf } from '../src/options';
+import { throws } from './helpers';
 import { useBackend } from '../src/backend';
 import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
@@ -88,6 +91,15 @@ for (const backend of ['plain', 'cpu', 'wasm', 'cpu-ops', 'wasm-ops'] as const) 
       }
       expect(stats[0].errors).to.equal(errors);
       expect(Math.abs(stats[0].loss - loss)).to.be.below(1e-6);
+    });
+
+    it('reports divergence as what it is: the iteration and what is no longer finite', () => {
+      // x·eᵀ overflows: in float64 for plain, in float32 (values that still fit float32) for tfjs
+      const big = backend === 'plain' ? 1e308 : 3e38;
+      const err = throws(() => trained(backend, [[big, big, 1]], [[0, 0, 1]], { a: 0.1, iterations: 10 }, [[1]], 1));
+      expect(err).to.be.instanceOf(InputError);
+      expect(err.message).to.equal('training diverged at iteration 1: W is no longer finite; lower learningRate or scale the features');
+      expect((err as InputError).describe(flagOf)).to.match(/lower --lr or scale the features$/);
     });
 
     it('stops before an iteration when shouldStop says so, with the last completed state', () => {
