@@ -1,6 +1,6 @@
 import type { Chunk, SampleSource } from './data/source';
 import { InputError, option } from './errors';
-import type { IterationStats, Network, TrainResult, TrainSettings } from './network/network';
+import type { IterationStats, Network, TraceStep, TrainResult, TrainSettings } from './network/network';
 
 /**
  * The one training loop: the article's iterations, for every implementation.
@@ -21,9 +21,13 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
     for (let i = 0; i < count; i++) {
       if (settings.shouldStop?.()) return { iterationsRun: i, stoppedBy: 'interrupt' };
       const track = wantsStats(settings, i);
-      const sums = loaded ? net.sums(loaded, gradient, track) : chunkedSums(net, data, settings.chunkSamples, gradient, track);
+      const trace = settings.trace?.(i + 1) === true;
+      if (trace && !loaded) throw new InputError('tracing needs the samples whole in memory (not in chunks)');
+      const sums = loaded ? net.sums(loaded, gradient, track, trace) : chunkedSums(net, data, settings.chunkSamples, gradient, track);
       let stats: IterationStats | undefined;
+      let forward: ReturnType<typeof net.traced> | undefined;
       try {
+        if (trace) forward = net.traced(sums);
         if (track) {
           const { errors, loss } = net.stats(sums);
           stats = { iteration: i + 1, errors, loss: loss / (net.outputs * m) };
@@ -37,6 +41,7 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
         net.free(sums);
       }
       checkFinite(net, i + 1);
+      if (forward) settings.onTrace?.(traceStep(net, i + 1, forward, m));
       settings.onIteration?.(i + 1, stats);
       yield;
     }
@@ -109,6 +114,13 @@ function checkFinite(net: Network<unknown, unknown>, iteration: number): void {
   if (which) {
     throw new InputError(`training diverged at iteration ${iteration}: ${which} no longer finite; lower `, option('learningRate'), ' or scale the features');
   }
+}
+
+/** A traced iteration, in the article's names: dW = x·eᵀ / m and db = sum(e) / m as the update used them, then W and b after it. */
+function traceStep(net: Network<unknown, unknown>, iteration: number, traced: ReturnType<Network['traced']>, m: number): TraceStep {
+  const { xe, sumE, ...forward } = traced;
+  const dW = { ...xe, data: xe.data.map((v) => v / m) };
+  return { iteration, ...forward, dW, db: sumE / m, W: net.weights(), b: net.bias() };
 }
 
 /** Whether iteration `i` (0-based) computes stats under these settings. */

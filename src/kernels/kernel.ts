@@ -8,6 +8,11 @@ export interface TensorSums {
   readonly sumE: tf.Scalar;
   readonly errors?: tf.Scalar;
   readonly loss?: tf.Scalar;
+  /** When traced: the forward pass's tensors (outputs×samples). */
+  readonly z?: tf.Tensor2D;
+  readonly s?: tf.Tensor2D;
+  readonly y_pred?: tf.Tensor2D;
+  readonly e?: tf.Tensor2D;
 }
 
 /**

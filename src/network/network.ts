@@ -59,6 +59,35 @@ export interface TrainSettings {
   readonly onIteration?: (iteration: number, stats?: IterationStats) => void;
   /** Checked before each iteration; true ends training there (Ctrl-C). */
   readonly shouldStop?: () => boolean;
+  /** Which iterations (1-based) to trace: their z, s, y_pred, e, dW, db and the W and b after, read back. Needs the samples whole in memory. */
+  readonly trace?: (iteration: number) => boolean;
+  /** Called with each traced iteration, after its update. */
+  readonly onTrace?: (step: TraceStep) => void;
+}
+
+/** The article's quantities at one iteration, in its orientation: what `--trace` prints. */
+export interface TraceStep {
+  /** 1-based. */
+  readonly iteration: number;
+  /** Wᵀ·x + b, s = sigmoid(z), y_pred = (s >= 0.5), e = y_pred − y (or s − y): outputs×samples. */
+  readonly z: Matrix;
+  readonly s: Matrix;
+  readonly y_pred: Matrix;
+  readonly e: Matrix;
+  /** x·eᵀ / m (features×outputs) and sum(e) / m. */
+  readonly dW: Matrix;
+  readonly db: number;
+  /** After the update. */
+  readonly W: Matrix;
+  readonly b: number;
+}
+
+/** What a traced forward pass computed, as the network read it back: outputs×samples each. */
+export interface Forward {
+  readonly z: Matrix;
+  readonly s: Matrix;
+  readonly y_pred: Matrix;
+  readonly e: Matrix;
 }
 
 /** How a training run ended. */
@@ -97,8 +126,14 @@ export interface Network<Samples = unknown, Sums = unknown> {
   /** Makes a chunk of samples ready for {@link sums}; {@link unload} lets it go. */
   load(chunk: Chunk): Samples;
   unload(samples: Samples): void;
-  /** One chunk's x·eᵀ (features×outputs) and sum(e), with e = y_pred − y (article) or s − y (logistic); errors and loss when `track`. */
-  sums(samples: Samples, gradient: Gradient, track: boolean): Sums;
+  /**
+   * One chunk's x·eᵀ (features×outputs) and sum(e), with e = y_pred − y (article) or s − y
+   * (logistic); errors and loss when `track`; and with `trace`, the forward pass's z, s, y_pred
+   * and e for {@link traced} (a tfjs network then computes with tfjs's ops, whose values these are).
+   */
+  sums(samples: Samples, gradient: Gradient, track: boolean, trace?: boolean): Sums;
+  /** The traced forward pass and x·eᵀ and sum(e) of sums made with `trace`, read back. */
+  traced(sums: Sums): Forward & { readonly xe: Matrix; readonly sumE: number };
   /** The sums of two chunks together (`total` and `part` are freed). */
   add(total: Sums, part: Sums): Sums;
   /** The errors and summed loss of tracked sums, read back. */

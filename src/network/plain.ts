@@ -1,6 +1,6 @@
 import type { Chunk } from '../data/source';
 import { matrix, type Matrix } from '../matrix';
-import type { ErrorsAndLoss, Gradient, Network, NetworkInit } from './network';
+import type { ErrorsAndLoss, Forward, Gradient, Network, NetworkInit } from './network';
 
 /** One chunk's sums: x·eᵀ (features×outputs), sum(e), and the errors and summed loss when tracked. */
 export interface PlainSums {
@@ -8,6 +8,8 @@ export interface PlainSums {
   sumE: number;
   errors: number;
   loss: number;
+  /** With `trace`: z, s, y_pred and e, outputs×samples. */
+  forward?: Forward;
 }
 
 /**
@@ -39,7 +41,7 @@ export class PlainNetwork implements Network<Chunk, PlainSums> {
 
   unload(): void {}
 
-  sums({ x, y }: Chunk, gradient: Gradient, track: boolean): PlainSums {
+  sums({ x, y }: Chunk, gradient: Gradient, track: boolean, trace = false): PlainSums {
     const { features: F, outputs: k } = this;
     const m = x.cols;
     // z = np.dot(W.T, x) + b;  s = 1 / (1 + np.exp(-z));  y_pred = s >= 0.5
@@ -70,7 +72,12 @@ export class PlainNetwork implements Network<Chunk, PlainSums> {
         loss += Math.max(z[j], 0) - z[j] * y.data[j] + Math.log1p(Math.exp(-Math.abs(z[j])));
       }
     }
-    return { xe, sumE, errors, loss };
+    const rows = (data: Float64Array) => matrix(k, m, data);
+    return { xe, sumE, errors, loss, ...(trace && { forward: { z: rows(z), s: rows(s), y_pred: rows(yPred), e: rows(e) } }) };
+  }
+
+  traced({ forward, xe, sumE }: PlainSums): Forward & { xe: Matrix; sumE: number } {
+    return { ...forward!, xe: matrix(this.features, this.outputs, xe), sumE };
   }
 
   add(total: PlainSums, part: PlainSums): PlainSums {

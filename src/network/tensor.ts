@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Chunk } from '../data/source';
 import { kernelFor, toTensor, type FusedKernel, type TensorSums } from '../kernels';
+import { InputError, option } from '../errors';
 import { matrix, type Matrix } from '../matrix';
-import type { ErrorsAndLoss, Gradient, Kernels, Network, NetworkInit, TensorBackend } from './network';
+import type { ErrorsAndLoss, Forward, Gradient, Kernels, Network, NetworkInit, TensorBackend } from './network';
 
 export type { TensorSums } from '../kernels';
 
@@ -68,8 +69,11 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     tf.dispose([(samples as OpsSamples).x, (samples as OpsSamples).y]);
   }
 
-  sums(samples: unknown, gradient: Gradient, track: boolean): TensorSums {
-    if (this.kernel) return this.kernel.sums(samples, this.W, this.b, gradient === 'logistic', track);
+  sums(samples: unknown, gradient: Gradient, track: boolean, trace = false): TensorSums {
+    if (this.kernel) {
+      if (trace) throw new InputError('tracing a tfjs backend needs ', option('kernels'), ' ops: the traced values are those its ops compute');
+      return this.kernel.sums(samples, this.W, this.b, gradient === 'logistic', track);
+    }
     const { x, y } = samples as OpsSamples;
     return tf.tidy((): Record<string, tf.Tensor> => {
       // z = Wᵀ·x + b;  s = sigmoid(z);  y_pred = (s >= 0.5)
@@ -78,7 +82,7 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
       const yPred = threshold(s);
       // e = y_pred − y  (the logistic gradient: s − y)
       const e = tf.sub(gradient === 'logistic' ? s : yPred, y);
-      const sums = { xe: tf.matMul(x, e, false, true), sumE: tf.sum(e) };
+      const sums = { xe: tf.matMul(x, e, false, true), sumE: tf.sum(e), ...(trace && { z, s, y_pred: yPred, e }) };
       if (!track) return sums;
       // the logistic loss in a form stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|)
       const loss = tf.sum(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
@@ -98,6 +102,11 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     return sum;
   }
 
+  traced(sums: TensorSums): Forward & { xe: Matrix; sumE: number } {
+    const read = (t: tf.Tensor2D) => matrix(t.shape[0], t.shape[1], Float64Array.from(t.dataSync()));
+    return { z: read(sums.z!), s: read(sums.s!), y_pred: read(sums.y_pred!), e: read(sums.e!), xe: read(sums.xe), sumE: sums.sumE.dataSync()[0] };
+  }
+
   stats(sums: TensorSums): ErrorsAndLoss {
     return { errors: sums.errors!.dataSync()[0], loss: sums.loss!.dataSync()[0] };
   }
@@ -114,7 +123,7 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
   }
 
   free(sums: TensorSums): void {
-    tf.dispose([sums.xe, sums.sumE, ...(sums.errors ? [sums.errors] : []), ...(sums.loss ? [sums.loss] : [])]);
+    tf.dispose(Object.values(sums) as tf.Tensor[]);
   }
 
   predict(xData: Matrix): Matrix {
