@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { InputError, fileReadError, option } from '../errors';
 import { sharedFloats } from '../matrix';
 import { DECIMAL } from '../validate';
@@ -18,13 +19,34 @@ const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
  * Any problem is an {@link InputError} naming the file, line and column.
  */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
-  return readCsvWith(path, (header) => {
+  return readCsvWith(path, trainingColumns(path, options.labels));
+}
+
+/**
+ * A CSV's text (read elsewhere: an upload in a page, a string) as a dataset, checked as
+ * {@link readCsv} checks files, with the same messages; `name` stands for the file in them.
+ */
+export function parseCsvText(name: string, text: string, options: CsvOptions = {}): Dataset {
+  const samples = collector(name, trainingColumns(name, options.labels));
+  let records: CsvRecord[];
+  try {
+    records = parseSync(text, CSV_OPTIONS) as unknown as CsvRecord[];
+  } catch (err) {
+    throw asInputError(name, err);
+  }
+  for (const record of records) samples.add(record);
+  return samples.finish();
+}
+
+/** Labels as named (default: the last column), features the other columns. */
+function trainingColumns(path: string, labels: readonly string[] | undefined): ColumnPlan {
+  return (header) => {
     if (header.length < 2) {
       throw new InputError(`${path}: the header has ${header.length} column; expected at least one feature and a label`);
     }
-    const labelCols = pickLabels(path, header, options.labels);
+    const labelCols = pickLabels(path, header, labels);
     return { labelCols, featureCols: header.map((_, c) => c).filter((c) => !labelCols.includes(c)) };
-  });
+  };
 }
 
 /**
@@ -64,29 +86,48 @@ const quoteAll = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
 
 type ColumnPlan = (header: string[]) => { featureCols: number[]; labelCols: number[] };
 
+const CSV_OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true } as const;
+
+/** A parsed row and the line it ended on. */
+interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
 async function readCsvWith(path: string, plan: ColumnPlan): Promise<Dataset> {
   const input = createReadStream(path);
-  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }));
+  const parser = input.pipe(parse(CSV_OPTIONS));
   input.on('error', (err) => parser.destroy(err));
+  const samples = collector(path, plan);
+  try {
+    for await (const record of parser as AsyncIterable<CsvRecord>) samples.add(record);
+  } catch (err) {
+    throw asInputError(path, err);
+  }
+  return samples.finish();
+}
+
+/** Takes a CSV's records one by one (the header, then samples), checking each; `finish` makes the dataset. */
+function collector(path: string, plan: ColumnPlan) {
   let header: string[] | undefined;
   let labelCols: number[] = [];
   let featureCols: number[] = [];
   const rows: Float64Array[] = [];
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  return {
+    add({ record, info }: CsvRecord): void {
       if (!header) {
         header = checkHeader(path, record);
         ({ featureCols, labelCols } = plan(header));
-        continue;
+        return;
       }
       rows.push(parseRow(path, header, record, info.lines, labelCols));
-    }
-  } catch (err) {
-    throw asInputError(path, err);
-  }
-  if (!header) throw new InputError(`${path}: the file is empty; expected a header row and at least one sample`);
-  if (rows.length === 0) throw new InputError(`${path}: no samples after the header row`);
-  return toDataset(path, header, rows, featureCols, labelCols);
+    },
+    finish(): Dataset {
+      if (!header) throw new InputError(`${path}: the file is empty; expected a header row and at least one sample`);
+      if (rows.length === 0) throw new InputError(`${path}: no samples after the header row`);
+      return toDataset(path, header, rows, featureCols, labelCols);
+    },
+  };
 }
 
 function checkHeader(path: string, record: string[]): string[] {
