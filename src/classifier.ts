@@ -4,6 +4,7 @@ import { toRows, type Matrix, type MatrixLike, type Predictions } from './matrix
 import { addConfusion, emptyConfusion, evaluate, evaluation, type Evaluation } from './metrics';
 import { checkModel, modelOf, type ModelMeta, type SavedModel } from './model/format';
 import { createNetwork } from './network/create';
+import { checkDataFitsFloat32, checkSettingsFitFloat32 } from './network/float32';
 import { startingW, asMatrix, type InitialWeights } from './network/init';
 import type { Backend, Gradient, Kernels, Network, TrainResult, TrainSettings } from './network/network';
 import { checkOption, optionOrDefault } from './options';
@@ -69,7 +70,8 @@ export class Classifier {
     this.kernels = optionOrDefault('kernels', options.kernels);
     this.initialBias = optionOrDefault('bias', options.bias);
     this.initialWeights = options.weights;
-    if (options.weights !== undefined) asMatrix(options.weights); // checked here, used when W is made
+    const W = options.weights === undefined ? undefined : asMatrix(options.weights); // checked here, used when W is made
+    if (backend !== 'plain') checkSettingsFitFloat32(backend, this.learningRate, W, this.initialBias);
   }
 
   /** Checks the options, loads the backend (`auto` by default) and returns an untrained classifier. */
@@ -200,7 +202,9 @@ export class Classifier {
       iterations: optionOrDefault('iterations', options.iterations ?? this.iterations),
       chunkSamples: options.chunkSamples === undefined ? undefined : checkOption('chunkSamples', options.chunkSamples),
     };
-    return { network: this.forTraining(data), data, settings };
+    const network = this.forTraining(data);
+    if (this.backend !== 'plain') checkDataFitsFloat32(data, this.backend);
+    return { network, data, settings };
   }
 
   private predictMatrix(xLike: MatrixLike): Matrix {

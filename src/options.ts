@@ -1,4 +1,4 @@
-import { InputError, option } from './errors';
+import { InputError, option, quote, shown } from './errors';
 import { BACKENDS, GRADIENTS, KERNELS } from './network/network';
 
 /** What is wrong with a value, said after the option's name (e.g. ` must be a finite number > 0, got -1`); undefined when it is fine. */
@@ -11,16 +11,21 @@ interface OptionRule {
   readonly check?: Check;
 }
 
-const count: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : ` must be a whole number ≥ 0, got ${v}`);
-const atLeastOne: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : ` must be a whole number ≥ 1, got ${v}`);
-const positive: Check = (v) => (Number.isFinite(v) && (v as number) > 0 ? undefined : ` must be a finite number > 0, got ${v}`);
-const finite: Check = (v) => (Number.isFinite(v) ? undefined : ` must be a finite number, got ${v}`);
+const count: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : ` must be a whole number ≥ 0, got ${shown(v)}`);
+const atLeastOne: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : ` must be a whole number ≥ 1, got ${shown(v)}`);
+const positive: Check = (v) => (Number.isFinite(v) && (v as number) > 0 ? undefined : ` must be a finite number > 0, got ${shown(v)}`);
+const finite: Check = (v) => (Number.isFinite(v) ? undefined : ` must be a finite number, got ${shown(v)}`);
 const fraction: Check = (v) =>
-  typeof v === 'number' && v > 0 && v < 1 ? undefined : ` must be a fraction between 0 and 1 (exclusive), got ${v}`;
+  typeof v === 'number' && v > 0 && v < 1 ? undefined : ` must be a fraction between 0 and 1 (exclusive), got ${shown(v)}`;
+/** A seed is a 32-bit unsigned integer (src/random.ts); a larger one would silently wrap around. */
+const seedRule: Check = (v) => count(v) ?? ((v as number) <= MAX_SEED ? undefined : ` must be a whole number from 0 to ${MAX_SEED} (2³² − 1), got ${shown(v)}`);
 const oneOf =
   (values: readonly string[], noun: string, join: string): Check =>
   (v) =>
-    values.includes(v as string) ? undefined : `: "${v}" is not ${noun}; expected ${values.join(join)}`;
+    values.includes(v as string) ? undefined : `: ${quote(v)} is not ${noun}; expected ${values.join(join)}`;
+
+/** The largest seed: 2³² − 1. */
+export const MAX_SEED = 2 ** 32 - 1;
 
 /**
  * Every option of the library and the CLI, once: its key (the library's name), its CLI flag, its
@@ -38,7 +43,7 @@ export const OPTIONS = {
   chunkSamples: { flag: '--chunk-samples', check: atLeastOne },
   untilNoError: { flag: '--until-no-error' },
   testSplit: { flag: '--test-split', check: fraction },
-  seed: { flag: '--seed', default: 1, check: count },
+  seed: { flag: '--seed', default: 1, check: seedRule },
   features: { flag: '--features', check: atLeastOne },
   samples: { flag: '--samples', check: atLeastOne },
   labels: { flag: '--label' },

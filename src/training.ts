@@ -98,7 +98,7 @@ export async function trainAsync<Samples, Sums>(
     const step = run.next();
     if (step.done) return step.value;
     if (Date.now() - sliceStart >= sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       sliceStart = Date.now();
     }
   }
@@ -121,6 +121,11 @@ function traceStep(net: Network<unknown, unknown>, iteration: number, traced: Re
   const { xe, sumE, ...forward } = traced;
   const dW = { ...xe, data: xe.data.map((v) => v / m) };
   return { iteration, ...forward, dW, db: sumE / m, W: net.weights(), b: net.bias() };
+}
+
+/** A turn of the event loop: setImmediate in Node, a zero timeout where there is none (browsers). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** Whether iteration `i` (0-based) computes stats under these settings. */

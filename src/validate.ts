@@ -1,4 +1,4 @@
-import { InputError } from './errors';
+import { InputError, quote, shown } from './errors';
 import { isMatrix, matrix, type Matrix, type MatrixLike } from './matrix';
 
 /** A number as people write it in files and options: decimal, with an optional exponent. */
@@ -10,14 +10,28 @@ export function checkFinite(name: string, value: number): number {
   return value;
 }
 
-/** A {@link Matrix} from nested arrays or a Matrix, checking it is rectangular, non-empty and finite. */
+/**
+ * A {@link Matrix} from nested arrays or a Matrix, checking it is rectangular, non-empty and finite;
+ * a Matrix needs whole rows and cols ≥ 0 and rows×cols values (a plain array of numbers is copied).
+ */
 export function toMatrix(name: string, value: MatrixLike): Matrix {
   if (isMatrix(value)) {
-    if (value.data.length !== value.rows * value.cols) {
-      throw new InputError(`${name}: ${value.rows}×${value.cols} needs ${value.rows * value.cols} values, got ${value.data.length}`);
+    const { rows, cols, data } = value as { rows: unknown; cols: unknown; data: unknown };
+    for (const [field, n] of [['rows', rows], ['cols', cols]] as const) {
+      if (!Number.isSafeInteger(n) || (n as number) < 0) {
+        throw new InputError(`${name}: ${field} must be a whole number ≥ 0, got ${typeof n === 'string' ? quote(n) : shown(n)}`);
+      }
     }
-    checkAllFinite(name, value);
-    return value;
+    if (!(data instanceof Float64Array || data instanceof Float32Array || Array.isArray(data))) {
+      throw new InputError(`${name}: data must be a Float64Array, a Float32Array or an array of numbers, got ${describeType(data)}`);
+    }
+    const [r, c] = [rows as number, cols as number];
+    if (data.length !== r * c) {
+      throw new InputError(`${name}: ${r}×${c} needs ${r * c} values, got ${data.length}`);
+    }
+    const m: Matrix = Array.isArray(data) ? matrix(r, c, Float64Array.from(data, (v) => (typeof v === 'number' ? v : NaN))) : value;
+    checkAllFinite(name, m);
+    return m;
   }
   if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0]) || value[0].length === 0) {
     throw new InputError(`${name} must be a non-empty array of rows (numbers[][])`);
@@ -53,4 +67,11 @@ export function checkLabels(name: string, y: Matrix): void {
       throw new InputError(`${name}[${Math.floor(i / y.cols)}][${i % y.cols}] must be 0 or 1, got ${v}`);
     }
   }
+}
+
+/** What a value is, for a message: `null`, `an Int32Array`, `a string`. */
+function describeType(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  const kind = typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
+  return `${/^[aeiouAEIOU]/.test(kind) ? 'an' : 'a'} ${shown(kind, 40)}`;
 }

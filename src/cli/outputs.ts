@@ -1,41 +1,278 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
-import { InputError } from '../errors';
+import { InputError, fileWriteError, shownPath } from '../errors';
+import { TEMP_NAME_MAX, fileKind, realTarget, writeTogether } from '../io/atomic';
 import { toRows } from '../matrix';
 import { saveClassifier } from '../model/file';
 import { plotFormat } from '../plot/format';
 import type { IterationStats } from '../network/network';
-import type { OutputArgs, TrainReport } from './types';
+import type { DataArgs, OutputArgs, TrainReport } from './types';
 
-/** Checks the output paths before training, so a long run is not lost to a typo. */
-export function checkOutputs({ save, exportTfjs, plot }: OutputArgs): void {
-  if (save !== undefined) checkFile('--save', save);
+/** The longest file name (one path component) Linux file systems take, in bytes. */
+const NAME_MAX = 255;
+/** The longest path Linux takes, in bytes (PATH_MAX, less the final NUL). */
+const PATH_MAX = 4095;
+/** What --export-tfjs writes into its folder (src/model/tfjs-export.ts). */
+const TFJS_FILES = ['model.json', 'weights.bin'];
+
+/** A file the run reads or writes: its option, its name as given, the name with links followed, and its stats if it exists. */
+interface Place {
+  flag: string;
+  path: string;
+  real: string;
+  stat?: Stats;
+}
+
+/**
+ * Checks the output paths before anything is loaded, so a long run is neither lost to a typo nor
+ * able to destroy a file: each output is resolved (symbolic links followed) and must be a regular
+ * file or a new name, in a folder that exists and can be written, on a disk (not /proc or /sys),
+ * with a name the file system takes; no output may be an input (`data`), another output, or inside
+ * the --export-tfjs folder, and that folder's model.json and weights.bin may not be either.
+ * Any violation is an {@link InputError}; nothing is written or made.
+ */
+export function checkOutputs({ save, exportTfjs, plot }: OutputArgs, data?: DataArgs): void {
+  if (save !== undefined) checkName('--save', save);
   if (plot !== undefined) {
-    checkFile('--plot', plot);
+    checkName('--plot', plot);
     plotFormat(plot);
   }
+  if (exportTfjs === '') throw new InputError('--export-tfjs needs a folder name, got ""');
+  const given = [['--save', save], ['--plot', plot]].filter((g): g is [string, string] => g[1] !== undefined);
+  for (const [flag, path] of given) checkLength(flag, path);
   if (exportTfjs !== undefined) {
-    if (exportTfjs === '') throw new InputError('--export-tfjs needs a folder name, got ""');
-    if (existsSync(exportTfjs) && !statSync(exportTfjs).isDirectory()) {
-      throw new InputError(`--export-tfjs: "${exportTfjs}" is a file; expected a folder (made if missing)`);
+    checkLength('--export-tfjs', exportTfjs);
+    // first, as the folder may not exist yet: a file in it would then be "in a missing folder"
+    const folder = resolved('--export-tfjs', exportTfjs);
+    for (const [flag, path] of given) {
+      const real = resolved(flag, path);
+      if (real === folder) throw new InputError(`${flag}: "${shownPath(path)}" is the --export-tfjs folder; give them different names`);
+      if (inside(real, folder)) {
+        throw new InputError(`${flag}: "${shownPath(path)}" is inside the --export-tfjs folder "${shownPath(exportTfjs)}"; choose a path outside it`);
+      }
+      if (inside(folder, real)) {
+        throw new InputError(`--export-tfjs: "${shownPath(exportTfjs)}" would be a folder inside "${shownPath(path)}", the ${flag} file`);
+      }
     }
   }
+  const files = given.map(([flag, path]) => outputFile(flag, path));
+  if (exportTfjs !== undefined) {
+    const folder = exportFolder(exportTfjs);
+    files.push(...TFJS_FILES.map((name) => exportFile(folder, name)));
+  }
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i + 1; j < files.length; j++) {
+      if (!sameFile(files[i], files[j])) continue;
+      const [a, b] = [files[i], files[j]];
+      throw new InputError(
+        a.path === b.path
+          ? `${a.flag} and ${b.flag} name the same file "${shownPath(a.path)}"; give each output its own file`
+          : `${a.flag} "${shownPath(a.path)}" and ${b.flag} "${shownPath(b.path)}" are the same file; give each output its own file`,
+      );
+    }
+  }
+  for (const input of inputs(data)) {
+    const file = files.find((f) => sameFile(f, input));
+    if (!file) continue;
+    const what = file.path === input.path ? `is the ${input.flag} file` : `is the same file as ${input.flag} "${shownPath(input.path)}"`;
+    throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${what}; writing it would destroy the data (choose another name)`);
+  }
 }
 
-/** A file that can be written: a name, not a folder, in a folder that exists. */
-function checkFile(option: string, path: string): void {
-  if (path === '' || path.endsWith('/') || (existsSync(path) && statSync(path).isDirectory())) {
-    throw new InputError(`${option}: "${path}" is not a file name; expected e.g. ${option === '--plot' ? 'plot.png' : 'model.json'}`);
+/** A name that can be a file: not empty, not ending in "/". */
+function checkName(flag: string, path: string): void {
+  if (path === '' || path.endsWith('/') || path.endsWith(sep)) throw notAFileName(flag, path);
+}
+
+function notAFileName(flag: string, path: string): InputError {
+  return new InputError(`${flag}: "${shownPath(path)}" is not a file name; expected e.g. ${flag === '--plot' ? 'plot.png' : 'model.json'}`);
+}
+
+/** --save or --plot: a regular file or a new name, in a folder that exists and can be written. */
+function outputFile(flag: string, path: string): Place {
+  checkLength(flag, path);
+  const stat = statOf(flag, path);
+  if (stat?.isDirectory()) throw notAFileName(flag, path);
+  if (stat && !stat.isFile()) throw notRegular(flag, path, stat);
+  const real = resolved(flag, path);
+  checkLength(flag, path, real);
+  const folder = dirname(real);
+  const folderStat = statOf(flag, folder);
+  const shownFolder = real === resolve(path) ? dirname(path) : folder; // a link's target lives elsewhere
+  if (!folderStat) throw new InputError(`${flag}: the folder "${shownPath(shownFolder)}" of "${shownPath(path)}" does not exist`);
+  if (!folderStat.isDirectory()) throw new InputError(`${flag}: "${shownPath(shownFolder)}", the folder of "${shownPath(path)}", is ${fileKind(folderStat)}`);
+  checkWritable(flag, path, folder);
+  return { flag, path, real, stat };
+}
+
+/** --export-tfjs: a folder, or a name for one under a folder that exists and can be written. */
+function exportFolder(dir: string): Place {
+  const flag = '--export-tfjs';
+  checkLength(flag, dir);
+  const stat = statOf(flag, dir);
+  if (stat && !stat.isDirectory()) {
+    throw new InputError(
+      stat.isFile()
+        ? `${flag}: "${shownPath(dir)}" is a file; expected a folder (made if missing)`
+        : `${flag}: "${shownPath(dir)}" is ${fileKind(stat)}; expected a folder (made if missing)`,
+    );
   }
-  const folder = dirname(path);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new InputError(`${option}: the folder "${folder}" of "${path}" does not exist`);
+  const real = resolved(flag, dir);
+  checkLength(flag, dir, join(real, TFJS_FILES[0]));
+  let existing = real; // the folder written into, or the deepest of its folders that exists
+  let existingStat = stat;
+  while (!existingStat) {
+    existing = dirname(existing);
+    existingStat = statOf(flag, existing);
+  }
+  if (!existingStat.isDirectory()) {
+    throw new InputError(`${flag}: cannot make the folder "${shownPath(dir)}": "${shownPath(existing)}" is ${fileKind(existingStat)}, not a folder`);
+  }
+  checkWritable(flag, dir, existing);
+  return { flag, path: dir, real, stat };
+}
+
+/** model.json or weights.bin in the export folder: a regular file, or not there yet. */
+function exportFile(folder: Place, name: string): Place {
+  const path = join(folder.path, name);
+  const stat = folder.stat ? statOf(folder.flag, path) : undefined;
+  if (stat && !stat.isFile()) throw notRegular(folder.flag, path, stat);
+  return { flag: folder.flag, path, real: stat ? resolved(folder.flag, path) : join(folder.real, name), stat };
+}
+
+function notRegular(flag: string, path: string, stat: Stats): InputError {
+  return new InputError(`${flag}: "${shownPath(path)}" is ${fileKind(stat)}, not a regular file; writing would replace it (give a regular file or a new file name)`);
+}
+
+/** The inputs of the data options, as far as they exist (a missing one is the loader's to report). */
+function inputs(data: DataArgs | undefined): Place[] {
+  const given = data?.kind === 'csv' ? [['--data', data.path]] : data?.kind === 'npy' ? [['--x', data.x], ['--y', data.y]] : [];
+  return given.flatMap(([flag, path]) => {
+    let stat: Stats;
+    try {
+      stat = statSync(path);
+    } catch {
+      return [];
+    }
+    let real: string;
+    try {
+      real = realpathSync.native(path);
+    } catch {
+      real = resolve(path);
+    }
+    return [{ flag, path, real, stat }];
+  });
+}
+
+/** Two places are the same file: the same inode when both exist, else the same resolved name. */
+function sameFile(a: Place, b: Place): boolean {
+  if (a.stat && b.stat) return a.stat.dev === b.stat.dev && a.stat.ino === b.stat.ino;
+  return a.real === b.real;
+}
+
+function inside(path: string, folder: string): boolean {
+  return path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/** Stats with links followed, or undefined when there is no such file; other failures are InputErrors. */
+function statOf(flag: string, path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw flagged(flag, path, err);
   }
 }
 
-/** Saves the model, exports it for tfjs and draws the plot, as asked; returns what it wrote. */
+function resolved(flag: string, path: string): string {
+  try {
+    return realTarget(path);
+  } catch (err) {
+    throw flagged(flag, path, err);
+  }
+}
+
+/** A system error about `path` as an InputError for `flag`: "--save: PATH: cannot write: REASON". */
+function flagged(flag: string, path: string, err: unknown): Error {
+  if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+    return new InputError(`${flag}: cannot write "${shownPath(path)}": part of its path is a file, not a folder`);
+  }
+  const error = fileWriteError(path, err);
+  return error instanceof InputError ? new InputError(`${flag}: ${error.message}`) : error;
+}
+
+/**
+ * Every name in the path (as given, and with links followed) within {@link NAME_MAX} bytes and the
+ * whole within {@link PATH_MAX}, room left for the temporary file written beside it.
+ */
+function checkLength(flag: string, path: string, real?: string): void {
+  for (const name of (real ?? path).split(sep)) {
+    const bytes = Buffer.byteLength(name);
+    if (bytes > NAME_MAX) {
+      const where = name === basename(path) ? `the file name "${shownPath(name, 60)}"` : `the folder name "${shownPath(name, 60)}" in "${shownPath(path)}"`;
+      throw new InputError(`${flag}: ${where} is ${bytes} bytes long; the limit is ${NAME_MAX}`);
+    }
+  }
+  if (real === undefined) return;
+  const bytes = Buffer.byteLength(dirname(real)) + 1 + Math.max(Buffer.byteLength(basename(real)), TEMP_NAME_MAX);
+  if (bytes > PATH_MAX) {
+    throw new InputError(`${flag}: cannot write "${shownPath(path)}": the path is ${bytes} bytes long; the limit is ${PATH_MAX}`);
+  }
+}
+
+/**
+ * Kernel file systems: a file there is not kept (and mkdir on /proc never returns), so no output goes
+ * there. Their statfs magic numbers (linux/magic.h).
+ */
+const KERNEL_FILE_SYSTEMS = new Map<number, string>([
+  [0x9fa0, 'proc'],
+  [0x62656572, 'sysfs'],
+  [0x1cd1, 'devpts'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'],
+  [0x6165676c, 'pstore'],
+  [0xcafe4a11, 'bpf'],
+  [0x62656570, 'configfs'],
+  [0xde5e81e4, 'efivarfs'],
+  [0xf97cff8c, 'selinuxfs'],
+  [0x65735543, 'fusectl'],
+  [0x42494e4d, 'binfmt_misc'],
+  [0x19800202, 'mqueue'],
+  [0x6e736673, 'nsfs'],
+]);
+
+/** The folder `path` goes into is on a disk and can be written (not read-only, not forbidden). */
+function checkWritable(flag: string, path: string, folder: string): void {
+  let kind: string | undefined;
+  try {
+    kind = KERNEL_FILE_SYSTEMS.get(statfsSync(folder).type);
+  } catch {
+    // no statfs here (Windows): nothing to learn
+  }
+  if (kind) {
+    throw new InputError(`${flag}: cannot write "${shownPath(path)}": "${shownPath(folder)}" is on ${kind}, a kernel file system; choose a folder on a disk`);
+  }
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EROFS' ? 'is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'cannot be written (permission denied)' : undefined;
+    if (!why) throw flagged(flag, folder, err);
+    throw new InputError(`${flag}: cannot write "${shownPath(path)}": the folder "${shownPath(folder)}" ${why}`);
+  }
+}
+
+/**
+ * Saves the model, exports it for tfjs and draws the plot, as asked; returns what it wrote.
+ * All or none: every file is staged first and renamed into place only once all are written
+ * ({@link writeTogether}), so a plot that fails leaves the --save file as it was.
+ */
 export async function writeOutputs(
   outputs: OutputArgs,
   net: Classifier,
@@ -45,26 +282,28 @@ export async function writeOutputs(
   training: Record<string, unknown>,
 ): Promise<string[]> {
   const written: string[] = [];
-  if (outputs.save !== undefined) {
-    saveClassifier(outputs.save, net, {
-      featureNames: data.featureNames,
-      labelNames: data.labelNames,
-      metrics: { errors: report.errors, accuracy: report.accuracy, ...(report.test && { test: report.test }) },
-      training,
-    });
-    written.push(`model: ${outputs.save}`);
-  }
-  if (outputs.exportTfjs !== undefined) {
-    const { exportTfjsLayersModel } = await import('../model/tfjs-export');
-    await exportTfjsLayersModel(outputs.exportTfjs, net.weights, net.bias);
-    written.push(`tfjs LayersModel: ${outputs.exportTfjs}/model.json`);
-  }
-  if (outputs.plot !== undefined) {
-    const { writePlot } = await import('../plot/render');
-    const { trainingPlotSpec } = await import('../plot/training');
-    await writePlot(outputs.plot, trainingPlotSpec(history, boundary(net, data)));
-    written.push(`plot: ${outputs.plot}`);
-  }
+  await writeTogether(async () => {
+    if (outputs.save !== undefined) {
+      saveClassifier(outputs.save, net, {
+        featureNames: data.featureNames,
+        labelNames: data.labelNames,
+        metrics: { errors: report.errors, accuracy: report.accuracy, ...(report.test && { test: report.test }) },
+        training,
+      });
+      written.push(`model: ${outputs.save}`);
+    }
+    if (outputs.exportTfjs !== undefined) {
+      const { exportTfjsLayersModel } = await import('../model/tfjs-export');
+      await exportTfjsLayersModel(outputs.exportTfjs, net.weights, net.bias);
+      written.push(`tfjs LayersModel: ${outputs.exportTfjs}/model.json`);
+    }
+    if (outputs.plot !== undefined) {
+      const { writePlot } = await import('../plot/render');
+      const { trainingPlotSpec } = await import('../plot/training');
+      await writePlot(outputs.plot, trainingPlotSpec(history, boundary(net, data)));
+      written.push(`plot: ${outputs.plot}`);
+    }
+  });
   return written;
 }
 

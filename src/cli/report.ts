@@ -1,5 +1,6 @@
 import type { Classifier } from '../classifier';
 import type { Matrix, Predictions } from '../matrix';
+import { shown } from '../errors';
 import type { Confusion } from '../metrics';
 import type { RunFacts, TrainReport } from './types';
 
@@ -73,7 +74,9 @@ const SHOWN = 16;
 
 /** a, b, c — or the first few and a count, for wide data. */
 export function listNames(list: readonly string[]): string {
-  return list.length <= 8 ? list.join(', ') : `${list.slice(0, 8).join(', ')}, … (${list.length} in all)`;
+  // each name escaped and cut (a CSV's header may hold anything), the list cut after 8
+  const names = list.slice(0, 8).map((name) => shown(name, 40));
+  return list.length <= 8 ? names.join(', ') : `${names.join(', ')}, … (${list.length} in all)`;
 }
 
 /** a, b, c — cut after 16 values; `total` is the full length when `values` is already cut. */

@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError, oneLine } from '../errors';
 import { flagOf } from '../options';
 
 /** Where a command writes, and how it hears Ctrl-C; tests pass buffers, scripts pass the process. */
@@ -30,17 +30,19 @@ export const processIo: Io = {
 /**
  * Runs a command and returns its exit status: what it returns (0 by default; 130 after a Ctrl-C
  * it handled), 2 for bad input (one line on stderr, nothing on stdout), 1 for anything unexpected.
+ * The line is at most 500 characters (LINE_WIDTH), with no control character (see {@link oneLine}).
  */
 export async function runCommand(main: (io: Io) => Promise<void | number>, io: Io): Promise<number> {
   try {
     return (await main(io)) ?? 0;
   } catch (err) {
+    // One line, whatever the message echoes: control characters escaped, the length capped.
     if (err instanceof InputError) {
-      io.stderr(`error: ${err.describe(flagOf)}\n`);
+      io.stderr(`${oneLine(`error: ${err.describe(flagOf)}`)}\n`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr(`internal error: ${message.split('\n')[0]}\n`);
+    io.stderr(`${oneLine(`internal error: ${message.split('\n')[0]}`)}\n`);
     if (process.env.DEBUG) io.stderr(`${(err as Error).stack}\n`);
     return 1;
   }

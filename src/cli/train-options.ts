@@ -1,5 +1,5 @@
 import type { BackendRequest } from '../classifier';
-import { InputError } from '../errors';
+import { InputError, quote } from '../errors';
 import type { Gradient, Kernels } from '../network/network';
 import { checkOption, optionOrDefault, OPTIONS, type OptionKey } from '../options';
 import { parseNameList, parseNumber, parseNumberList } from './args';
@@ -10,7 +10,8 @@ export const TRAIN_HELP = `Trains the article's network with no hidden layer (fo
 Usage: npm run train -- [options]        (npm start: the article's AND gate example)
 
 Data (default: the article's AND gate):
-  --data FILE.csv         header row, one sample per row, numeric cells
+  --data FILE.csv         a header row naming the columns (required), then one sample per
+                          row, numeric cells; LF, CRLF or CR line endings
   --label COL[,COL…]      label column(s) of --data, values 0 or 1 (default: the last column);
                           for --dataset iris: a class, several, or all (default: setosa)
   --x X.npy --y Y.npy     numpy arrays in the article's orientation: x features×samples,
@@ -35,7 +36,7 @@ Training:
                           .npy files are then read from disk every iteration, never held whole
   --until-no-error        stop at the first iteration with no training error
   --test-split F          hold out a fraction F of the samples (seeded shuffle) as a test set
-  --seed S                seed for --test-split and --dataset synthetic (default 1)
+  --seed S                seed for --test-split and --dataset synthetic, 0…2³²−1 (default 1)
 
 Output:
   --json                  print one JSON object on stdout and nothing else
@@ -137,6 +138,6 @@ function readDataArgs(values: Values, number: (name: string, key: OptionKey) => 
       return { kind: 'synthetic', features, samples, seed };
     }
     default:
-      throw new InputError(`--dataset: "${text('dataset')}" is not a data set; expected iris or synthetic`);
+      throw new InputError(`--dataset: ${quote(text('dataset'))} is not a data set; expected iris or synthetic`);
   }
 }

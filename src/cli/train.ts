@@ -27,7 +27,8 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const args = readTrainArgs(values);
-  checkOutputs(args.outputs); // before loading: a long run must not be lost to a typo in a path
+  // before loading: a long run must not be lost to a typo in a path, nor write over its own data
+  checkOutputs(args.outputs, args.data);
   const dataset = await loadDataset(args.data, args.chunkSamples);
   try {
     return await trainOn(dataset, args, io);

@@ -13,8 +13,15 @@ export interface Dataset {
 }
 
 /** A dataset over x and y held in memory. */
-export function inMemory(x: Matrix, y: Matrix, featureNames: readonly string[], labelNames: readonly string[], name: string): Dataset {
-  return { source: memorySource(x, y), featureNames, labelNames, name };
+export function inMemory(
+  x: Matrix,
+  y: Matrix,
+  featureNames: readonly string[],
+  labelNames: readonly string[],
+  name: string,
+  cellName?: SampleSource['cellName'],
+): Dataset {
+  return { source: memorySource(x, y, cellName), featureNames, labelNames, name };
 }
 
 /** Names for unnamed data: features x1, x2, …; labels y (one) or y1, y2, …. */

@@ -32,7 +32,7 @@ export function npyDataset(xPath: string, yPath: string, { stream }: { stream: b
     const x = readNpy(xPath);
     const y = readNpy(yPath);
     checkSamples(xPath, x, 0, yPath, y);
-    return inMemory(x, y, featureNames, labelNames, xPath);
+    return inMemory(x, y, featureNames, labelNames, xPath, (r, c) => `${xPath}: x[${r}, ${c}]`);
   }
   const samples = streamingSource(xPath, yPath);
   try {
@@ -68,6 +68,8 @@ function streamingSource(xPath: string, yPath: string): SampleSource {
     features,
     outputs,
     samples,
+    cellName: (r, c) => `${xPath}: x[${r}, ${c}]`,
+    dtype: xReader.header.dtype === 'float32' ? 'float32' : 'float64',
     forEachChunk(chunkSamples, visit) {
       const size = Math.min(chunkSamples ?? DEFAULT_CHUNK_SAMPLES, samples);
       if (!buffers || buffers.size !== size) {

@@ -25,10 +25,14 @@ export interface SampleSource {
   readonly inMemory?: { readonly x: Matrix; readonly y: Matrix };
   /** Frees what the source holds open (files). */
   close?(): void;
+  /** How x's values are stored (float32 data always fits a float32 backend). */
+  readonly dtype?: 'float32' | 'float64';
+  /** Where x's value (feature `row`, sample `sample`) came from, for messages: `data.csv: line 7, column "x2"`, `x.npy: x[0, 6]`. */
+  cellName?(row: number, sample: number): string;
 }
 
 /** A source over x and y held in memory. */
-export function memorySource(x: Matrix, y: Matrix): SampleSource {
+export function memorySource(x: Matrix, y: Matrix, cellName = (row: number, sample: number) => `x[${row}][${sample}]`): SampleSource {
   // the chunks' buffers, made once and reused by every pass (in shared memory, for the kernels' threads)
   let buffers: { x: Matrix; y: Matrix } | undefined;
   return {
@@ -36,6 +40,8 @@ export function memorySource(x: Matrix, y: Matrix): SampleSource {
     outputs: y.rows,
     samples: x.cols,
     inMemory: { x, y },
+    dtype: x.data instanceof Float32Array ? 'float32' : 'float64',
+    cellName,
     forEachChunk(chunkSamples, visit) {
       const m = x.cols;
       if (chunkSamples === undefined || chunkSamples >= m) {

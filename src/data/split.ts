@@ -23,6 +23,7 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
       data.featureNames,
       data.labelNames,
       `${data.name}, ${what} set`,
+      data.source.cellName && ((r, j) => data.source.cellName!(r, order[from + j])),
     );
   return { test: part(0, testCount, 'test'), train: part(testCount, m, 'train') };
 }

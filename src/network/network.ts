@@ -65,7 +65,7 @@ export interface TrainSettings {
   readonly onTrace?: (step: TraceStep) => void;
 }
 
-/** The article's quantities at one iteration, in its orientation: what `--trace` prints. */
+/** The article's quantities at one iteration, in its orientation: what a trace prints. */
 export interface TraceStep {
   /** 1-based. */
   readonly iteration: number;

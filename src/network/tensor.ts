@@ -86,7 +86,7 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
       if (!track) return sums;
       // the logistic loss in a form stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|)
       const loss = tf.sum(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
-      return { ...sums, errors: tf.sum(tf.notEqual(yPred, y).cast('float32')), loss };
+      return { ...sums, errors: tf.sum(tf.cast(tf.notEqual(yPred, y), 'float32')), loss };
     }) as unknown as TensorSums;
   }
 

@@ -237,8 +237,9 @@ function readHeader(fd: number, path: string): { header: NpyHeader; decode: Deco
   const shape = checkShape(path, fields.shape);
   const [rows, cols] = shape.length === 1 ? [1, shape[0]] : shape;
   const { fortranOrder, dataOffset } = fields;
-  const needed = rows * cols * item.size;
-  if (stat.size - dataOffset < needed) {
+  // a header may claim any shape: the claim is checked against the file's size (exactly, in BigInt) before anything is allocated
+  const needed = BigInt(rows) * BigInt(cols) * BigInt(item.size);
+  if (BigInt(stat.size - dataOffset) < needed) {
     throw new InputError(
       `${path}: the data is truncated: shape ${formatShape(shape)} ${item.dtype} needs ${needed} bytes after the header, the file has ${stat.size - dataOffset}`,
     );

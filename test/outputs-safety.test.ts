@@ -1,0 +1,551 @@
+/**
+ * "Nothing lost, ever": train never writes over its own inputs, another output, a device or a pipe;
+ * a run that fails leaves every output as it was; system errors on files are one line and exit 2;
+ * pipes as inputs are refused (never read half, never waited on); /proc never hangs a run.
+ *
+ * Tests about processes (pipes, other users, full or read-only disks, /proc) run the CLI in a real
+ * process: `node -r ts-node/register/transpile-only src/cli/main.ts train …`, the source of what
+ * `npm run train` runs (dist/cli/main.js train), so they need no build. Mounting tmpfs (full disk,
+ * read-only file system) and running as another user need root: those tests skip, saying why.
+ */
+import { expect } from 'chai';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { basename, join } from 'node:path';
+import { predict } from '../src/cli/predict';
+import { train } from '../src/cli/train';
+import { readNpyHeader, writeNpy } from '../src/data/npy';
+import { InputError } from '../src/errors';
+import { writeFileAtomic, writeFilesAtomic, writeTogether } from '../src/io/atomic';
+import { loadModel } from '../src/model/file';
+import { rejects, runInProcess, tempDir, throws } from './helpers';
+
+const ROOT = join(__dirname, '..');
+/** What `npm run train` runs, from the source: src/cli/main.ts (else the older scripts/train.ts). */
+const TRAIN = existsSync(join(ROOT, 'src/cli/main.ts')) ? [join(ROOT, 'src/cli/main.ts'), 'train'] : [join(ROOT, 'scripts/train.ts')];
+const PREDICT = existsSync(join(ROOT, 'src/cli/main.ts')) ? [join(ROOT, 'src/cli/main.ts'), 'predict'] : [join(ROOT, 'scripts/predict.ts')];
+const REGISTER = require.resolve('ts-node/register/transpile-only');
+const IS_ROOT = process.getuid?.() === 0;
+const NOBODY = 65534;
+
+const trainIn = (...argv: string[]) => runInProcess(train, argv);
+const FAST = ['--backend', 'plain', '--iterations', '3'];
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs a command's script in a real process, killed after `timeout` ms (a hang fails the test, never the suite). */
+function cli(script: string[], args: string[], options: SpawnSyncOptions = {}): Ran {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['-r', REGISTER, ...script, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    ...options,
+  });
+  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr), ms: Date.now() - started };
+}
+const trainCli = (args: string[], options?: SpawnSyncOptions) => cli(TRAIN, args, options);
+
+/** Runs the train command in bash, so that the arguments can use `<(…)` (and `before` can pipe into it). */
+function trainInBash(args: string, before = 'exec', timeout = 60_000): Ran {
+  const command = [process.execPath, '-r', REGISTER, ...TRAIN].map((a) => `'${a}'`).join(' ');
+  const started = Date.now();
+  const r = spawnSync('bash', ['-c', `${before} ${command} ${args}`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+}
+
+/** Exit 2, nothing on stdout, and exactly this one line on stderr. */
+function expectRefused(r: { code: number | null; stdout: string; stderr: string }, message: string | RegExp): void {
+  expect(r.stdout, 'stdout').to.equal('');
+  if (typeof message === 'string') expect(r.stderr).to.equal(`error: ${message}\n`);
+  else {
+    expect(r.stderr.split('\n').filter(Boolean), r.stderr).to.have.length(1);
+    expect(r.stderr).to.match(message);
+  }
+  expect(r.code, r.stderr).to.equal(2);
+}
+
+/** Temporary files our writes leave behind (none, ever). */
+function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.endsWith('.tmp'));
+}
+
+function tryRun(command: string, args: string[]): string | undefined {
+  const r = spawnSync(command, args, { encoding: 'utf8' });
+  return r.status === 0 ? undefined : (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n')[0];
+}
+
+const AND_CSV = 'a,b,y\n0,0,0\n1,0,0\n0,1,0\n1,1,1\n';
+
+describe('Nothing lost, ever', function () {
+  this.timeout(120_000);
+  const dir = tempDir();
+  after(() => dir.remove());
+  /** A fresh folder for one test. */
+  let n = 0;
+  const folder = () => {
+    const path = dir.path(`t${++n}`);
+    mkdirSync(path);
+    return (name = '') => join(path, name);
+  };
+
+  describe('1. outputs are checked before anything is loaded', () => {
+    it('--data v.csv --save v.csv is refused and v.csv is untouched', async () => {
+      const at = folder();
+      writeFileSync(at('v.csv'), AND_CSV);
+      expectRefused(await trainIn(...FAST, '--data', at('v.csv'), '--save', at('v.csv')),
+        `--save: "${at('v.csv')}" is the --data file; writing it would destroy the data (choose another name)`);
+      expect(readFileSync(at('v.csv'), 'utf8')).to.equal(AND_CSV);
+    });
+
+    it('--x v.npy --save v.npy and --save onto --y are refused; the arrays are untouched', async () => {
+      const at = folder();
+      writeNpy(at('v.npy'), { rows: 2, cols: 4, data: Float64Array.from([0, 1, 0, 1, 0, 0, 1, 1]) });
+      writeNpy(at('y.npy'), { rows: 1, cols: 4, data: Float64Array.from([0, 0, 0, 1]) });
+      const before = [readFileSync(at('v.npy')), readFileSync(at('y.npy'))];
+      expectRefused(await trainIn(...FAST, '--x', at('v.npy'), '--y', at('y.npy'), '--save', at('v.npy')),
+        `--save: "${at('v.npy')}" is the --x file; writing it would destroy the data (choose another name)`);
+      expectRefused(await trainIn(...FAST, '--x', at('v.npy'), '--y', at('y.npy'), '--plot', at('y.npy.png'), '--save', at('y.npy')),
+        `--save: "${at('y.npy')}" is the --y file; writing it would destroy the data (choose another name)`);
+      expect([readFileSync(at('v.npy')), readFileSync(at('y.npy'))]).to.deep.equal(before);
+    });
+
+    it('an output that is an input under another name (a symbolic or hard link, a relative path) is refused', async () => {
+      const at = folder();
+      writeFileSync(at('v.csv'), AND_CSV);
+      symlinkSync(at('v.csv'), at('soft.json'));
+      linkSync(at('v.csv'), at('hard.json'));
+      expectRefused(await trainIn(...FAST, '--data', at('v.csv'), '--save', at('soft.json')),
+        `--save: "${at('soft.json')}" is the same file as --data "${at('v.csv')}"; writing it would destroy the data (choose another name)`);
+      expectRefused(await trainIn(...FAST, '--data', at('v.csv'), '--save', at('hard.json')),
+        `--save: "${at('hard.json')}" is the same file as --data "${at('v.csv')}"; writing it would destroy the data (choose another name)`);
+      expectRefused(await trainIn(...FAST, '--data', at('v.csv'), '--save', `${at()}/./../${basename(at())}/v.csv`),
+        /^error: --save: ".*" is the same file as --data ".*v\.csv"; writing it would destroy the data/);
+      expect(readFileSync(at('v.csv'), 'utf8')).to.equal(AND_CSV);
+      expect(lstatSync(at('soft.json')).isSymbolicLink()).to.equal(true);
+    });
+
+    it('--save X.svg --plot X.svg is refused and nothing is written', async () => {
+      const at = folder();
+      expectRefused(await trainIn(...FAST, '--save', at('X.svg'), '--plot', at('X.svg')),
+        `--save and --plot name the same file "${at('X.svg')}"; give each output its own file`);
+      expect(readdirSync(at())).to.deep.equal([]);
+    });
+
+    it('--save out/model.json --export-tfjs out is refused, whether out exists or not; out/model.json is untouched', async () => {
+      const at = folder();
+      expectRefused(await trainIn(...FAST, '--save', at('new/model.json'), '--export-tfjs', at('new')),
+        `--save: "${at('new/model.json')}" is inside the --export-tfjs folder "${at('new')}"; choose a path outside it`);
+      expect(existsSync(at('new'))).to.equal(false);
+      mkdirSync(at('out'));
+      writeFileSync(at('out/model.json'), 'precious');
+      expectRefused(await trainIn(...FAST, '--plot', at('out/sub/p.svg'), '--export-tfjs', at('out')),
+        `--plot: "${at('out/sub/p.svg')}" is inside the --export-tfjs folder "${at('out')}"; choose a path outside it`);
+      expectRefused(await trainIn(...FAST, '--save', at('out/model.json'), '--export-tfjs', at('out')),
+        `--save: "${at('out/model.json')}" is inside the --export-tfjs folder "${at('out')}"; choose a path outside it`);
+      expectRefused(await trainIn(...FAST, '--save', at('both'), '--export-tfjs', at('both')),
+        `--save: "${at('both')}" is the --export-tfjs folder; give them different names`);
+      expect(readFileSync(at('out/model.json'), 'utf8')).to.equal('precious');
+      expect(readdirSync(at()).sort()).to.deep.equal(['out']);
+    });
+
+    it("an input that is the export folder's model.json or weights.bin is refused", async () => {
+      const at = folder();
+      mkdirSync(at('out'));
+      writeFileSync(at('out/model.json'), AND_CSV);
+      writeFileSync(at('out/data.csv'), AND_CSV);
+      expectRefused(await trainIn(...FAST, '--data', at('out/model.json'), '--export-tfjs', at('out')),
+        `--export-tfjs: "${at('out/model.json')}" is the --data file; writing it would destroy the data (choose another name)`);
+      expect(readFileSync(at('out/model.json'), 'utf8')).to.equal(AND_CSV);
+      // other files in the folder are not written: data there is fine
+      expect((await trainIn(...FAST, '--data', at('out/data.csv'), '--export-tfjs', at('out'))).code).to.equal(0);
+      expect(readFileSync(at('out/data.csv'), 'utf8')).to.equal(AND_CSV);
+    });
+
+    it('a character device as --save (like /dev/null) is refused and stays a device', async function () {
+      const at = folder();
+      const why = IS_ROOT ? tryRun('mknod', [at('null'), 'c', '1', '3']) : 'needs root to make a device';
+      if (why) {
+        console.log(`      skipped: cannot make a character device (${why})`);
+        this.skip();
+      }
+      expectRefused(await trainIn(...FAST, '--save', at('null')),
+        `--save: "${at('null')}" is a character device, not a regular file; writing would replace it (give a regular file or a new file name)`);
+      expect(statSync(at('null')).isCharacterDevice()).to.equal(true);
+    });
+
+    it('--save /dev/null is refused (as an unprivileged user, who could not replace it if the check failed)', function () {
+      if (!IS_ROOT) {
+        console.log('      skipped: running as another user needs root (and as this user /dev/null is not writable anyway)');
+        this.skip();
+      }
+      const r = trainCli([...FAST, '--save', '/dev/null'], { uid: NOBODY, gid: NOBODY });
+      expectRefused(r, '--save: "/dev/null" is a character device, not a regular file; writing would replace it (give a regular file or a new file name)');
+      expect(statSync('/dev/null').isCharacterDevice()).to.equal(true);
+    });
+
+    it('a named pipe or a socket as an output is refused at once (no waiting for a reader) and is kept', async () => {
+      const at = folder();
+      const why = tryRun('mkfifo', [at('fifo')]);
+      expect(why, why).to.equal(undefined);
+      const r = trainCli([...FAST, '--save', at('fifo')], { timeout: 30_000 });
+      expectRefused(r, `--save: "${at('fifo')}" is a pipe, not a regular file; writing would replace it (give a regular file or a new file name)`);
+      expect(lstatSync(at('fifo')).isFIFO()).to.equal(true);
+      const server: Server = createServer();
+      await new Promise<void>((done) => server.listen(at('sock'), done));
+      try {
+        expectRefused(await trainIn(...FAST, '--export-tfjs', at('sock')),
+          `--export-tfjs: "${at('sock')}" is a socket; expected a folder (made if missing)`);
+        expectRefused(await trainIn(...FAST, '--save', at('sock')),
+          `--save: "${at('sock')}" is a socket, not a regular file; writing would replace it (give a regular file or a new file name)`);
+        expect(lstatSync(at('sock')).isSocket()).to.equal(true);
+      } finally {
+        server.close();
+      }
+    });
+
+    it("a folder in the export folder's place of model.json is refused before training; nothing else is written", async () => {
+      const at = folder();
+      mkdirSync(at('out/model.json'), { recursive: true });
+      writeFileSync(at('m.json'), 'old model');
+      expectRefused(await trainIn(...FAST, '--save', at('m.json'), '--export-tfjs', at('out')),
+        `--export-tfjs: "${at('out/model.json')}" is a folder, not a regular file; writing would replace it (give a regular file or a new file name)`);
+      expect(readFileSync(at('m.json'), 'utf8')).to.equal('old model');
+      expect(readdirSync(at('out'))).to.deep.equal(['model.json']);
+    });
+
+    it('--save onto a symbolic link writes through to its target and keeps the link (a dangling link too)', async () => {
+      const at = folder();
+      mkdirSync(at('models'));
+      writeFileSync(at('models/real.json'), 'old');
+      symlinkSync('models/real.json', at('link.json'));
+      symlinkSync(at('models/new.json'), at('dangling.json'));
+      expect((await trainIn(...FAST, '--save', at('link.json'))).code).to.equal(0);
+      expect((await trainIn(...FAST, '--save', at('dangling.json'))).code).to.equal(0);
+      expect(readlinkSync(at('link.json'))).to.equal('models/real.json');
+      expect(readlinkSync(at('dangling.json'))).to.equal(at('models/new.json'));
+      expect(loadModel(at('models/real.json')).training).to.include({ iterations: 3 });
+      expect(loadModel(at('models/new.json')).training).to.include({ iterations: 3 });
+      expect(loadModel(at('link.json')).weights).to.deep.equal(loadModel(at('models/real.json')).weights);
+      expect(leftovers(at())).to.deep.equal([]);
+      expect(leftovers(at('models'))).to.deep.equal([]);
+    });
+
+    it('a symbolic link to a folder, or an export folder that is a link, writes into the folder it points to', async () => {
+      const at = folder();
+      mkdirSync(at('real'));
+      symlinkSync(at('real'), at('linked'));
+      expect((await trainIn(...FAST, '--save', at('linked/m.json'), '--export-tfjs', at('linked'))).code).to.equal(2);
+      expect((await trainIn(...FAST, '--export-tfjs', at('linked'))).code).to.equal(0);
+      expect(lstatSync(at('linked')).isSymbolicLink()).to.equal(true);
+      expect(readdirSync(at('real')).sort()).to.deep.equal(['model.json', 'weights.bin']);
+    });
+  });
+
+  describe('2. a failed run touches nothing it did not finish', () => {
+    it('writeTogether: a failure after one output is staged leaves its target as it was, with no temporary file or new folder', async () => {
+      const at = folder();
+      writeFileSync(at('m.json'), 'old');
+      const failure = await rejects(
+        writeTogether(async () => {
+          writeFileAtomic(at('m.json'), 'new');
+          writeFilesAtomic(at('tfjs/deep'), { 'weights.bin': new Uint8Array([1]), 'model.json': '{}' });
+          await new Promise((r) => setTimeout(r, 5));
+          throw new Error('the plot failed');
+        }),
+      );
+      expect(failure.message).to.equal('the plot failed');
+      expect(readFileSync(at('m.json'), 'utf8')).to.equal('old');
+      expect(readdirSync(at())).to.deep.equal(['m.json']);
+    });
+
+    it('writeTogether: all outputs appear together once all are written', async () => {
+      const at = folder();
+      await writeTogether(async () => {
+        writeFileAtomic(at('a.json'), 'a');
+        expect(existsSync(at('a.json'))).to.equal(false); // staged only
+        writeFilesAtomic(at('tfjs'), { 'weights.bin': 'w', 'model.json': 'm' });
+      });
+      expect(readFileSync(at('a.json'), 'utf8')).to.equal('a');
+      expect(readdirSync(at('tfjs')).sort()).to.deep.equal(['model.json', 'weights.bin']);
+      expect(leftovers(at())).to.deep.equal([]);
+    });
+
+    it('names up to 255 bytes work (the temporary name stays short); longer ones are refused before training', async () => {
+      const at = folder();
+      const ascii = `${'a'.repeat(250)}.json`; // 255 bytes
+      const wide = `${'日'.repeat(83)}.json`; // 83 × 3 + 5 = 254 bytes
+      expect((await trainIn(...FAST, '--save', at(ascii))).code).to.equal(0);
+      expect((await trainIn(...FAST, '--save', at(wide), '--plot', at(`${'p'.repeat(251)}.svg`))).code).to.equal(0);
+      expect(loadModel(at(wide)).weights).to.have.length(2);
+      const long = `${'b'.repeat(252)}.json`; // 257 bytes
+      expectRefused(await trainIn(...FAST, '--save', at(long)), /^error: --save: the file name "b+…b*\.json" is 257 bytes long; the limit is 255\n$/);
+      expectRefused(await trainIn(...FAST, '--export-tfjs', at(`${'d'.repeat(256)}/x`)),
+        /^error: --export-tfjs: the folder name "d+…d*" in ".*" is 256 bytes long; the limit is 255\n$/);
+      expect(leftovers(at())).to.deep.equal([]);
+    });
+
+    describe('on a small tmpfs (64 KiB): a full disk and a read-only one', () => {
+      let mount: string | undefined;
+      let why: string | undefined;
+      before(function () {
+        mount = dir.path('tmpfs');
+        mkdirSync(mount);
+        why = IS_ROOT ? tryRun('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount]) : 'not root';
+        if (why) mount = undefined;
+      });
+      after(() => {
+        if (mount) tryRun('umount', [mount]);
+      });
+      beforeEach(() => {
+        if (mount) for (const name of readdirSync(mount)) rmSync(join(mount, name), { recursive: true, force: true });
+      });
+      const needMount = (ctx: Mocha.Context) => {
+        if (!mount) {
+          console.log(`      skipped: cannot mount a tmpfs (${why})`);
+          ctx.skip();
+        }
+        return mount!;
+      };
+
+      it('a --save that fills the disk is exit 2 with one line; the old file stays and no temporary file is left', function () {
+        const small = needMount(this);
+        writeFileSync(join(small, 'm.json'), 'old');
+        const r = trainCli(['--backend', 'plain', '--iterations', '1', '--dataset', 'synthetic', '--features', '6000', '--samples', '4', '--save', join(small, 'm.json')]);
+        expectRefused(r, `${join(small, 'm.json')}: cannot write: no space left on the device`);
+        expect(readFileSync(join(small, 'm.json'), 'utf8')).to.equal('old');
+        expect(readdirSync(small)).to.deep.equal(['m.json']);
+      });
+
+      it('a --plot that fills the disk leaves --save untouched (outputs are renamed into place only when all are written)', function () {
+        const small = needMount(this);
+        const at = folder();
+        writeFileSync(at('m.json'), 'old model');
+        writeFileSync(join(small, 'filler'), Buffer.alloc(48 * 1024));
+        const r = trainCli([...FAST, '--dataset', 'synthetic', '--features', '2', '--samples', '3000', '--save', at('m.json'), '--plot', join(small, 'p.png')]);
+        expectRefused(r, `${join(small, 'p.png')}: cannot write: no space left on the device`);
+        expect(readFileSync(at('m.json'), 'utf8')).to.equal('old model');
+        expect(readdirSync(at())).to.deep.equal(['m.json']);
+        expect(readdirSync(small)).to.deep.equal(['filler']);
+      });
+
+      it('an --export-tfjs that fills the disk removes the folders it made and leaves --save untouched', function () {
+        const small = needMount(this);
+        const at = folder();
+        writeFileSync(at('m.json'), 'old model');
+        const out = join(small, 'tfjs', 'deep');
+        const r = trainCli(['--backend', 'plain', '--iterations', '1', '--dataset', 'synthetic', '--features', '30000', '--samples', '2', '--save', at('m.json'), '--export-tfjs', out]);
+        expectRefused(r, /^error: .*\/tfjs\/deep\/(weights\.bin|model\.json): cannot write: no space left on the device\n$/);
+        expect(readFileSync(at('m.json'), 'utf8')).to.equal('old model');
+        expect(readdirSync(small)).to.not.include('tfjs');
+      });
+
+      it('a read-only file system is refused before training, for every output', function () {
+        const small = needMount(this);
+        const ro = tryRun('mount', ['-o', 'remount,ro', small]);
+        if (ro) {
+          console.log(`      skipped: cannot remount read-only (${ro})`);
+          this.skip();
+        }
+        try {
+          // a long run: refused before loading, so it takes no time
+          const long = ['--backend', 'plain', '--dataset', 'synthetic', '--features', '8', '--samples', '20000', '--iterations', '1000000'];
+          const r = trainCli([...long, '--save', join(small, 'm.json')], { timeout: 30_000 });
+          expectRefused(r, `--save: cannot write "${join(small, 'm.json')}": the folder "${small}" is on a read-only file system`);
+          expectRefused(trainCli([...long, '--export-tfjs', join(small, 'a', 'b')], { timeout: 30_000 }),
+            `--export-tfjs: cannot write "${join(small, 'a', 'b')}": the folder "${small}" is on a read-only file system`);
+        } finally {
+          tryRun('mount', ['-o', 'remount,rw', small]);
+        }
+      });
+    });
+  });
+
+  describe('3. system errors on files are exit 2 and one line', () => {
+    it('EISDIR and ENOTDIR, on inputs and outputs', async () => {
+      const at = folder();
+      writeFileSync(at('file'), 'x');
+      mkdirSync(at('d.csv'));
+      expectRefused(await trainIn(...FAST, '--data', at('d.csv')), `${at('d.csv')}: is a directory, expected a CSV file`);
+      expectRefused(await trainIn(...FAST, '--x', at('d.csv'), '--y', at('d.csv')), `${at('d.csv')}: is a directory, expected an npy file`);
+      expectRefused(await trainIn(...FAST, '--save', at('d.csv')), `--save: "${at('d.csv')}" is not a file name; expected e.g. model.json`);
+      expectRefused(await trainIn(...FAST, '--save', at('file/m.json')), `--save: cannot write "${at('file/m.json')}": part of its path is a file, not a folder`);
+      expectRefused(await trainIn(...FAST, '--export-tfjs', at('file/sub')), `--export-tfjs: cannot write "${at('file/sub')}": part of its path is a file, not a folder`);
+      expectRefused(await trainIn(...FAST, '--export-tfjs', at('file')), `--export-tfjs: "${at('file')}" is a file; expected a folder (made if missing)`);
+    });
+
+    it('ENAMETOOLONG on an input', async () => {
+      const at = folder();
+      const name = at(`${'n'.repeat(300)}.csv`);
+      const r = await trainIn(...FAST, '--data', name);
+      expectRefused(r, /: the file name is too long\n$/);
+    });
+
+    it('ENAMETOOLONG from the system (a path over PATH_MAX) on an output', async () => {
+      const at = folder();
+      const deep = at(`${'x/'.repeat(2100)}m.json`);
+      expectRefused(await trainIn(...FAST, '--save', deep), /^error: --save: (cannot write ".*": the path is \d+ bytes long; the limit is 4095|.*: cannot write: the file name is too long)\n$/);
+    });
+
+    describe('EACCES, as an unprivileged user', () => {
+      before(function () {
+        if (!IS_ROOT) {
+          console.log('      skipped: running as another user needs root (root itself is never denied)');
+          this.skip();
+        }
+      });
+
+      it('an input that cannot be read, and an output folder that cannot be written, are exit 2 before training', () => {
+        const at = folder();
+        chmodSync(dir.path(''), 0o755);
+        chmodSync(at(), 0o755);
+        writeFileSync(at('secret.csv'), AND_CSV);
+        chmodSync(at('secret.csv'), 0o000);
+        const nobody = { uid: NOBODY, gid: NOBODY };
+        expectRefused(trainCli([...FAST, '--data', at('secret.csv')], nobody), `${at('secret.csv')}: permission denied`);
+        expectRefused(trainCli([...FAST, '--save', at('m.json')], nobody),
+          `--save: cannot write "${at('m.json')}": the folder "${at()}" cannot be written (permission denied)`);
+        expectRefused(trainCli([...FAST, '--export-tfjs', at('a/b')], nobody),
+          `--export-tfjs: cannot write "${at('a/b')}": the folder "${at()}" cannot be written (permission denied)`);
+        expect(readdirSync(at())).to.deep.equal(['secret.csv']);
+      });
+    });
+  });
+
+  describe('4. inputs that are not regular files are refused (not read as a stream): exit 2, naming the file', () => {
+    let x: string;
+    let y: string;
+    before(() => {
+      x = dir.path('x4.npy');
+      y = dir.path('y4.npy');
+      writeNpy(x, { rows: 2, cols: 4, data: Float64Array.from([0, 1, 0, 1, 0, 0, 1, 1]) });
+      writeNpy(y, { rows: 1, cols: 4, data: Float64Array.from([0, 0, 0, 1]) });
+    });
+
+    it('--x <(cat x.npy)', () => {
+      const r = trainInBash(`--backend plain --x <(cat '${x}') --y '${y}'`);
+      expectRefused(r, /^error: \/dev\/fd\/\d+: is a pipe; it must be a regular file \(save the data to a file and give its name\)\n$/);
+    });
+
+    it('--data <(cat v.csv)', () => {
+      const csv = dir.write('v4.csv', AND_CSV);
+      const r = trainInBash(`--backend plain --data <(cat '${csv}')`);
+      expectRefused(r, /^error: \/dev\/fd\/\d+: is a pipe; it must be a regular file \(save the data to a file and give its name\)\n$/);
+    });
+
+    it('--x /dev/stdin and --data /dev/stdin, piped (cat x.npy | …) or a socket (as Node gives a child its stdin)', () => {
+      expectRefused(trainInBash(`--backend plain --x /dev/stdin --y '${y}'`, `cat '${x}' |`),
+        '/dev/stdin: is a pipe; it must be a regular file (save the data to a file and give its name)');
+      expectRefused(trainInBash('--backend plain --data /dev/stdin', `printf '${AND_CSV.replace(/\n/g, '\\n')}' |`),
+        '/dev/stdin: is a pipe; it must be a regular file (save the data to a file and give its name)');
+      expectRefused(trainCli(['--backend', 'plain', '--x', '/dev/stdin', '--y', y], { input: readFileSync(x) }),
+        '/dev/stdin: is a socket; it must be a regular file (save the data to a file and give its name)');
+    });
+
+    it('a named pipe with no writer as --data, --x or predict --x: refused at once, never waited on', () => {
+      const fifo = dir.path('in.fifo');
+      expect(tryRun('mkfifo', [fifo])).to.equal(undefined);
+      for (const r of [
+        trainCli(['--backend', 'plain', '--data', fifo], { timeout: 30_000 }),
+        trainCli(['--backend', 'plain', '--x', fifo, '--y', y], { timeout: 30_000 }),
+      ]) {
+        expectRefused(r, `${fifo}: is a pipe; it must be a regular file (save the data to a file and give its name)`);
+      }
+    });
+
+    it('predict: --x from a named pipe and --data from a device are refused', async () => {
+      const model = dir.path('m4.json');
+      expect((await trainIn('--backend', 'plain', '--save', model)).code).to.equal(0);
+      const fifo = dir.path('p.fifo');
+      expect(tryRun('mkfifo', [fifo])).to.equal(undefined);
+      expectRefused(cli(PREDICT, ['--model', model, '--x', fifo], { timeout: 30_000 }),
+        `${fifo}: is a pipe; it must be a regular file (save the data to a file and give its name)`);
+      expectRefused(await runInProcess(predict, ['--model', model, '--data', '/dev/zero']),
+        '/dev/zero: is a character device; it must be a regular file (save the data to a file and give its name)');
+    });
+  });
+
+  describe('5. an .npy header claiming more data than the file holds is refused before anything is allocated', () => {
+    /** A version 1.0 (or 2.0) header with this dict and nothing after it. */
+    function npyWithHeader(dict: string, version = 1, claimed?: number): Buffer {
+      const text = `${dict}\n`;
+      const pre = Buffer.alloc(version === 1 ? 10 : 12);
+      Buffer.from('\x93NUMPY', 'latin1').copy(pre);
+      pre[6] = version;
+      if (version === 1) pre.writeUInt16LE(claimed ?? text.length, 8);
+      else pre.writeUInt32LE(claimed ?? text.length, 8);
+      return Buffer.concat([pre, Buffer.from(text, 'latin1')]);
+    }
+
+    it('shape (1e9, 1e9) float64 in a file of a few bytes: the claim and the size, not an allocation', async () => {
+      const path = dir.write('absurd.npy', '');
+      writeFileSync(path, npyWithHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000, 1000000000), }"));
+      const message = `${path}: the data is truncated: shape (1000000000, 1000000000) float64 needs 8000000000000000000 bytes after the header, the file has 0`;
+      expect(throws(() => readNpyHeader(path)).message).to.equal(message);
+      expectRefused(await trainIn('--backend', 'plain', '--x', path, '--y', path), message);
+      // beyond 2^53: the claim is still exact
+      writeFileSync(path, npyWithHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (9007199254740991, 9007199254740991), }"));
+      expect(throws(() => readNpyHeader(path)).message).to.equal(
+        `${path}: the data is truncated: shape (9007199254740991, 9007199254740991) float64 needs ${8n * 9007199254740991n ** 2n} bytes after the header, the file has 0`,
+      );
+    });
+
+    it('a version 2.0 header length of 4 GiB in a small file', async () => {
+      const path = dir.write('long-header.npy', '');
+      writeFileSync(path, npyWithHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", 2, 0xfffffff0));
+      const err = throws(() => readNpyHeader(path));
+      expect(err).to.be.instanceOf(InputError);
+      expect(err.message).to.equal(`${path}: the header is truncated: it needs ${12 + 0xfffffff0} bytes, the file has ${statSync(path).size}`);
+    });
+  });
+
+  describe('6. /proc and other kernel file systems never hang a run', () => {
+    it('--export-tfjs /proc/foo/bar, --save /proc/x.json and --plot /sys/x.svg are exit 2 at once', () => {
+      const cases: [string[], string][] = [
+        [['--export-tfjs', '/proc/foo/bar'], '--export-tfjs: cannot write "/proc/foo/bar": "/proc" is on proc, a kernel file system; choose a folder on a disk'],
+        [['--save', '/proc/x.json'], '--save: cannot write "/proc/x.json": "/proc" is on proc, a kernel file system; choose a folder on a disk'],
+        [['--plot', '/sys/x.svg'], '--plot: cannot write "/sys/x.svg": "/sys" is on sysfs, a kernel file system; choose a folder on a disk'],
+      ];
+      for (const [args, message] of cases) {
+        if (!existsSync(args[1].split('/').slice(0, 2).join('/'))) continue;
+        const r = trainCli([...FAST, ...args], { timeout: 30_000 });
+        expectRefused(r, message);
+        expect(r.ms).to.be.below(20_000);
+      }
+    });
+
+    it('writeFilesAtomic into /proc/foo/bar (the library, not only the CLI) fails at once', function () {
+      if (!existsSync('/proc/self')) this.skip();
+      const script = `const { writeFilesAtomic } = require(${JSON.stringify(join(ROOT, 'src/io/atomic'))});
+        try { writeFilesAtomic('/proc/foo/bar', { 'a.txt': 'a' }); console.log('written?'); } catch (e) { console.log(e.name + ': ' + e.message); }`;
+      const r = spawnSync(process.execPath, ['-r', REGISTER, '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+      expect(r.signal, 'killed by the timeout: it hung').to.equal(null);
+      expect(r.stdout).to.equal('InputError: /proc/foo/bar: cannot write: the folder "/proc/foo" cannot be made there\n');
+    });
+  });
+});
