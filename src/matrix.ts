@@ -41,17 +41,23 @@ export function toRows(m: Matrix | Predictions): number[][] {
  * A zeroed float array in shared memory. Data loaders allocate x and y this way so that every fast
  * path reads them in place: float32 data goes to the WebAssembly kernel's shared heap (itself a
  * SharedArrayBuffer, so the cpu kernel's worker threads read it too), and anything that does not
- * fit there (the heap stops at 4 GiB) or is float64 to a SharedArrayBuffer of its own.
+ * fit there (the heap stops at 4 GiB) or is float64 to a SharedArrayBuffer of its own — or to a
+ * plain ArrayBuffer where there is no SharedArrayBuffer (a web page that is not cross-origin isolated).
  */
 export function sharedFloats(kind: 'float32' | 'float64', length: number): Float32Array | Float64Array {
   if (kind === 'float32') {
     try {
       return heapFloats(length);
     } catch {
-      return new Float32Array(new SharedArrayBuffer(4 * length));
+      return new Float32Array(sharedBuffer(4 * length));
     }
   }
-  return new Float64Array(new SharedArrayBuffer(8 * length));
+  return new Float64Array(sharedBuffer(8 * length));
+}
+
+/** A SharedArrayBuffer; a plain ArrayBuffer where the global is missing (a page without cross-origin isolation). */
+function sharedBuffer(bytes: number): ArrayBufferLike {
+  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
 export function isMatrix(value: unknown): value is Matrix {
