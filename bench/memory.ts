@@ -5,7 +5,7 @@ import { useBackend } from '../src/backend';
 import { readNpy } from '../src/data/npy';
 import { memorySource } from '../src/data/source';
 import { createNetwork } from '../src/network/create';
-import type { Backend } from '../src/network/network';
+import { isTensorBackend, type Backend } from '../src/network/network';
 import { train } from '../src/training';
 
 /** Peak resident memory of one backend training on x and y, measured in a process of its own. */
@@ -18,7 +18,7 @@ export interface MemoryUse {
 
 /** In a child process (bench/memory-child.ts): loads the backend, then x and y, trains, and reports {@link MemoryUse}. */
 export async function memoryChild(backend: Backend, xPath: string, yPath: string, iterations: number): Promise<MemoryUse> {
-  if (backend !== 'plain') await useBackend(backend);
+  if (isTensorBackend(backend)) await useBackend(backend);
   const baselineRss = process.memoryUsage.rss();
   const x = readNpy(xPath);
   const y = readNpy(yPath);

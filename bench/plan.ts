@@ -24,12 +24,16 @@ export interface Plan {
   readonly memorySize: number;
   /** Iterations each memory child trains. */
   readonly memoryIterations: number;
+  /** The synthetic size of the DuckDB pushdown rows (over Parquet): the largest. */
+  readonly pushdownSize: number;
+  /** The synthetic size of the PostgreSQL pushdown row: the one below the largest. */
+  readonly postgresSize: number;
 }
 
 export function plan(quick: boolean): Plan {
   return quick
-    ? { sizes: [1e3, 1e4, 1e5], andRuns: 7, andWarmup: 5, samples: () => 5, memorySize: 1e5, memoryIterations: 3 }
-    : { sizes: [1e3, 1e4, 1e5, 1e6], andRuns: 21, andWarmup: 20, samples: (m) => (m >= 1e6 ? 9 : 15), memorySize: 1e6, memoryIterations: 5 };
+    ? { sizes: [1e3, 1e4, 1e5], andRuns: 7, andWarmup: 5, samples: () => 5, memorySize: 1e5, memoryIterations: 3, pushdownSize: 1e5, postgresSize: 1e4 }
+    : { sizes: [1e3, 1e4, 1e5, 1e6], andRuns: 21, andWarmup: 20, samples: (m) => (m >= 1e6 ? 9 : 15), memorySize: 1e6, memoryIterations: 5, pushdownSize: 1e6, postgresSize: 1e5 };
 }
 
 /** Iterations per timed sample: enough that one sample takes a few ms even on small data. */

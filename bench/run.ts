@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '../src/backend';
-import type { Backend, TensorBackend } from '../src/network/network';
+import { isTensorBackend, type Backend, type TensorBackend } from '../src/network/network';
 import { cases, type Case } from './cases';
 import { describeMachine, type Machine } from './machine';
 import { measureMemory, type MemoryUse } from './memory';
 import { AND_ITERATIONS, iterationsPerSample, plan, PROFILE_ITERATIONS } from './plan';
 import { profileOps, type KernelTime } from './profile';
+import { PUSHDOWN_RUNNERS, dropPostgres, timePushdown, writeParquet, writePostgres, type DuckDbRunner, type PushdownRunner } from './pushdown';
 import { scaled, summarize, type Summary } from './stats';
 import { NUMPY_VARIANTS, timeBackend, timeNumpy, type NumpyRunner } from './timing';
 
@@ -15,7 +16,7 @@ import { NUMPY_VARIANTS, timeBackend, timeNumpy, type NumpyRunner } from './timi
  * What runs: `plain`; a tfjs backend with its fused kernel (`wasm`, `cpu`, `tensorflow`); the same
  * backend with tfjs's own ops (`wasm (tfjs ops)`, …, the design card's shape); or numpy.
  */
-export type Runner = Backend | `${TensorBackend} (tfjs ops)` | NumpyRunner;
+export type Runner = Backend | `${TensorBackend} (tfjs ops)` | NumpyRunner | PushdownRunner;
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -65,11 +66,17 @@ export interface BenchResults {
   /** Where tfjs's own ops spend an iteration, per backend, on {@link BenchResults.profileSize} samples. */
   readonly profiles: { backend: 'cpu' | 'wasm'; kernels: KernelTime[] }[];
   readonly profileSize: number;
+  /**
+   * `--backend sql`, the sums pushed down into a database: DuckDB over a Parquet file of the largest
+   * case, on 1 and 2 threads; PostgreSQL over a table of a smaller case, when PGURL is set (else
+   * {@link BenchResults.unavailable} says why not).
+   */
+  readonly pushdown: Timing[];
 }
 
 /** Activates a tfjs backend; the reason it cannot load, or undefined. */
 async function tryBackend(backend: Backend): Promise<string | undefined> {
-  if (backend === 'plain') return undefined;
+  if (!isTensorBackend(backend)) return undefined;
   try {
     await useBackend(backend);
     return undefined;
@@ -101,6 +108,9 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
   const memory: MemoryRow[] = [];
   const profiles: BenchResults['profiles'] = [];
   const profileSize = p.sizes[p.sizes.length - 1];
+  const pushdownRaw: typeof raw = [];
+  const pgurl = process.env.PGURL;
+  if (!pgurl) unavailable['sql (PostgreSQL)'] = 'PGURL is not set; .ci/with-postgres runs a command with a throwaway server';
   try {
     for (const c of cases(dir, p, log)) {
       const m = c.data.samples;
@@ -137,6 +147,26 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
           memory.push(memoryRow(backend, measureMemory(backend, c.xPath, c.yPath, p.memoryIterations), c));
         }
       }
+      if (c.name === 'synthetic' && m === p.pushdownSize) {
+        const parquet = join(dir, `synthetic-${m}.parquet`);
+        log(`  ${c.name} ${m}: writing ${parquet}`);
+        await writeParquet(c.data.inMemory!.x, c.data.inMemory!.y, parquet);
+        for (const [runner, threads] of Object.entries(PUSHDOWN_RUNNERS) as [DuckDbRunner, number][]) {
+          log(`  ${c.name} ${m}: ${runner}`);
+          pushdownRaw.push(row(runner, await timePushdown({ db: `duckdb:?threads=${threads}`, parquet }, c.init, p, m)));
+        }
+      }
+      if (c.name === 'synthetic' && m === p.postgresSize && pgurl) {
+        const table = `simple_nn_bench_${process.pid}`;
+        log(`  ${c.name} ${m}: writing the PostgreSQL table ${table}`);
+        try {
+          const sql = await writePostgres(c.data.inMemory!.x, c.data.inMemory!.y, pgurl, table);
+          log(`  ${c.name} ${m}: sql (PostgreSQL)`);
+          pushdownRaw.push(row('sql (PostgreSQL)', await timePushdown({ db: pgurl, sql }, c.init, p, m)));
+        } finally {
+          await dropPostgres(pgurl, table);
+        }
+      }
       if (c.name === 'synthetic' && m === profileSize) {
         const { x, y } = c.data.inMemory!;
         for (const backend of tfjsBackends.filter((b): b is 'cpu' | 'wasm' => b === 'cpu' || b === 'wasm')) {
@@ -148,7 +178,8 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize };
+  const pushdown = withRatios([...raw, ...pushdownRaw], machine).slice(raw.length);
+  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize, pushdown };
 }
 
 function memoryRow(backend: Runner, use: MemoryUse, c: Case): MemoryRow {

@@ -3,9 +3,12 @@
 Run from the repository's root: python3 -m oracle.article < spec.json
 
 stdin:  {"x": [[...]], "y": [[...]], "W": [[...]] (features×outputs), "b": number, "a": number,
-         "iterations": N, "checkpoints": [i, ...], "gradient": "article" (default) | "logistic"}
+         "iterations": N, "checkpoints": [i, ...], "gradient": "article" (default) | "logistic",
+         "pocket": false (default) | true}
 "logistic" replaces y_pred − y by s − y (the cross-entropy gradient); nothing else changes.
 stdout: {"checkpoints": [{"iteration": i, "W": [[...]], "b": number, "y_pred": [[...]]}, ...]}
+With "pocket": true, `train_pocket` runs the N iterations instead (no checkpoints), and stdout is
+{"W", "b", "afterUpdates", "errors", "loss", "y_pred"}: the pocket's W and b and what they score.
 
 `train` and `train_fast` are also imported by the benchmark (bench/article_bench.py, as
 `from oracle import article`), so the article's loop lives in this one place.
@@ -81,6 +84,33 @@ def train_fast(x, y, W, b, a, iterations, dtype, logistic=False):
     return W, b
 
 
+def errors_and_loss(x, y, W, b):
+    """Training errors of y_pred = (s >= 0.5) and the mean logistic loss, in its stable form
+    max(z, 0) − z·y + log(1 + e^−|z|), over all outputs and samples."""
+    z = np.dot(W.T, x) + b
+    s = 1 / (1 + np.exp(-z))
+    errors = int(np.sum((s >= 0.5) != (y == 1)))
+    loss = float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    return errors, loss
+
+
+def train_pocket(x, y, W, b, a, iterations, logistic=False):
+    """Gallant's pocket algorithm (1990) over the article's loop: the same updates as `train`, but it
+    returns the W and b with the fewest training errors among those of every iteration's forward
+    pass and the final ones (ties: the lower mean loss, then the earlier), and after how many updates
+    they were reached, with their errors and loss."""
+    best = None
+    for i in range(iterations + 1):
+        errors, loss = errors_and_loss(x, y, W, b)
+        if best is None or errors < best[0] or (errors == best[0] and loss < best[1]):
+            best = (errors, loss, W.copy(), b, i)
+        if i == iterations:
+            break
+        W, b = train(x, y, W, b, a, 1, logistic)
+    errors, loss, W, b, after = best
+    return W, b, after, errors, loss
+
+
 def predict(x, W, b):
     z = np.dot(W.T, x) + b
     s = 1 / (1 + np.exp(-z))
@@ -94,6 +124,11 @@ def main():
     W = np.array(spec["W"], dtype=float)
     b = spec["b"]
     logistic = spec.get("gradient", "article") == "logistic"
+    if spec.get("pocket", False):
+        W, b, after, errors, loss = train_pocket(x, y, W, b, spec["a"], spec["iterations"], logistic)
+        result = {"W": W.tolist(), "b": float(b), "afterUpdates": after, "errors": errors, "loss": loss, "y_pred": predict(x, W, b).tolist()}
+        json.dump(result, sys.stdout)
+        return
     out = []
     done = 0
     for checkpoint in sorted(set(spec.get("checkpoints", [spec["iterations"]]))):

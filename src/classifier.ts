@@ -1,12 +1,13 @@
 import { isSampleSource, memorySource, type SampleSource } from './data/source';
-import { InputError } from './errors';
-import { toRows, type Matrix, type MatrixLike, type Predictions } from './matrix';
-import { addConfusion, emptyConfusion, evaluate, evaluation, type Evaluation } from './metrics';
+import { checkStandardization, featureStats, standardization, standardizedSource, standardizeMatrix, type Standardization } from './data/standardize';
+import { InputError, option } from './errors';
+import { toRows, type Matrix, type MatrixLike } from './matrix';
+import { addConfusion, emptyConfusion, evaluate, evaluateAsync, evaluation, type FullEvaluation } from './metrics';
 import { checkModel, modelOf, type ModelMeta, type SavedModel } from './model/format';
 import { createNetwork } from './network/create';
 import { checkDataFitsFloat32, checkSettingsFitFloat32 } from './network/float32';
 import { startingW, asMatrix, type InitialWeights } from './network/init';
-import type { Backend, Gradient, Kernels, Network, TrainResult, TrainSettings } from './network/network';
+import { isTensorBackend, type Backend, type Gradient, type Kernels, type Network, type TrainResult, type TrainSettings } from './network/network';
 import { checkOption, optionOrDefault } from './options';
 import { train, trainAsync } from './training';
 import { checkLabels, toMatrix } from './validate';
@@ -28,6 +29,12 @@ export interface ClassifierOptions {
   gradient?: Gradient;
   /** tfjs backends: the backend's `fused` kernel (default) or tfjs's own `ops` (the design card's shape). */
   kernels?: Kernels;
+  /**
+   * z-scores applied to every x the classifier sees (fit, predict, evaluate) before W and b:
+   * `true` computes them per feature from the samples of the first `fit` (one streaming pass);
+   * or give them (`{mean, std}`, one each per feature, as a model file records them). Default: none.
+   */
+  standardize?: boolean | Standardization;
 }
 
 /** Per-call settings of `fit`: see {@link TrainSettings}. */
@@ -56,6 +63,8 @@ export class Classifier {
   private readonly kernels: Kernels;
   private readonly initialWeights: InitialWeights | undefined;
   private readonly initialBias: number;
+  private scaling: Standardization | undefined;
+  private readonly standardizeOnFit: boolean;
 
   private constructor(
     /** The backend that runs (never `auto`). */
@@ -71,13 +80,21 @@ export class Classifier {
     this.initialBias = optionOrDefault('bias', options.bias);
     this.initialWeights = options.weights;
     const W = options.weights === undefined ? undefined : asMatrix(options.weights); // checked here, used when W is made
-    if (backend !== 'plain') checkSettingsFitFloat32(backend, this.learningRate, W, this.initialBias);
+    if (isTensorBackend(backend)) checkSettingsFitFloat32(backend, this.learningRate, W, this.initialBias);
+    const scaling = options.standardize;
+    this.standardizeOnFit = scaling === true;
+    if (typeof scaling === 'object' && scaling !== null) {
+      checkStandardization(scaling, scaling.mean.length);
+      this.scaling = { mean: [...scaling.mean], std: [...scaling.std] };
+    } else if (scaling !== undefined && typeof scaling !== 'boolean') {
+      throw new InputError(option('standardize'), ` must be true, false or {mean, std}, got ${String(scaling)}`);
+    }
   }
 
   /** Checks the options, loads the backend (`auto` by default) and returns an untrained classifier. */
   static async create(options: ClassifierOptions = {}): Promise<Classifier> {
     const request = optionOrDefault('backend', options.backend);
-    const choice = request === 'plain' ? { backend: 'plain' as const, reason: 'asked for' } : await (await import('./backend')).useBackend(request);
+    const choice = request === 'plain' || request === 'sql' ? { backend: request, reason: 'asked for' } : await (await import('./backend')).useBackend(request);
     return new Classifier(choice.backend, choice.reason, options);
   }
 
@@ -93,6 +110,7 @@ export class Classifier {
       gradient: model.training.gradient === 'logistic' ? 'logistic' : 'article',
       weights: model.weights,
       bias: model.bias,
+      standardize: model.standardize,
     };
     if (options.backend !== undefined) return Classifier.create({ ...settings, backend: options.backend });
     try {
@@ -139,7 +157,7 @@ export class Classifier {
   /** `s = sigmoid(Wᵀ·x + b)`: outputs×samples. */
   predictProba(xLike: MatrixLike): number[][] {
     const x = toMatrix('x', xLike);
-    return toRows(this.forPrediction(x.rows).predictProba(x));
+    return toRows(this.forPrediction(x.rows).predictProba(this.scaled(x)));
   }
 
   /** The fraction of right predictions over all outputs and samples. */
@@ -153,9 +171,21 @@ export class Classifier {
     return evaluation(addConfusion(pred, y, emptyConfusion())).accuracy;
   }
 
-  /** Predictions and their comparison with the labels, chunk by chunk. */
-  evaluate(data: SampleSource, chunkSamples?: number): Evaluation & { predictions: Predictions } {
-    return evaluate(this.forPrediction(data.features), data, chunkSamples);
+  /** Predictions and their comparison with the labels, chunk by chunk: errors, confusion counts, and per output precision, recall, F1 and ROC AUC. */
+  evaluate(data: SampleSource, chunkSamples?: number): FullEvaluation {
+    const network = this.forPrediction(data.features, data.outputs);
+    return evaluate(network, this.scaling ? standardizedSource(data, this.scaling) : data, chunkSamples);
+  }
+
+  /** {@link evaluate}, for any source and for samples read asynchronously (in a database, as `backend: 'sql'` trains on them). */
+  async evaluateAsync(data: SampleSource, chunkSamples?: number): Promise<FullEvaluation> {
+    const network = this.forPrediction(data.features, data.outputs);
+    return evaluateAsync(network, this.scaling ? standardizedSource(data, this.scaling) : data, chunkSamples);
+  }
+
+  /** The z-scores applied to the inputs (`standardize`), once known. */
+  get standardization(): Standardization | undefined {
+    return this.scaling;
   }
 
   /** W, features×outputs. */
@@ -193,8 +223,13 @@ export class Classifier {
   }
 
   private prepareFit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions) {
-    const data = isSampleSource(first) ? first : checkedSource(first, second as MatrixLike);
+    const given = isSampleSource(first) ? first : checkedSource(first, second as MatrixLike);
     const options = ((isSampleSource(first) ? second : third) ?? {}) as FitOptions;
+    if (this.standardizeOnFit && !this.scaling) {
+      this.usable();
+      this.scaling = standardization(featureStats(given, options.chunkSamples));
+    }
+    const data = this.scaling ? standardizedSource(given, this.scaling) : given;
     const settings: TrainSettings = {
       ...options,
       a: this.learningRate,
@@ -203,13 +238,20 @@ export class Classifier {
       chunkSamples: options.chunkSamples === undefined ? undefined : checkOption('chunkSamples', options.chunkSamples),
     };
     const network = this.forTraining(data);
-    if (this.backend !== 'plain') checkDataFitsFloat32(data, this.backend);
+    if (isTensorBackend(this.backend)) checkDataFitsFloat32(data, this.backend);
     return { network, data, settings };
   }
 
   private predictMatrix(xLike: MatrixLike): Matrix {
     const x = toMatrix('x', xLike);
-    return this.forPrediction(x.rows).predict(x);
+    return this.forPrediction(x.rows).predict(this.scaled(x));
+  }
+
+  /** x standardized as the classifier's inputs are, after checking it has the features W was made for. */
+  private scaled(x: Matrix): Matrix {
+    if (!this.scaling) return x;
+    this.forPrediction(x.rows);
+    return standardizeMatrix(x, this.scaling);
   }
 
   /** W and b as they are now: trained, or the initial weights before any training. */
@@ -229,15 +271,19 @@ export class Classifier {
     return this.matching(data.features, data.outputs);
   }
 
-  /** The network to predict on x with `features` rows: trained, or made from the initial weights as given. */
-  private forPrediction(features: number): Network {
+  /**
+   * The network to predict on x with `features` rows: trained, or made from the initial weights —
+   * as given, or for `outputs` outputs (a value per feature filling its row, as training makes W)
+   * when the data's outputs are known.
+   */
+  private forPrediction(features: number, outputs?: number): Network {
     this.usable();
     if (!this.network) {
       if (this.initialWeights === undefined) {
         throw new InputError('the classifier has no weights yet: call fit() first, or create it with initial weights');
       }
       const init = asMatrix(this.initialWeights);
-      this.network = this.make(startingW(init, init.rows, init.cols));
+      this.network = this.make(outputs === undefined ? startingW(init, init.rows, init.cols) : startingW(this.initialWeights, features, outputs));
     }
     return this.matching(features);
   }

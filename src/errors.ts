@@ -42,7 +42,7 @@ export class InputError extends Error {
 }
 
 /** A message is one line: every control character in its text (echoed user text too) is shown as an escape. */
-function render(parts: readonly (string | OptionName)[], name: (key: string) => string): string {
+export function render(parts: readonly (string | OptionName)[], name: (key: string) => string): string {
   return parts.map((p) => (typeof p === 'string' ? escapeControls(p) : name(p.key))).join('');
 }
 

@@ -1,6 +1,7 @@
-import type { Chunk, SampleSource } from './data/source';
+import type { Chunk, RemoteSamples, SampleSource } from './data/source';
 import { InputError, option } from './errors';
-import type { IterationStats, Network, TraceStep, TrainResult, TrainSettings } from './network/network';
+import type { Matrix } from './matrix';
+import type { ErrorsAndLoss, IterationStats, Network, TraceStep, TrainResult, TrainSettings } from './network/network';
 
 /**
  * The one training loop: the article's iterations, for every implementation.
@@ -9,32 +10,51 @@ import type { IterationStats, Network, TraceStep, TrainResult, TrainSettings } f
  * with the chunks' sums added), the stop rules (`untilNoError`, `shouldStop`), when stats are
  * computed, `onIteration`, and (in {@link trainAsync}) giving the event loop its turns. A
  * {@link Network} supplies only the maths: one chunk's sums, and the update from them.
+ *
+ * A network that computes elsewhere (`sql`: in a database) gives its sums and stats as promises:
+ * the loop yields each one ({@link settled}) to its driver, which awaits it and resumes the loop
+ * with the value ({@link trainAsync}) or refuses it ({@link train}). The loop is the same.
  */
-function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSource, settings: TrainSettings): Generator<void, TrainResult> {
+function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSource, settings: TrainSettings): Generator<Pending, TrainResult, unknown> {
   const { a, iterations: count } = settings;
   const gradient = settings.gradient ?? 'article';
   const m = data.samples;
   const whole = wholeInMemory(data, settings.chunkSamples);
-  // Samples held in memory are made ready once (tfjs: uploaded as tensors), not every iteration.
-  const loaded = whole && net.load(whole);
+  // Samples held in memory are made ready once (tfjs: uploaded as tensors), not every iteration;
+  // samples that stay in their database are taken whole there.
+  const loaded = whole ? net.load(whole) : data.remote && attach(net, data.remote);
+  const pocket = settings.pocket ? new Pocket() : undefined;
+  // with pocket or finalStats, the loop ends with one more forward pass (no update) for the stats of the last W and b
+  const measureLast = pocket !== undefined || settings.finalStats === true;
   try {
-    for (let i = 0; i < count; i++) {
-      if (settings.shouldStop?.()) return { iterationsRun: i, stoppedBy: 'interrupt' };
-      const track = wantsStats(settings, i);
-      const trace = settings.trace?.(i + 1) === true;
+    let result: TrainResult | undefined;
+    let final: ErrorsAndLoss | undefined;
+    for (let i = 0; ; i++) {
+      if (i === count) result = { iterationsRun: count };
+      else if (settings.shouldStop?.()) result = { iterationsRun: i, stoppedBy: 'interrupt' };
+      if (result && !measureLast) break;
+      const track = result !== undefined || wantsStats(settings, i);
+      const trace = !result && settings.trace?.(i + 1) === true;
       if (trace && !loaded) throw new InputError('tracing needs the samples whole in memory (not in chunks)');
-      const sums = loaded ? net.sums(loaded, gradient, track, trace) : chunkedSums(net, data, settings.chunkSamples, gradient, track);
+      const sums = yield* settled(loaded ? net.sums(loaded, gradient, track, trace) : chunkedSums(net, data, settings.chunkSamples, gradient, track));
       let stats: IterationStats | undefined;
       let forward: ReturnType<typeof net.traced> | undefined;
       try {
         if (trace) forward = net.traced(sums);
         if (track) {
-          const { errors, loss } = net.stats(sums);
+          const { errors, loss } = yield* settled(net.stats(sums));
           stats = { iteration: i + 1, errors, loss: loss / (net.outputs * m) };
+          pocket?.consider(stats, i, net);
+        }
+        if (result) {
+          final = stats; // the last pass: stats only
+          break;
         }
         if (settings.untilNoError && stats!.errors === 0) {
           settings.onIteration?.(i + 1, stats);
-          return { iterationsRun: i, stoppedBy: 'no-error' };
+          result = { iterationsRun: i, stoppedBy: 'no-error' };
+          final = stats;
+          break;
         }
         net.update(sums, a, m);
       } finally {
@@ -45,9 +65,38 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
       settings.onIteration?.(i + 1, stats);
       yield;
     }
-    return { iterationsRun: count };
+    if (!measureLast) return result!;
+    const last = { ...result!, final: { errors: final!.errors, loss: final!.loss } };
+    return pocket ? { ...last, pocket: { afterUpdates: pocket.afterUpdates, ...pocket.restore(net) } } : last;
   } finally {
     if (loaded) net.unload(loaded);
+  }
+}
+
+/**
+ * Gallant's pocket (1990): the W and b with the fewest training errors seen so far (ties: the lower
+ * loss, then the earlier), kept aside while the article's rule goes on updating.
+ */
+class Pocket {
+  private best: ErrorsAndLoss | undefined;
+  private W: Matrix | undefined;
+  private b = 0;
+  afterUpdates = 0;
+
+  /** Keeps the network's current W and b if `stats` (of its forward pass, after `updates` updates) beat the pocket's. */
+  consider(stats: ErrorsAndLoss, updates: number, net: Network<unknown, unknown>): void {
+    const best = this.best;
+    if (best && (stats.errors > best.errors || (stats.errors === best.errors && !(stats.loss < best.loss)))) return;
+    this.best = { errors: stats.errors, loss: stats.loss };
+    this.W = net.weights();
+    this.b = net.bias();
+    this.afterUpdates = updates;
+  }
+
+  /** Puts the pocket's W and b into the network; returns their stats. */
+  restore(net: Network<unknown, unknown>): ErrorsAndLoss {
+    net.assign(this.W!, this.b);
+    return this.best!;
   }
 }
 
@@ -64,6 +113,7 @@ function chunkedSums<Samples, Sums>(
     const samples = net.load(chunk);
     try {
       const part = net.sums(samples, gradient, track);
+      if (isPending(part)) throw new Error('a network that computes asynchronously sums the samples where they live, not chunks read here');
       total = total === undefined ? part : net.add(total, part);
     } finally {
       net.unload(samples);
@@ -78,6 +128,12 @@ export function train<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSo
   for (;;) {
     const step = run.next();
     if (step.done) return step.value;
+    if (step.value) {
+      step.value.then(undefined, () => undefined); // its outcome no longer matters
+      const err = new InputError(`this network computes asynchronously (${net.compute}): train it with trainAsync (fitAsync), not train (fit)`);
+      run.throw(err); // the loop lets its samples go
+      throw err;
+    }
   }
 }
 
@@ -94,14 +150,46 @@ export async function trainAsync<Samples, Sums>(
 ): Promise<TrainResult> {
   const run = iterations(net, data, settings);
   let sliceStart = Date.now();
+  let step = run.next();
   for (;;) {
-    const step = run.next();
     if (step.done) return step.value;
+    if (step.value) {
+      // a network's sums or stats, computed elsewhere: awaiting them gives the event loop its turns
+      let value: unknown;
+      try {
+        value = await step.value;
+      } catch (err) {
+        step = run.throw(err); // the loop lets its samples go, and the error comes out of it
+        continue;
+      }
+      step = run.next(value);
+      sliceStart = Date.now();
+      continue;
+    }
     if (Date.now() - sliceStart >= sliceMs) {
       await nextTurn();
       sliceStart = Date.now();
     }
+    step = run.next();
   }
+}
+
+/** What the loop yields to its driver: a value a network computes elsewhere, to await; or nothing (a place for the event loop's turn). */
+type Pending = PromiseLike<unknown> | undefined;
+
+function isPending<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+/** A value as the loop uses it: at once, or (computed elsewhere) yielded to the driver, which resumes the loop with it. */
+function* settled<T>(value: T | PromiseLike<T>): Generator<Pending, T, unknown> {
+  return isPending(value) ? ((yield value) as T) : value;
+}
+
+/** Samples that stay in their database, taken whole by a network that computes there. */
+function attach<Samples>(net: Network<Samples, unknown>, remote: RemoteSamples): Samples {
+  if (!net.attach) throw new InputError(`${remote.name}: the samples stay in their database, where only `, option('backend'), ' sql trains; read them into memory for this backend');
+  return net.attach(remote);
 }
 
 /**
@@ -130,7 +218,7 @@ function nextTurn(): Promise<void> {
 
 /** Whether iteration `i` (0-based) computes stats under these settings. */
 export function wantsStats(settings: TrainSettings, i: number): boolean {
-  if (settings.untilNoError) return true;
+  if (settings.untilNoError || settings.pocket) return true;
   const every = settings.statsEvery ?? 0;
   return every > 0 && i % every === 0;
 }

@@ -101,7 +101,7 @@ describe('Classifier (the library API)', () => {
 
   describe('rejects bad input with an InputError that names it', () => {
     const cases: [string, () => Promise<unknown>, string][] = [
-      ['an unknown backend', () => Classifier.create({ backend: 'gpu' as never }), 'backend: "gpu" is not a backend; expected auto, tensorflow, wasm, cpu, plain'],
+      ['an unknown backend', () => Classifier.create({ backend: 'gpu' as never }), 'backend: "gpu" is not a backend; expected auto, tensorflow, wasm, cpu, plain, sql'],
       ['a negative learning rate', () => Classifier.create({ backend: 'plain', learningRate: -1 }), 'learningRate must be a finite number > 0, got -1'],
       ['a fractional iteration count', () => Classifier.create({ backend: 'plain', iterations: 1.5 }), 'iterations must be a whole number ≥ 0, got 1.5'],
       ['a NaN bias', () => Classifier.create({ backend: 'plain', bias: NaN }), 'bias must be a finite number, got NaN'],

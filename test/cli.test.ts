@@ -25,7 +25,8 @@ describe('CLI: npm run train', () => {
         expect(stderr).to.equal('');
         expect(code).to.equal(0);
         const report = JSON.parse(stdout);
-        expect(Object.keys(report)).to.deep.equal(['backend', 'iterations', 'weights', 'bias', 'predictions', 'errors', 'accuracy']);
+        // the article's contract first, then the loss and per-label metrics (no warnings: the AND gate trains cleanly)
+        expect(Object.keys(report)).to.deep.equal(['backend', 'iterations', 'weights', 'bias', 'predictions', 'errors', 'accuracy', 'loss', 'metrics']);
         expect(report).to.include({ backend: computes[backend], iterations: 1000, errors: 0, accuracy: 1 });
         expect(report.predictions).to.deep.equal([[0, 0, 0, 1]]);
         const tol = backend === 'plain' ? 1e-12 : 1e-6;
@@ -88,6 +89,10 @@ describe('CLI: npm run train', () => {
         'b after training:             -0.07499999999999982',
         'predictions after training:   [[0, 0, 0, 1]]',
         'no error: all 4 predictions match the labels',
+        // the logistic loss of the final W and b (numpy: 0.6746315128508424), and the best of the ~200 points gathered
+        'loss: 0.6746 at the end (mean logistic loss of the last W and b on the training samples)',
+        'best seen: 0 errors, loss 0.6746, after 25 updates (stats every 5 iterations)',
+        'metrics, y: precision 1, recall 1, F1 1, ROC AUC 1 (TP 1, FP 0, TN 3, FN 0)',
         '',
       ].join('\n'),
     );
@@ -105,7 +110,7 @@ describe('CLI: npm run train', () => {
       ['an unknown option', () => ['--frobnicate'], () => 'unknown option --frobnicate (see --help)'],
       ['a stray argument', () => ['data.csv'], () => 'unexpected argument "data.csv": every option starts with -- (see --help)'],
       ['an option without its value', () => ['--iterations'], () => '--iterations needs a value'],
-      ['an unknown backend', () => ['--backend', 'gpu'], () => '--backend: "gpu" is not a backend; expected auto, tensorflow, wasm, cpu, plain'],
+      ['an unknown backend', () => ['--backend', 'gpu'], () => '--backend: "gpu" is not a backend; expected auto, tensorflow, wasm, cpu, plain, sql'],
       ['an unknown --kernels', () => ['--kernels', 'gpu'], () => '--kernels: "gpu" is not a choice; expected fused or ops'],
       ['a non-numeric --iterations', () => ['--iterations', 'ten'], () => '--iterations: "ten" is not a number'],
       ['a negative --iterations', () => ['--iterations', '-5'], () => '--iterations must be a whole number ≥ 0, got -5'],
@@ -128,7 +133,11 @@ describe('CLI: npm run train', () => {
       ['a non-numeric cell', () => ['--data', csv('text.csv', 'a,b,y\n1,two,1\n')()], (f) => `${f}: line 2, column "b": "two" is not a number`],
       ['a NaN cell', () => ['--data', csv('nan.csv', 'a,b,y\n1,NaN,1\n')()], (f) => `${f}: line 2, column "b": "NaN" is not a finite number`],
       ['an infinite cell', () => ['--data', csv('inf.csv', 'a,b,y\n1,inf,1\n')()], (f) => `${f}: line 2, column "b": "inf" is not a finite number`],
-      ['a label not 0/1', () => ['--data', csv('label.csv', 'a,b,y\n1,2,0.5\n')()], (f) => `${f}: line 2, column "y" is a label and must be 0 or 1, got 0.5`],
+      [
+        'a label not 0/1',
+        () => ['--data', csv('label.csv', 'a,b,y\n1,2,0.5\n')()],
+        (f) => `${f}: line 2, column "y" is a label and must be 0 or 1, got 0.5; to read other values, name the one that means 1 with --positive`,
+      ],
       [
         'an unknown label column',
         () => ['--data', csv('ok.csv', 'a,b,y\n1,2,1\n')(), '--label', 'z'],

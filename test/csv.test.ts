@@ -41,7 +41,7 @@ describe('readCsv', () => {
     ['an infinite cell', 'x1,x2,y\n-Infinity,1,1\n', 'line 2, column "x1": "-Infinity" is not a finite number'],
     ['an overflowing cell', 'x1,x2,y\n1e999,1,1\n', 'line 2, column "x1": "1e999" is not a finite number'],
     ['an empty cell', 'x1,x2,y\n1,,1\n', 'line 2, column "x2" is empty; expected a number'],
-    ['a label that is not 0 or 1', 'x1,x2,y\n0,0,0\n1,1,2\n', 'line 3, column "y" is a label and must be 0 or 1, got 2'],
+    ['a label that is not 0 or 1', 'x1,x2,y\n0,0,0\n1,1,2\n', 'line 3, column "y" is a label and must be 0 or 1, got 2; to read other values, name the one that means 1 with positive'],
     ['a single column', 'y\n1\n', 'the header has 1 column; expected at least one feature and a label'],
     ['a repeated column name', 'a,a,y\n1,1,1\n', 'line 1 (header) names column "a" twice'],
     ['an unclosed quote', 'a,y\n1,"1\n', 'Quote Not Closed: the parsing is finished with an opening quote at line 2'],

@@ -71,7 +71,7 @@ describe('saveModel / loadModel', () => {
     ['array.json', [1, 2], 'not a simple-nn model file (expected a JSON object, got [1,2])'],
     ['no-format.json', withField('format', undefined), 'not a simple-nn model file (it has no "format" field, expected "simple-nn-model")'],
     ['format.json', withField('format', 'x'), 'not a simple-nn model file (format is "x", expected "simple-nn-model")'],
-    ['version2.json', withField('version', 2), 'model format version 2 is newer than this program reads (1); update simple-nn'],
+    ['version3.json', withField('version', 3), 'model format version 3 is newer than this program reads (2); update simple-nn'],
     ['version-text.json', withField('version', '1'), 'version must be a whole number ≥ 1, got "1"'],
     ['weights-flat.json', withField('weights', [0.05, 0.05]), 'weights must be a non-empty features×outputs array of finite numbers (number[][]), got [0.05,0.05]'],
     ['weights-empty.json', withField('weights', []), 'weights must be a non-empty features×outputs array of finite numbers (number[][]), got []'],

@@ -19,7 +19,7 @@ import { runInProcess } from './helpers';
  *
  * - the run ends with status 0 and exactly one JSON object on stdout (with --json), or with status 2,
  *   nothing on stdout and exactly one line on stderr; never status 1 (an internal error);
- * - no file changes but the run's outputs (--save, --plot, --export-tfjs), and none at all on failure;
+ * - no file changes but the run's outputs (--save, --plot, --predictions, --export-tfjs), and none at all on failure;
  * - no run hangs: small data, few iterations, and a time limit per run.
  *
  * PROPERTY_RUNS (default 150) sets the runs per property; FC_SEED replays a failure fast-check reports.
@@ -65,7 +65,7 @@ function valuesOf(argv: readonly string[], flag: string): string[] {
 
 /** What a run in `dir` (its working folder) may change: the files it was asked to write (and the folders --export-tfjs makes). */
 function mayChange(argv: readonly string[], dir: string): (path: string) => boolean {
-  const files = [...valuesOf(argv, '--save'), ...valuesOf(argv, '--plot')].map((p) => relative(dir, resolve(dir, p)));
+  const files = [...valuesOf(argv, '--save'), ...valuesOf(argv, '--plot'), ...valuesOf(argv, '--predictions')].map((p) => relative(dir, resolve(dir, p)));
   const folders = valuesOf(argv, '--export-tfjs').map((p) => relative(dir, resolve(dir, p)));
   return (path) =>
     files.includes(path) || folders.some((f) => path === f || path.startsWith(`${f}/`) || f.startsWith(`${path}/`));
@@ -77,10 +77,13 @@ function checkOutcome(r: Outcome, argv: readonly string[], changed: string[], al
   expect(r.code, about).to.be.oneOf([0, 2]);
   if (r.code === 0) {
     if (argv.includes('--json')) {
-      expect(r.stderr, about).to.equal('');
       expect(r.stdout.endsWith('\n') && r.stdout.indexOf('\n') === r.stdout.length - 1, about).to.equal(true);
       const report = JSON.parse(r.stdout);
       expect(report, about).to.be.an('object').that.includes.keys('weights', 'bias', 'predictions', 'errors', 'accuracy');
+      // stderr: nothing but the report's warnings, one line each
+      const warnings = ((report.warnings ?? []) as { message: string }[]).map((w) => `warning: ${w.message}\n`).join('');
+      expect(r.stderr, about).to.equal(warnings);
+      expect(r.stderr.split('\n').every((line) => !CONTROL.test(line)), about).to.equal(true);
     } else {
       expect(r.stdout.length, about).to.be.greaterThan(0);
     }
@@ -283,7 +286,10 @@ const VALUES: Record<string, readonly string[]> = {
   x: [`${D}/x.npy`, `${D}/y.npy`, `${D}/missing.npy`, `${D}/data.csv`, `${D}/x3.npy`],
   y: [`${D}/y.npy`, `${D}/x.npy`, `${D}/missing.npy`, `${D}/y3.npy`],
   dataset: ['iris', 'synthetic', 'synthetic', 'mnist', ''],
-  features: ['1', '2', '3', '0', '-1', '1.5'],
+  features: ['1', '2', '3', '0', '-1', '1.5', 'a', 'a,b', 'b,a', 'y', 'z', 'a,a'],
+  ignore: ['a', 'b', 'y', 'z', 'a,b', ''],
+  positive: ['1', '0', 'M', '1.0', ''],
+  predictions: [`${D}/predictions.csv`, `${D}/predictions.csv`, `${D}/data.csv`, D, '', `${D}/none/p.csv`, `${D}/model.json`],
   samples: ['1', '5', '20', '0', '2.5'],
   seed: ['0', '1', '4294967295', '4294967296', '-1', '1.5', '1e30'],
   'chunk-samples': ['1', '2', '3', '100', '0', '1.5'],
@@ -291,15 +297,18 @@ const VALUES: Record<string, readonly string[]> = {
   save: [`${D}/model.json`, `${D}/out/model.json`, D, '', `${D}/m\n.json`, `${D}/data.csv`],
   'export-tfjs': [`${D}/tfjs`, `${D}/data.csv`, `${D}/new/deeper`, ''],
   plot: [`${D}/plot.svg`, `${D}/plot.svg`, `${D}/plot.png`, `${D}/plot.txt`, `${D}/none/plot.svg`],
+  trace: ['1', '1,2', '2-3', 'first:2', 'last:1', 'all', '0', 'x', '3-1'],
 };
+/** Values for a flag: its own list, or some generic text for a flag this table has not caught up with. */
+const sampleValues = (name: string): readonly string[] => VALUES[name] ?? ['1', '2', 'a', 'a,b', ''];
 
 const flagNames = Object.keys(TRAIN_OPTIONS).filter((name) => name !== 'help');
 const valued = flagNames.filter((name) => TRAIN_OPTIONS[name as keyof typeof TRAIN_OPTIONS].type === 'string');
 const booleans = flagNames.filter((name) => TRAIN_OPTIONS[name as keyof typeof TRAIN_OPTIONS].type === 'boolean');
 
 const optionPiece: fc.Arbitrary<string[]> = fc.oneof(
-  { weight: 12, arbitrary: fc.constantFrom(...valued).chain((name) => fc.constantFrom(...VALUES[name]).map((v) => [`--${name}`, v])) },
-  { weight: 2, arbitrary: fc.constantFrom(...valued).chain((name) => fc.constantFrom(...VALUES[name]).map((v) => [`--${name}=${v}`])) },
+  { weight: 12, arbitrary: fc.constantFrom(...valued).chain((name) => fc.constantFrom(...sampleValues(name)).map((v) => [`--${name}`, v])) },
+  { weight: 2, arbitrary: fc.constantFrom(...valued).chain((name) => fc.constantFrom(...sampleValues(name)).map((v) => [`--${name}=${v}`])) },
   { weight: 3, arbitrary: fc.constantFrom(...booleans).map((name) => [`--${name}`]) },
   { weight: 1, arbitrary: fc.constantFrom(...valued).map((name) => [`--${name}`]) }, // a value missing
   { weight: 1, arbitrary: fc.constantFrom('stray', '--', '-', '--unknown', '--json=1', '-x', '--Data', `--lr=`, '-1') .map((t) => [t]) },
@@ -484,7 +493,7 @@ describe('properties: no input makes train lose anything (fast-check)', function
     const twice = fc.constantFrom(...valued).chain((name) =>
       fc.record({
         name: fc.constant(name),
-        values: fc.tuple(fc.constantFrom(...VALUES[name]), fc.constantFrom(...VALUES[name])),
+        values: fc.tuple(fc.constantFrom(...sampleValues(name)), fc.constantFrom(...sampleValues(name))),
         inline: fc.tuple(fc.boolean(), fc.boolean()),
         before: optionVector,
       }),

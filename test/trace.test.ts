@@ -6,21 +6,10 @@ import { matrix } from '../src/matrix';
 import { createNetwork } from '../src/network/create';
 import type { Backend, Kernels, TraceStep } from '../src/network/network';
 import { train } from '../src/training';
-import { AND_GOLDEN, expectClose, rowsOf } from './fixtures';
+import { AND_GOLDEN, expectClose, NUMPY_TRACE, rowsOf } from './fixtures';
 import { throws } from './helpers';
 
-/**
- * The article's numpy code on the AND gate (oracle/article.py's loop), printing z, s, y_pred, e,
- * dW, db and the W and b after the update at iterations 1, 2, 13 and 18 (1-based: the article's
- * loop index i is one less). At 13, z of the third sample is 2.2e-16 where exact arithmetic gives 0
- * (s = 0.5000000000000001); at 18 the second sample's s is exactly 0.5: both are class 1.
- */
-const NUMPY_TRACE = {
-  1: { z: [[1.0, 1.4, 1.2, 1.6]], s: [[0.7310585786300049, 0.8021838885585817, 0.7685247834990175, 0.8320183851339245]], y_pred: [[1, 1, 1, 1]], e: [[1, 1, 1, 0]], dW: [[0.25], [0.25]], db: 0.75, W: [[0.375], [0.17500000000000002]], b: 0.925 },
-  2: { z: [[0.925, 1.3, 1.1, 1.475]], s: [[0.7160597938157098, 0.7858349830425586, 0.7502601055951177, 0.8138161720984914]], y_pred: [[1, 1, 1, 1]], e: [[1, 1, 1, 0]], dW: [[0.25], [0.25]], db: 0.75, W: [[0.35], [0.15000000000000002]], b: 0.8500000000000001 },
-  13: { z: [[0.1000000000000002, 0.20000000000000015, 2.220446049250313e-16, 0.10000000000000017]], s: [[0.52497918747894, 0.549833997312478, 0.5000000000000001, 0.52497918747894]], y_pred: [[1, 1, 1, 1]], e: [[1, 1, 1, 0]], dW: [[0.25], [0.25]], db: 0.75, W: [[0.07499999999999996], [-0.12499999999999997]], b: 0.02500000000000019 },
-  18: { z: [[-0.049999999999999815, 1.3877787807814457e-16, -0.0999999999999998, -0.04999999999999984]], s: [[0.48750260351578967, 0.5, 0.47502081252106, 0.48750260351578967]], y_pred: [[0, 1, 0, 0]], e: [[0, 1, 0, -1]], dW: [[0.0], [-0.25]], db: 0.0, W: [[0.049999999999999954], [-0.02499999999999998]], b: -0.049999999999999815 },
-} as const;
+
 
 function traceAnd(backend: Backend, kernels: Kernels, at: readonly number[], iterations = 1000) {
   const steps: TraceStep[] = [];

@@ -18,7 +18,7 @@ const logisticLoss = (z: number, y: number) => Math.max(z, 0) - z * y + Math.log
 const fromRows = (rows: readonly (readonly number[])[]) =>
   matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
 
-type Run = Backend | 'cpu-ops' | 'wasm-ops';
+type Run = Exclude<Backend, 'sql'> | 'cpu-ops' | 'wasm-ops';
 
 function make(run: Run, init: NetworkInit): Network {
   if (run === 'plain') return new PlainNetwork(init);

@@ -74,6 +74,26 @@ describe('bench/main.ts --quick', function () {
     }
   });
 
+  it('times --backend sql pushed down into DuckDB over Parquet, on 1 and 2 threads (and PostgreSQL when PGURL is set)', () => {
+    const rows = results.pushdown;
+    expect(rows.map((t) => t.backend)).to.deep.equal([
+      'sql (DuckDB, Parquet, 1 thread)',
+      'sql (DuckDB, Parquet, 2 threads)',
+      ...(process.env.PGURL ? ['sql (PostgreSQL)'] : []),
+    ]);
+    expect(rows[0].compute).to.match(/^sql \(DuckDB v[\d.]+, 1 thread\)$/);
+    expect(rows[1].compute).to.match(/^sql \(DuckDB v[\d.]+, 2 threads\)$/);
+    expect(rows[0].samplesInX).to.equal(1e5);
+    for (const t of rows) {
+      expect(t.case).to.equal('synthetic');
+      expect(t.p25).to.be.at.most(t.median);
+      for (const r of [t.vsPlain, t.vsBandwidthFloor]) expect(r, t.backend).to.be.a('number').and.above(0).and.satisfy(Number.isFinite);
+    }
+    if (!process.env.PGURL) expect(results.unavailable['sql (PostgreSQL)']).to.match(/^PGURL is not set/);
+    const md = readFileSync(dir.path('bench/results.md'), 'utf8');
+    expect(md).to.include('| DuckDB pushdown: 2 threads ≥ 1.6× faster than 1 | **');
+  });
+
   it('measures peak memory once per runner (the fused kernels and numpy, not the ops rows), against the size of x', () => {
     const measured = results.runners.filter((r) => !r.endsWith('(tfjs ops)'));
     expect(results.memory.map((m) => m.backend).sort()).to.deep.equal([...measured].sort());

@@ -2,7 +2,7 @@
 /**
  * The `simple-nn` command (package.json `bin`, built to dist/cli/main.js by `npm run build`):
  *
- *   simple-nn train|predict|make-npy|bench [options]      simple-nn <command> --help
+ *   simple-nn train|predict|make-npy|convert|bench|web [options]      simple-nn <command> --help
  *
  * One entry of {@link COMMANDS} per subcommand. A command's module is loaded only when that command
  * runs (`import()` compiles to a lazy `require`), so `simple-nn --help` and unknown commands never
@@ -28,10 +28,10 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   train: { summary: "train the classifier (default: the article's AND gate) and print the result", load: async () => (await import('./train')).train },
   predict: { summary: 'predict with a model saved by train --save', load: async () => (await import('./predict')).predict },
-  'make-npy': { summary: 'write synthetic data as x.npy and y.npy, of any size', load: async () => makeNpy },
-  bench: { summary: 'the benchmark (a development tool: needs the source checkout, runs via ts-node)', load: async () => bench },
-  convert: { summary: 'convert models between formats (not available yet)' },
-  web: { summary: 'the browser demo (not available yet)' },
+  'make-npy': { summary: 'write synthetic data as x.npy and y.npy, of any size', load: async () => (await import('./make-npy')).makeNpy },
+  bench: { summary: 'the benchmark (a development tool: needs the source checkout, runs via ts-node)', load: async () => devScript('bench/main.ts', BENCH_HELP) },
+  convert: { summary: 'stream a CSV file of any size into x.npy and y.npy (float32, features×samples)', load: async () => (await import('./convert')).convert },
+  web: { summary: 'build and serve the page that trains the network in a browser (needs the source checkout)', load: async () => devScript('scripts/web.ts', WEB_HELP) },
 };
 
 /** The package's folder: two levels above this file, both as src/cli/main.ts and as dist/cli/main.js. */
@@ -79,115 +79,61 @@ export async function simpleNn(argv: readonly string[], io: Io): Promise<void | 
   return (await command.load())(rest, io);
 }
 
-const MAKE_NPY_HELP = `Writes synthetic data (simple-nn train --dataset synthetic) as x.npy and y.npy, chunk by chunk,
-so that files larger than memory can be made.
-
-Usage: simple-nn make-npy --out DIR --features N --samples M [--seed S]
-       (from the project's folder: npm run make-npy -- …)
-
-  --out DIR        the folder for x.npy (features×samples, float32) and y.npy (1×samples); made if missing
-  --features N     rows of x
-  --samples M      columns of x and y (32 × 33554432 makes a 4 GiB x.npy)
-  --seed S         the data's seed (default 1): the same seed gives the same data as --dataset synthetic
-  -h, --help       this text
-
-Then: simple-nn train --x DIR/x.npy --y DIR/y.npy --chunk-samples 65536
-`;
-
-/**
- * `simple-nn make-npy`: writes synthetic data (src/data/synthetic.ts) as x.npy (features×samples,
- * float32) and y.npy (outputs×samples, float32), chunk by chunk, so files larger than memory can be made.
- */
-export async function makeNpy(argv: readonly string[], io: Io): Promise<void> {
-  const { parseNumber, parseOptions } = await import('./args');
-  const values = parseOptions(argv, {
-    out: { type: 'string' },
-    features: { type: 'string' },
-    samples: { type: 'string' },
-    seed: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    io.stdout(MAKE_NPY_HELP);
-    return;
-  }
-  const { mkdirSync } = await import('node:fs');
-  const { NpyWriter } = await import('../data/npy');
-  const { syntheticChunks } = await import('../data/synthetic');
-  const { option } = await import('../errors');
-  const { checkOption } = await import('../options');
-  const whole = (key: 'features' | 'samples' | 'seed', fallback?: number) => {
-    const text = (values as Record<string, string | undefined>)[key];
-    if (text === undefined) {
-      if (fallback === undefined) throw new InputError(option(key), ' is required (see --help)');
-      return fallback;
-    }
-    return checkOption(key, parseNumber(key, text));
-  };
-  const out = values.out as string | undefined;
-  if (!out) throw new InputError('--out DIR, --features N and --samples M are required (see --help)');
-  const features = whole('features');
-  const samples = whole('samples');
-  const seed = whole('seed', 1);
-  mkdirSync(out, { recursive: true });
-  const xWriter = new NpyWriter(join(out, 'x.npy'), features, samples, 'float32');
-  const yWriter = new NpyWriter(join(out, 'y.npy'), 1, samples, 'float32');
-  const started = Date.now();
-  syntheticChunks({ features, samples, seed }, 1 << 16, ({ x, y }) => {
-    xWriter.appendColumns(x);
-    yWriter.appendColumns(y);
-  });
-  xWriter.close();
-  yWriter.close();
-  const bytes = features * samples * 4;
-  const size = bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  io.stderr(`wrote ${join(out, 'x.npy')} (${features}×${samples} float32, ${size}) and y.npy in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-}
-
-/**
- * `simple-nn bench`: the benchmark stays TypeScript run by ts-node (bench/ is a development tool,
- * outside src/ and not compiled), so this starts `node -r ts-node/register/transpile-only
- * bench/main.ts …` in a child process (what `npm run bench` runs, without npm), in the caller's
- * folder, and passes SIGINT/SIGTERM on to it.
- */
-async function bench(argv: readonly string[], io: Io): Promise<number> {
-  const script = join(ROOT, 'bench', 'main.ts');
-  if (!existsSync(script)) throw new InputError(`simple-nn bench needs the project's source checkout (${script} is missing)`);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(`The benchmark (bench/main.ts, run by ts-node).
+const BENCH_HELP = `The benchmark (bench/main.ts, run by ts-node).
 
 Usage: simple-nn bench [--quick] [--out DIR] [--readme]      (or: npm run bench -- …)
 
   --quick      about 15 s (up to 1e5 samples)
   --out DIR    where results.json, results.md, chart.svg and chart.png go (default bench/out/)
   --readme     also put the tables into README.md
-`);
-    return 0;
-  }
-  let register: string;
-  try {
-    register = require.resolve('ts-node/register/transpile-only', { paths: [ROOT] });
-  } catch {
-    throw new InputError('simple-nn bench needs ts-node (npm install in the project folder)');
-  }
-  const child = spawn(process.execPath, ['-r', register, script, ...argv], {
-    stdio: 'inherit',
-    env: { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? join(ROOT, 'tsconfig.json') },
-  });
-  const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
-  const onInt = forward('SIGINT');
-  const onTerm = forward('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  try {
-    return await new Promise<number>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1)));
+`;
+
+const WEB_HELP = `The page that trains the article's network in a browser (scripts/web.ts, run by ts-node).
+
+Usage: simple-nn web [--port N] [--out DIR]      (or: npm run web -- …)
+
+  --port N     serve on 127.0.0.1:N (default: a free port; the URL is printed)
+  --out DIR    write the static files instead of serving them
+`;
+
+/**
+ * A development command that stays TypeScript run by ts-node (bench/ and scripts/web.ts are
+ * outside src/ and not compiled): it runs `node -r ts-node/register/transpile-only FILE …` in a
+ * child process, in the caller's folder, and passes SIGINT/SIGTERM on to it.
+ */
+function devScript(file: string, help: string): CommandMain {
+  return async (argv, io) => {
+    const script = join(ROOT, file);
+    if (!existsSync(script)) throw new InputError(`this command needs the project's source checkout (${script} is missing)`);
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(help);
+      return 0;
+    }
+    let register: string;
+    try {
+      register = require.resolve('ts-node/register/transpile-only', { paths: [ROOT] });
+    } catch {
+      throw new InputError('this command needs ts-node (npm install in the project folder)');
+    }
+    const child = spawn(process.execPath, ['-r', register, script, ...argv], {
+      stdio: 'inherit',
+      env: { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? join(ROOT, 'tsconfig.json') },
     });
-  } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-  }
+    const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1)));
+      });
+    } finally {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    }
+  };
 }
 
 if (require.main === module) runScript(simpleNn);

@@ -2,12 +2,14 @@ import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats }
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
+import { foldStandardization } from '../data/standardize';
 import { InputError, fileWriteError, shownPath } from '../errors';
 import { TEMP_NAME_MAX, fileKind, realTarget, writeTogether } from '../io/atomic';
 import { toRows } from '../matrix';
 import { saveClassifier } from '../model/file';
 import { plotFormat } from '../plot/format';
 import type { IterationStats } from '../network/network';
+import { writePredictionsCsv, type PredictionRows } from './predictions-file';
 import type { DataArgs, OutputArgs, TrainReport } from './types';
 
 /** The longest file name (one path component) Linux file systems take, in bytes. */
@@ -33,14 +35,15 @@ interface Place {
  * the --export-tfjs folder, and that folder's model.json and weights.bin may not be either.
  * Any violation is an {@link InputError}; nothing is written or made.
  */
-export function checkOutputs({ save, exportTfjs, plot }: OutputArgs, data?: DataArgs): void {
+export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs, data?: DataArgs): void {
   if (save !== undefined) checkName('--save', save);
+  if (predictions !== undefined) checkName('--predictions', predictions);
   if (plot !== undefined) {
     checkName('--plot', plot);
     plotFormat(plot);
   }
   if (exportTfjs === '') throw new InputError('--export-tfjs needs a folder name, got ""');
-  const given = [['--save', save], ['--plot', plot]].filter((g): g is [string, string] => g[1] !== undefined);
+  const given = [['--save', save], ['--plot', plot], ['--predictions', predictions]].filter((g): g is [string, string] => g[1] !== undefined);
   for (const [flag, path] of given) checkLength(flag, path);
   if (exportTfjs !== undefined) {
     checkLength('--export-tfjs', exportTfjs);
@@ -87,10 +90,11 @@ function checkName(flag: string, path: string): void {
 }
 
 function notAFileName(flag: string, path: string): InputError {
-  return new InputError(`${flag}: "${shownPath(path)}" is not a file name; expected e.g. ${flag === '--plot' ? 'plot.png' : 'model.json'}`);
+  const example = flag === '--plot' ? 'plot.png' : flag === '--predictions' ? 'predictions.csv' : 'model.json';
+  return new InputError(`${flag}: "${shownPath(path)}" is not a file name; expected e.g. ${example}`);
 }
 
-/** --save or --plot: a regular file or a new name, in a folder that exists and can be written. */
+/** --save, --plot or --predictions: a regular file or a new name, in a folder that exists and can be written. */
 function outputFile(flag: string, path: string): Place {
   checkLength(flag, path);
   const stat = statOf(flag, path);
@@ -107,9 +111,8 @@ function outputFile(flag: string, path: string): Place {
   return { flag, path, real, stat };
 }
 
-/** --export-tfjs: a folder, or a name for one under a folder that exists and can be written. */
-function exportFolder(dir: string): Place {
-  const flag = '--export-tfjs';
+/** --export-tfjs (or convert's --out): a folder, or a name for one under a folder that exists and can be written. */
+function exportFolder(dir: string, flag = '--export-tfjs', firstFile = TFJS_FILES[0]): Place {
   checkLength(flag, dir);
   const stat = statOf(flag, dir);
   if (stat && !stat.isDirectory()) {
@@ -120,7 +123,7 @@ function exportFolder(dir: string): Place {
     );
   }
   const real = resolved(flag, dir);
-  checkLength(flag, dir, join(real, TFJS_FILES[0]));
+  checkLength(flag, dir, join(real, firstFile));
   let existing = real; // the folder written into, or the deepest of its folders that exists
   let existingStat = stat;
   while (!existingStat) {
@@ -269,6 +272,22 @@ function checkWritable(flag: string, path: string, folder: string): void {
 }
 
 /**
+ * Checks an output folder (`convert --out DIR`) as {@link checkOutputs} checks --export-tfjs's: a
+ * folder or a new name under one that can be written, the files `names` in it regular files or new,
+ * and none of them an input of `data`.
+ */
+export function checkOutputFolder(flag: string, dir: string, names: readonly string[], data?: DataArgs): void {
+  if (dir === '') throw new InputError(`${flag} needs a folder name, got ""`);
+  const folder = exportFolder(dir, flag, names[0]);
+  const files = names.map((name) => exportFile(folder, name));
+  for (const input of inputs(data)) {
+    const file = files.find((f) => sameFile(f, input));
+    if (!file) continue;
+    throw new InputError(`${flag}: "${shownPath(file.path)}" is the ${input.flag} file; writing it would destroy the data (choose another folder)`);
+  }
+}
+
+/**
  * Saves the model, exports it for tfjs and draws the plot, as asked; returns what it wrote.
  * All or none: every file is staged first and renamed into place only once all are written
  * ({@link writeTogether}), so a plot that fails leaves the --save file as it was.
@@ -280,6 +299,7 @@ export async function writeOutputs(
   report: TrainReport,
   history: IterationStats[],
   training: Record<string, unknown>,
+  predictions?: PredictionRows,
 ): Promise<string[]> {
   const written: string[] = [];
   await writeTogether(async () => {
@@ -287,6 +307,9 @@ export async function writeOutputs(
       saveClassifier(outputs.save, net, {
         featureNames: data.featureNames,
         labelNames: data.labelNames,
+        positive: data.positive,
+        labelValues: data.labelValues,
+        ignoredColumns: data.ignoredColumns,
         metrics: { errors: report.errors, accuracy: report.accuracy, ...(report.test && { test: report.test }) },
         training,
       });
@@ -294,7 +317,8 @@ export async function writeOutputs(
     }
     if (outputs.exportTfjs !== undefined) {
       const { exportTfjsLayersModel } = await import('../model/tfjs-export');
-      await exportTfjsLayersModel(outputs.exportTfjs, net.weights, net.bias);
+      const { W, b } = rawInputs(net);
+      await exportTfjsLayersModel(outputs.exportTfjs, W, b);
       written.push(`tfjs LayersModel: ${outputs.exportTfjs}/model.json`);
     }
     if (outputs.plot !== undefined) {
@@ -302,6 +326,10 @@ export async function writeOutputs(
       const { trainingPlotSpec } = await import('../plot/training');
       await writePlot(outputs.plot, trainingPlotSpec(history, boundary(net, data)));
       written.push(`plot: ${outputs.plot}`);
+    }
+    if (outputs.predictions !== undefined && predictions) {
+      writePredictionsCsv(outputs.predictions, net, predictions);
+      written.push(`predictions: ${outputs.predictions}`);
     }
   });
   return written;
@@ -311,12 +339,18 @@ export async function writeOutputs(
 function boundary(net: Classifier, data: Dataset) {
   const whole = data.source.inMemory;
   if (!whole || whole.x.rows !== 2 || whole.y.rows !== 1) return undefined;
-  const [[w1], [w2]] = net.weights;
+  const { W, b } = rawInputs(net);
+  const [[w1], [w2]] = W;
   return {
     x: toRows(whole.x),
     y: Array.from(whole.y.data),
     W: [w1, w2] as [number, number],
-    b: net.bias,
+    b: typeof b === 'number' ? b : b[0],
     featureNames: [data.featureNames[0], data.featureNames[1]] as [string, string],
   };
+}
+
+/** W and b for raw inputs: the classifier's own, or with its standardization folded in (one b per output). */
+function rawInputs(net: Classifier): { W: number[][]; b: number | number[] } {
+  return net.standardization ? foldStandardization(net.weights, net.bias, net.standardization) : { W: net.weights, b: net.bias };
 }

@@ -18,7 +18,10 @@ Usage: npm run predict -- --model model.json (--data FILE.csv | --x X.npy [--y Y
 
   --model FILE       the saved model
   --data FILE.csv    a header row with the model's feature columns (any order); its label
-                     columns may be there too, and then the predictions are scored
+                     columns may be there too, and then the predictions are scored (read as in
+                     training: with the model's --positive value, text labels are fine), and the
+                     columns training ignored (--ignore, --features) may be there
+                     The model's standardization (--standardize), if any, is applied to x
   --x X.npy          x, features×samples (the article's orientation); --y Y.npy to score
   --proba            also print s = sigmoid(Wᵀ·x + b)
   --backend NAME     auto, tensorflow, wasm, cpu or plain (default: the backend the model was
@@ -78,7 +81,9 @@ async function loadData(model: SavedModel, values: { data?: string; x?: string; 
   if (values.data !== undefined && (values.x !== undefined || values.y !== undefined)) {
     throw new InputError('choose one data source: --data or --x');
   }
-  if (values.data !== undefined) return readCsvForModel(values.data, model.featureNames, model.labelNames);
+  if (values.data !== undefined) {
+    return readCsvForModel(values.data, model.featureNames, model.labelNames, { positive: model.positive, ignoredColumns: model.ignoredColumns });
+  }
   if (values.x === undefined) throw new InputError('give the data to predict: --data FILE.csv or --x X.npy');
   const x = readNpy(values.x);
   if (x.rows !== model.weights.length) {

@@ -1,8 +1,11 @@
 import type { Classifier } from '../classifier';
-import type { Matrix, Predictions } from '../matrix';
+import { toRows, type Matrix, type Predictions } from '../matrix';
+import { formatTraceStep } from '../trace-format';
 import { shown } from '../errors';
-import type { Confusion } from '../metrics';
-import type { RunFacts, TrainReport } from './types';
+import type { Confusion, OutputMetrics } from '../metrics';
+import { flagOf } from '../options';
+import { statsCadence } from './findings';
+import type { LabelMetrics, RunFacts, TrainReport } from './types';
 
 export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
   const { args, result, train, test } = facts;
@@ -14,14 +17,41 @@ export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
     predictions: train.predictions,
     errors: train.errors,
     accuracy: train.accuracy,
+    loss: (result.pocket ?? result.final)?.loss ?? NaN,
+    metrics: labelled(train.outputs, facts.dataset.labelNames),
   };
   if (args.untilNoError || result.stoppedBy) report.iterationsRun = result.iterationsRun;
   if (result.stoppedBy) report.stoppedBy = result.stoppedBy;
   if (test) {
     report.confusion = train.confusion;
-    report.test = { samples: facts.testSamples!, errors: test.errors, accuracy: test.accuracy, confusion: test.confusion };
+    report.test = {
+      samples: facts.testSamples!,
+      errors: test.errors,
+      accuracy: test.accuracy,
+      confusion: test.confusion,
+      metrics: labelled(test.outputs, facts.dataset.labelNames),
+    };
   }
+  if (result.pocket) report.pocket = { ...result.pocket };
+  if (facts.trace) {
+    report.trace = facts.trace.map(({ iteration, z, s, y_pred, e, dW, db, W, b }) => ({
+      iteration,
+      z: toRows(z),
+      s: toRows(s),
+      y_pred: toRows(y_pred),
+      e: toRows(e),
+      dW: toRows(dW),
+      db,
+      W: toRows(W),
+      b,
+    }));
+  }
+  if (facts.findings.length > 0) report.warnings = facts.findings.map((f) => ({ kind: f.kind, message: f.describe(flagOf) }));
   return report;
+}
+
+function labelled(outputs: readonly OutputMetrics[], labelNames: readonly string[]): LabelMetrics[] {
+  return outputs.map((m, o) => ({ label: labelNames[o], ...m }));
 }
 
 /** The article's story in words: predictions before, W and b after, predictions after, any error left. */
@@ -37,20 +67,65 @@ export function describeRun(net: Classifier, facts: RunFacts, report: TrainRepor
     ...(facts.before ? [`predictions before training:  ${formatRows(facts.before)}`] : []),
     `training: ${plural(args.iterations, 'iteration')}, a = ${args.a}, ${args.gradient === 'logistic' ? 'logistic gradient, ' : ''}` +
       `starting from W = [${shortList(facts.initialWeights)}], b = ${facts.initialBias}` +
-      (args.chunkSamples ? `, in chunks of ${args.chunkSamples} samples` : ''),
+      (args.chunkSamples ? `, in chunks of ${args.chunkSamples} samples` : '') +
+      (args.standardize ? ', inputs standardized' : '') +
+      (args.pocket ? ', pocket' : ''),
+    ...(facts.trace ?? []).map((step) => formatTraceStep(step, args.gradient).trimEnd()),
     ...(result.stoppedBy === 'no-error' ? [`stopped early: no training error after ${result.iterationsRun} iterations`] : []),
     ...(result.stoppedBy === 'interrupt' ? [`interrupted after ${result.iterationsRun} iterations`] : []),
     `W after training:             ${formatRows(report.weights)}`,
     `b after training:             ${report.bias}`,
     `predictions after training:   ${formatRows(report.predictions)}`,
     errorLine(report.errors, outputs * samples, report.accuracy, args.testSplit === undefined ? '' : 'training set: '),
+    ...lossLines(facts),
+    ...metricLines(report.metrics, args.testSplit === undefined ? '' : ' (train)'),
   ];
   if (report.test) {
     const t = report.test;
     lines.push(errorLine(t.errors, t.samples * outputs, t.accuracy, `test set (${t.samples} samples): `));
     lines.push(`confusion (train): ${confusionText(report.confusion!)}`, `confusion (test):  ${confusionText(t.confusion)}`);
+    lines.push(...metricLines(t.metrics, ' (test)'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The final loss, the best iteration seen (fewest errors, then lowest loss, among the stats gathered
+ * and the final W and b), and with --pocket which W and b were returned.
+ */
+function lossLines({ result, history, args }: RunFacts): string[] {
+  const final = result.final;
+  if (!final) return [];
+  const lines = [`loss: ${num(final.loss)} at the end (mean logistic loss of the last W and b on the training samples)`];
+  if (result.pocket) {
+    const p = result.pocket;
+    lines.push(`pocket: returned W and b after ${plural(p.afterUpdates, 'update')} (${plural(p.errors, 'error')}, loss ${num(p.loss)}), not the last ones (${plural(final.errors, 'error')})`);
+    return lines;
+  }
+  const points = [...history.map((h) => ({ updates: h.iteration - 1, errors: h.errors, loss: h.loss })), { updates: result.iterationsRun, ...final }];
+  const best = points.reduce((a, p) => (p.errors < a.errors || (p.errors === a.errors && p.loss < a.loss) ? p : a));
+  const every = args.outputs.plot === undefined ? statsCadence(args.iterations) : 1;
+  lines.push(
+    `best seen: ${plural(best.errors, 'error')}, loss ${num(best.loss)}, ${best.updates === 0 ? 'at the start (the initial W and b)' : `after ${plural(best.updates, 'update')}`}` +
+      (every > 1 ? ` (stats every ${every} iterations)` : '') +
+      (best.updates === result.iterationsRun ? ' (the end)' : ''),
+  );
+  return lines;
+}
+
+/** Per output: precision, recall, F1, ROC AUC and its counts; n/a where a ratio has no denominator. */
+function metricLines(metrics: readonly LabelMetrics[], which: string): string[] {
+  const f = (v: number | null) => (v === null ? 'n/a' : num(v));
+  return metrics.map(
+    (m) =>
+      `metrics${which}, ${shown(m.label, 40)}: precision ${f(m.precision)}, recall ${f(m.recall)}, F1 ${f(m.f1)}, ROC AUC ${f(m.auc)} ` +
+      `(TP ${m.truePositives}, FP ${m.falsePositives}, TN ${m.trueNegatives}, FN ${m.falseNegatives})`,
+  );
+}
+
+/** Four significant digits: 0.6746, 1, 2.5e-7. */
+function num(v: number): string {
+  return String(Number(v.toPrecision(4)));
 }
 
 /** "3 samples", "1 sample". */

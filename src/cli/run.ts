@@ -9,10 +9,12 @@ export interface Io {
   stderrIsTTY?: boolean;
   /** The stream a progress bar draws on. */
   progressStream?: NodeJS.WritableStream;
-  /** Calls `handler` on each Ctrl-C (SIGINT) until the returned function is called. */
-  onInterrupt?: (handler: () => void) => () => void;
-  /** Ends the process at once (a second Ctrl-C). */
-  exitNow?: (code: number) => never;
+  /**
+   * Calls `handler` on the first Ctrl-C (SIGINT) or SIGTERM, then stops listening, so that a
+   * second one takes the signal's default action at once — even in the middle of an iteration,
+   * when no JavaScript handler could run. The returned function stops listening earlier.
+   */
+  onInterrupt?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
 
 export const processIo: Io = {
@@ -21,10 +23,12 @@ export const processIo: Io = {
   stderrIsTTY: process.stderr.isTTY === true,
   progressStream: process.stderr,
   onInterrupt: (handler) => {
-    process.on('SIGINT', handler);
-    return () => process.off('SIGINT', handler);
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const stop = () => signals.forEach((signal) => process.off(signal, listeners[signal]));
+    const listeners = Object.fromEntries(signals.map((signal) => [signal, () => (stop(), handler(signal))])) as Record<(typeof signals)[number], () => void>;
+    signals.forEach((signal) => process.on(signal, listeners[signal]));
+    return stop;
   },
-  exitNow: (code) => process.exit(code),
 };
 
 /**

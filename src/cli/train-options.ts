@@ -1,7 +1,8 @@
 import type { BackendRequest } from '../classifier';
-import { InputError, quote } from '../errors';
+import { InputError, option, quote } from '../errors';
 import type { Gradient, Kernels } from '../network/network';
 import { checkOption, optionOrDefault, OPTIONS, type OptionKey } from '../options';
+import { isParquet } from '../sql/parquet';
 import { parseNameList, parseNumber, parseNumberList } from './args';
 import type { DataArgs, TrainArgs } from './types';
 
@@ -14,14 +15,29 @@ Data (default: the article's AND gate):
                           row, numeric cells; LF, CRLF or CR line endings
   --label COL[,COL…]      label column(s) of --data, values 0 or 1 (default: the last column);
                           for --dataset iris: a class, several, or all (default: setosa)
+  --positive VALUE        --data: the label value that means 1, any other value 0 (labels may
+                          then be text, e.g. --label diagnosis --positive M)
+  --features A,B,…        --data: the feature columns, in this order (default: every column
+                          but the labels)
+  --ignore A,B,…          --data: columns that are neither features nor labels (an id, a name)
+  --data FILE.parquet     Parquet, read through DuckDB: a file, a folder of .parquet files, or
+                          a glob of shards ('data/part-*.parquet'); columns as for a CSV
+  --sql "SELECT …"        a query's rows as samples, its columns as for a CSV (default label:
+                          the last column); run by --db
+  --db URL                duckdb: (default: DuckDB in memory, which can query Parquet and CSV
+                          files itself), duckdb:FILE.duckdb, postgres://USER@HOST/DB; DuckDB
+                          settings after ?, e.g. duckdb:?threads=2&memory_limit=300MB
   --x X.npy --y Y.npy     numpy arrays in the article's orientation: x features×samples,
                           y outputs×samples (or 1-D); float32/64, (u)int8–64, bool; C or Fortran
   --dataset iris          Fisher's iris (150 samples, 4 features), one-vs-rest labels
   --dataset synthetic     linearly separable data: --features N --samples M [--seed S]
 
 Training:
-  --backend NAME          auto (default) | tensorflow | wasm | cpu | plain
-                          auto: tensorflow when @tensorflow/tfjs-node loads, else wasm, else cpu
+  --backend NAME          auto (default) | tensorflow | wasm | cpu | plain | sql
+                          auto: tensorflow when @tensorflow/tfjs-node loads, else wasm, else cpu;
+                          sql: with --sql or Parquet, each iteration is one aggregate query run
+                          in the database (x·eᵀ and sum(e) come back, never the samples)
+  --explain-sql           print the SQL --backend sql runs for the first iteration, and exit
   --iterations N          iterations of the article's loop (default 1000)
   --lr A                  learning rate a (default 0.1)
   --weights W1,W2,…       initial W, one value per feature (default: the article's 0.4,0.2 for
@@ -35,6 +51,13 @@ Training:
   --chunk-samples N       stream the samples in chunks of N each iteration (full-batch update);
                           .npy files are then read from disk every iteration, never held whole
   --until-no-error        stop at the first iteration with no training error
+  --standardize           z-scores per feature, from the training samples: (x − mean) / std;
+                          saved in the model and applied by predict
+  --pocket                keep the W and b with the fewest training errors seen (Gallant's
+                          pocket algorithm) and return those, not the last ones
+  --trace ITERATIONS      print z, s, y_pred, e, dW, db and W, b at these iterations, in the
+                          article's notation: 1,2,12,1000 or 16-19 or first:3 or last:2 or all
+                          (tfjs backends then compute with --kernels ops, whose values these are)
   --test-split F          hold out a fraction F of the samples (seeded shuffle) as a test set
   --seed S                seed for --test-split and --dataset synthetic, 0…2³²−1 (default 1)
 
@@ -44,6 +67,8 @@ Output:
   --export-tfjs DIR       write a TensorFlow.js LayersModel (model.json + weights.bin)
   --plot FILE.svg|.png    plot training errors and loss per iteration (and, for 2 features,
                           the samples and the decision line)
+  --predictions FILE.csv  one row per sample: its row (or sample index), split, label(s),
+                          prediction(s) and probability(ies)
   -h, --help              this text
 `;
 
@@ -56,6 +81,9 @@ export const TRAIN_OPTIONS = {
   gradient: { type: 'string' },
   kernels: { type: 'string' },
   data: { type: 'string' },
+  sql: { type: 'string' },
+  db: { type: 'string' },
+  'explain-sql': { type: 'boolean' },
   label: { type: 'string' },
   x: { type: 'string' },
   y: { type: 'string' },
@@ -65,6 +93,12 @@ export const TRAIN_OPTIONS = {
   seed: { type: 'string' },
   'chunk-samples': { type: 'string' },
   'until-no-error': { type: 'boolean' },
+  trace: { type: 'string' },
+  standardize: { type: 'boolean' },
+  pocket: { type: 'boolean' },
+  ignore: { type: 'string' },
+  positive: { type: 'string' },
+  predictions: { type: 'string' },
   'test-split': { type: 'string' },
   json: { type: 'boolean' },
   save: { type: 'string' },
@@ -85,6 +119,10 @@ export function readTrainArgs(values: Values): TrainArgs {
   const backend = word<BackendRequest>('backend', 'backend');
   const gradient = word<Gradient>('gradient', 'gradient');
   const kernels = word<Kernels>('kernels', 'kernels');
+  // a trace shows what tfjs's ops compute, so the tfjs backends then run them
+  if (text('trace') !== undefined && text('kernels') === 'fused') {
+    throw new InputError(option('trace'), ' shows what tfjs ops compute: give it without ', option('kernels'), ' fused');
+  }
   return {
     backend,
     iterations: number('iterations', 'iterations') ?? (OPTIONS.iterations.default as number),
@@ -92,20 +130,24 @@ export function readTrainArgs(values: Values): TrainArgs {
     weights: text('weights') === undefined ? undefined : parseNumberList('weights', text('weights')!),
     bias: number('bias', 'bias'),
     gradient,
-    kernels,
+    kernels: text('trace') !== undefined ? 'ops' : kernels,
     data: readDataArgs(values, number, seed),
     chunkSamples: number('chunk-samples', 'chunkSamples'),
     untilNoError: values['until-no-error'] === true,
+    standardize: values.standardize === true,
+    pocket: values.pocket === true,
+    trace: text('trace'),
+    explainSql: values['explain-sql'] === true,
     testSplit: number('test-split', 'testSplit'),
     seed,
     json: values.json === true,
-    outputs: { save: text('save'), exportTfjs: text('export-tfjs'), plot: text('plot') },
+    outputs: { save: text('save'), exportTfjs: text('export-tfjs'), plot: text('plot'), predictions: text('predictions') },
   };
 }
 
 function readDataArgs(values: Values, number: (name: string, key: OptionKey) => number | undefined, seed: number): DataArgs {
   const text = (name: string) => values[name] as string | undefined;
-  const given = ['data', 'x', 'y', 'dataset'].filter((name) => text(name) !== undefined);
+  const given = ['data', 'sql', 'x', 'y', 'dataset'].filter((name) => text(name) !== undefined);
   const sources = new Set(given.map((name) => (name === 'y' ? 'x' : name)));
   if (sources.size > 1) {
     throw new InputError(`choose one data source: ${given.map((n) => `--${n}`).join(', ')} were given together`);
@@ -116,10 +158,24 @@ function readDataArgs(values: Values, number: (name: string, key: OptionKey) => 
       if (values[name] !== undefined) throw new InputError(`--${name} only goes with ${forWhat}`);
     }
   };
-  if (text('dataset') !== 'synthetic') only(['features', 'samples'], '--dataset synthetic');
-  if (text('data') === undefined && text('dataset') !== 'iris') only(['label'], '--data or --dataset iris');
+  if (text('dataset') !== 'synthetic') only(['samples'], '--dataset synthetic');
+  const tabular = text('data') ?? text('sql'); // columns by name: a CSV, Parquet, or a query's
+  if (text('dataset') !== 'synthetic' && tabular === undefined) only(['features'], '--data (column names) or --dataset synthetic (a count)');
+  if (tabular === undefined) only(['ignore', 'positive'], '--data');
+  if (tabular === undefined && text('dataset') !== 'iris') only(['label'], '--data or --dataset iris');
+  if (text('sql') === undefined && !(text('data') !== undefined && isParquet(text('data')!))) only(['db'], '--sql or --data FILE.parquet');
 
-  if (text('data') !== undefined) return { kind: 'csv', path: text('data')!, labels };
+  if (tabular !== undefined) {
+    const names = (name: string, key: OptionKey) => (text(name) === undefined ? undefined : parseNameList(key, text(name)!));
+    const [features, ignore] = [names('features', 'features'), names('ignore', 'ignore')];
+    if (features && ignore) throw new InputError('--features and --ignore both choose the feature columns; give one of them');
+    const positive = text('positive');
+    if (positive === '') throw new InputError('--positive needs a label value, got ""');
+    const inDatabase = { db: text('db'), inDatabase: text('backend') === 'sql', labels, features, ignore, positive };
+    if (text('sql') !== undefined) return { kind: 'sql', query: text('sql')!, ...inDatabase };
+    if (isParquet(text('data')!)) return { kind: 'parquet', path: text('data')!, ...inDatabase };
+    return { kind: 'csv', path: text('data')!, labels, features, ignore, positive };
+  }
   if (text('x') !== undefined || text('y') !== undefined) {
     if (text('x') === undefined || text('y') === undefined) throw new InputError('--x and --y go together: give both .npy files');
     return { kind: 'npy', x: text('x')!, y: text('y')! };

@@ -4,15 +4,20 @@ import { ARTICLE_INIT, andGate, type Dataset } from '../data/dataset';
 import { iris } from '../data/iris';
 import { npyDataset, npyMemoryBytes } from '../data/npy-source';
 import { splitDataset } from '../data/split';
+import { checkStandardizable, featureStats, standardization } from '../data/standardize';
 import { synthetic } from '../data/synthetic';
 import { InputError } from '../errors';
-import type { IterationStats } from '../network/network';
+import { flagOf } from '../options';
+import { findingsOf, statsCadence } from './findings';
+import type { IterationStats, TraceStep } from '../network/network';
+import { parseTraceSpec } from './trace';
 import { parseOptions } from './args';
 import { TrainingProgress } from './progress';
 import { writeJson } from './json';
 import { checkOutputs, writeOutputs } from './outputs';
 import { describeRun, listNames, makeReport, plural } from './report';
 import type { Io } from './run';
+import { checkSqlArgs, explainTraining, loadSqlData } from './sql-data';
 import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs } from './train-options';
 import type { DataArgs, RunFacts, TrainArgs } from './types';
 
@@ -27,6 +32,11 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const args = readTrainArgs(values);
+  checkSqlArgs(args);
+  if (args.explainSql) {
+    io.stdout(await explainTraining(args));
+    return 0;
+  }
   // before loading: a long run must not be lost to a typo in a path, nor write over its own data
   checkOutputs(args.outputs, args.data);
   const dataset = await loadDataset(args.data, args.chunkSamples);
@@ -37,14 +47,18 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Trains and reports; returns the exit status: 0, or 130 when Ctrl-C stopped the run (results kept). */
+/** Trains and reports; returns the exit status: 0, or 130 / 143 when Ctrl-C / SIGTERM stopped the run (results kept). */
 async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<number> {
-  const { train: trainSet, test } =
-    args.testSplit === undefined ? { train: dataset, test: undefined } : splitDataset(dataset, args.testSplit, args.seed);
+  const { train: trainSet, test, indices } =
+    args.testSplit === undefined ? { train: dataset, test: undefined, indices: undefined } : splitDataset(dataset, args.testSplit, args.seed);
   const article = args.data.kind === 'article';
   const weights = args.weights ?? (article ? [...ARTICLE_INIT.weights] : new Array<number>(dataset.source.features).fill(0));
   const bias = args.bias ?? (article ? ARTICLE_INIT.bias : 0);
   checkWeightCount(weights, dataset);
+  // one pass over the training samples (after the split): for the scale warnings and --standardize
+  // (not over samples that stay in a database, which cannot be standardized)
+  if (args.standardize) checkStandardizable(trainSet.source);
+  const stats = trainSet.source.remote ? undefined : featureStats(trainSet.source, args.chunkSamples);
 
   const net = await Classifier.create({
     backend: args.backend,
@@ -54,20 +68,22 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
     bias,
     gradient: args.gradient,
     kernels: args.kernels,
+    standardize: args.standardize && stats ? standardization(stats) : undefined,
   });
-  // Ctrl-C: the first stops after the current iteration (then results are printed and saved as
-  // usual); a second exits at once. Saving is synchronous and atomic, so it is never cut in half.
-  let interrupted = false;
+  // Ctrl-C or SIGTERM: the first stops after the current iteration (then results are printed and
+  // saved as usual, exit 130 or 143); a second takes the signal's default action at once. Outputs
+  // are renamed into place together at the end, so they are never cut in half.
+  let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
   const progress = new TrainingProgress(io, args.iterations);
-  const stopListening = io.onInterrupt?.(() => {
-    if (interrupted) io.exitNow?.(130);
-    interrupted = true;
+  const stopListening = io.onInterrupt?.((signal) => {
+    interrupted = signal;
     progress.stop(); // so the bar does not draw over the message
-    io.stderr('interrupted: stopping after the current iteration (Ctrl-C again to quit at once)\n');
+    const again = signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM';
+    io.stderr(`interrupted: stopping after the current iteration (${again} again to quit at once)\n`);
   });
   try {
-    const before = args.json ? undefined : net.evaluate(trainSet.source, args.chunkSamples).predictions;
-    const history = await fit(net, trainSet, args, progress, () => interrupted);
+    const before = args.json ? undefined : (await net.evaluateAsync(trainSet.source, args.chunkSamples)).predictions;
+    const { history, trace } = await fit(net, trainSet, args, progress, () => interrupted !== undefined);
     const result = net.lastFit!;
     const facts: RunFacts = {
       args,
@@ -76,19 +92,30 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
       initialBias: bias,
       before,
       result,
-      train: net.evaluate(trainSet.source, args.chunkSamples),
+      train: await net.evaluateAsync(trainSet.source, args.chunkSamples),
       test: test && net.evaluate(test.source),
       testSamples: test?.source.samples,
+      ...(args.trace !== undefined && { trace }),
+      history,
+      findings: findingsOf(args, trainSet, stats, result, history),
     };
     const report = makeReport(net, facts);
-    const training = { data: dataset.name, ...(args.chunkSamples && { chunkSamples: args.chunkSamples }), ...(result.stoppedBy && { stoppedBy: result.stoppedBy }) };
-    const written = await writeOutputs(args.outputs, net, trainSet, report, history, training);
+    const training = {
+      data: dataset.name,
+      ...(args.chunkSamples && { chunkSamples: args.chunkSamples }),
+      ...(result.stoppedBy && { stoppedBy: result.stoppedBy }),
+      ...(args.testSplit !== undefined && { testSplit: args.testSplit, seed: args.seed }),
+      ...(args.pocket && { pocket: result.pocket }),
+    };
+    const rows = { numbering: args.data.kind === 'csv' ? 'row' : 'sample', train: trainSet, test, indices, chunkSamples: args.chunkSamples } as const;
+    const written = await writeOutputs(args.outputs, net, trainSet, report, history, training, rows);
     if (args.json) writeJson(io.stdout, { ...report });
     else io.stdout(describeRun(net, facts, report) + written.map((w) => `wrote ${w}\n`).join(''));
+    for (const finding of facts.findings) io.stderr(`warning: ${finding.describe(flagOf)}\n`);
     if (result.stoppedBy === 'interrupt') {
       const saved = args.outputs.save === undefined ? '' : `; saved the last completed state to ${args.outputs.save}`;
       io.stderr(`stopped after ${result.iterationsRun} iterations (interrupted)${saved}\n`);
-      return 130;
+      return interrupted === 'SIGTERM' ? 143 : 130;
     }
     return 0;
   } finally {
@@ -97,23 +124,28 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
   }
 }
 
-/** Trains, with a progress bar on a terminal; returns the per-iteration stats it gathered. */
+/** Trains, with a progress bar on a terminal; returns the per-iteration stats and the traced iterations it gathered. */
 async function fit(
   net: Classifier,
   data: Dataset,
   args: TrainArgs,
   progress: TrainingProgress,
   interrupted: () => boolean,
-): Promise<IterationStats[]> {
+): Promise<{ history: IterationStats[]; trace: TraceStep[] }> {
   const history: IterationStats[] = [];
+  const trace: TraceStep[] = [];
   try {
     await net.fitAsync(data.source, {
       chunkSamples: args.chunkSamples,
       untilNoError: args.untilNoError,
-      // The plot needs every iteration's stats; a progress bar is fine with every 10th.
-      statsEvery: args.outputs.plot !== undefined ? 1 : progress.enabled ? 10 : 0,
+      ...(args.trace !== undefined && { trace: parseTraceSpec(args.trace, args.iterations), onTrace: (step: TraceStep) => trace.push(step) }),
+      // The plot needs every iteration's stats; the report and warnings about 200 points (a progress
+      // bar is fine with every 10th); and the errors and loss of the last W and b.
+      statsEvery: args.outputs.plot !== undefined ? 1 : Math.min(progress.enabled ? 10 : Infinity, statsCadence(args.iterations)),
+      finalStats: true,
+      pocket: args.pocket,
       onIteration: (i, stats) => {
-        if (stats && args.outputs.plot !== undefined) history.push(stats);
+        if (stats && (args.outputs.plot !== undefined || (stats.iteration - 1) % statsCadence(args.iterations) === 0)) history.push(stats);
         if (!interrupted()) progress.update(i, stats);
       },
       shouldStop: interrupted,
@@ -121,7 +153,7 @@ async function fit(
   } finally {
     progress.stop();
   }
-  return history;
+  return { history, trace };
 }
 
 /** The samples the options name, checked at the edge. */
@@ -130,13 +162,16 @@ async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Pr
     case 'article':
       return andGate();
     case 'csv':
-      return readCsv(data.path, { labels: data.labels });
+      return readCsv(data.path, { labels: data.labels, features: data.features, ignore: data.ignore, positive: data.positive });
     case 'npy':
       return npyDataset(data.x, data.y, { stream: chunkSamples !== undefined || npyMemoryBytes(data.x) > STREAM_NPY_BYTES });
     case 'iris':
       return iris(data.labels);
     case 'synthetic':
       return synthetic(data);
+    case 'sql':
+    case 'parquet':
+      return loadSqlData(data, chunkSamples);
   }
 }
 

@@ -10,6 +10,12 @@ export interface Dataset {
   readonly labelNames: readonly string[];
   /** Where it came from, for messages: a file path or a built-in name. */
   readonly name: string;
+  /** When labels were read as one value against the rest: the value that means 1. */
+  readonly positive?: string;
+  /** With `positive`: the label values seen (up to 100) and the class each was read as. */
+  readonly labelValues?: Readonly<Record<string, 0 | 1>>;
+  /** Columns of the file that are neither features nor labels. */
+  readonly ignoredColumns?: readonly string[];
 }
 
 /** A dataset over x and y held in memory. */

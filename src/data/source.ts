@@ -29,6 +29,31 @@ export interface SampleSource {
   readonly dtype?: 'float32' | 'float64';
   /** Where x's value (feature `row`, sample `sample`) came from, for messages: `data.csv: line 7, column "x2"`, `x.npy: x[0, 6]`. */
   cellName?(row: number, sample: number): string;
+  /**
+   * The samples where they live, when that is not this process (a database query): a network that
+   * computes there (`sql`) takes them whole through its `attach`; the others cannot train on them.
+   */
+  readonly remote?: RemoteSamples;
+  /**
+   * For samples that stay where they live ({@link remote}): the probabilities s = sigmoid(Wᵀ·x + b)
+   * (outputs×n) and the labels y of every sample, computed there from W (features×outputs) and b
+   * and streamed back chunk by chunk, in the samples' order. Evaluation reads remote samples through
+   * this (their `forEachChunk` throws): outputs × 2 numbers per sample come back, not the features.
+   */
+  scoresAsync?(W: Matrix, b: number, chunkSamples: number | undefined, visit: (scores: Scores) => void): Promise<void>;
+}
+
+/** Probabilities s and labels y of a run of consecutive samples (outputs×n each); `offset` is the first sample's index. */
+export interface Scores {
+  readonly s: Matrix;
+  readonly y: Matrix;
+  readonly offset: number;
+}
+
+/** Samples that stay where they live (see {@link SampleSource.remote}). */
+export interface RemoteSamples {
+  /** Where they are, for messages: `SQL on duckdb (in memory)`, `data/train.parquet`. */
+  readonly name: string;
 }
 
 /** A source over x and y held in memory. */

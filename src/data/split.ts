@@ -5,9 +5,14 @@ import { inMemory, type Dataset } from './dataset';
 
 /**
  * Splits in-memory data into a training and a test set after a seeded shuffle of the samples:
- * `round(fraction × samples)` samples go to the test set, in shuffled order.
+ * `round(fraction × samples)` samples go to the test set, in shuffled order. Both sets keep the
+ * data's names (and label reading: `positive`, `labelValues`, `ignoredColumns`).
  */
-export function splitDataset(data: Dataset, fraction: number, seed: number): { train: Dataset; test: Dataset } {
+export function splitDataset(
+  data: Dataset,
+  fraction: number,
+  seed: number,
+): { train: Dataset; test: Dataset; /** Each set's samples' indices in `data`, in the sets' order. */ indices: { train: Uint32Array; test: Uint32Array } } {
   const whole = data.source.inMemory;
   if (!whole) throw new InputError(option('testSplit'), ' needs the data in memory; it cannot be used with ', option('chunkSamples'));
   const m = whole.x.cols;
@@ -16,7 +21,7 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
     throw new InputError(option('testSplit'), ` ${fraction} of ${m} samples leaves ${testCount} for testing and ${m - testCount} for training; each needs at least 1`);
   }
   const order = shuffledIndices(m, seed);
-  const part = (from: number, to: number, what: string): Dataset =>
+  const piece = (from: number, to: number, what: string): Dataset =>
     inMemory(
       pickColumns(whole.x, order.subarray(from, to)),
       pickColumns(whole.y, order.subarray(from, to)),
@@ -25,7 +30,15 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
       `${data.name}, ${what} set`,
       data.source.cellName && ((r, j) => data.source.cellName!(r, order[from + j])),
     );
-  return { test: part(0, testCount, 'test'), train: part(testCount, m, 'train') };
+  const part = (from: number, to: number, what: string): Dataset => {
+    const { source, featureNames, labelNames, name } = piece(from, to, what);
+    return { ...data, source, featureNames, labelNames, name };
+  };
+  return {
+    test: part(0, testCount, 'test'),
+    train: part(testCount, m, 'train'),
+    indices: { test: order.subarray(0, testCount), train: order.subarray(testCount) },
+  };
 }
 
 function pickColumns(m: Matrix, columns: Uint32Array): Matrix {

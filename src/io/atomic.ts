@@ -104,6 +104,63 @@ export async function writeTogether<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A file being written in pieces, in place of its target: see {@link stageStream}. */
+export interface StreamedFile {
+  /** Appends bytes (a string as UTF-8). */
+  write(data: Uint8Array | string): void;
+  /** Writes bytes at a position (e.g. a header whose sizes are known only at the end). */
+  writeAt(bytes: Uint8Array, position: number): void;
+}
+
+/**
+ * Opens a temporary file beside `path`, to be written in pieces — an output too large to hold in
+ * memory — and renamed over `path` (links followed) with the other files of the
+ * {@link writeTogether} it is called in, once all are written: all or none, as the others. If the
+ * writing fails, the temporary file is removed and `path` is untouched. Failures with a known cause
+ * (full disk, …) are {@link InputError}s naming `path`. With `makeFolder`, missing folders of `path`
+ * are made (and removed again if the batch fails).
+ *
+ * @example
+ * await writeTogether(async () => {
+ *   const out = stageStream('predictions.csv');
+ *   for (const row of rows) out.write(`${row}\n`);
+ * });
+ */
+export function stageStream(path: string, { makeFolder = false }: { makeFolder?: boolean } = {}): StreamedFile {
+  const batch = current.getStore();
+  if (!batch) throw new Error('stageStream must be called inside writeTogether');
+  // its folders, when asked, made now and removed again if the batch fails
+  if (makeFolder) batch.made.push(...makeFolders(dirname(path)));
+  const target = targetOf(path);
+  const tmp = join(dirname(target), tempName(basename(target)));
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', modeOf(target));
+  } catch (err) {
+    throw fileWriteError(path, err);
+  }
+  const file: Staged = { path, target, tmp, fd };
+  batch.staged.push(file);
+  const failed = (err: unknown) => fileWriteError(path, err);
+  return {
+    write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      try {
+        for (let done = 0; done < bytes.byteLength; ) done += writeSync(fd, bytes, done);
+      } catch (err) {
+        throw failed(err);
+      }
+    },
+    writeAt(bytes, position) {
+      try {
+        for (let done = 0; done < bytes.byteLength; ) done += writeSync(fd, bytes, done, bytes.byteLength - done, position + done);
+      } catch (err) {
+        throw failed(err);
+      }
+    },
+  };
+}
+
 /**
  * The path `path` names once every symbolic link in it is followed, as an absolute path; unlike
  * `realpath`, it also works for a path that does not exist yet (its existing part is resolved) and
@@ -158,6 +215,8 @@ interface Staged {
   /** The file actually replaced: `path` with symbolic links followed. */
   target: string;
   tmp: string;
+  /** A file still being written in pieces ({@link stageStream}): closed (and fsynced) before its rename. */
+  fd?: number;
 }
 
 interface Batch {
@@ -227,22 +286,43 @@ function commit(file: Staged): void {
   }
 }
 
+/** Closes a streamed file, fsynced first when `sync`; failures are InputErrors naming it. */
+function closeStreamed(file: Staged, sync: boolean): void {
+  const fd = file.fd;
+  if (fd === undefined) return;
+  file.fd = undefined;
+  try {
+    if (sync) fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    throw fileWriteError(file.path, err);
+  }
+  closeSync(fd);
+}
+
 /** Renames every staged file in order, then syncs their folders; on a failure the rest are removed. */
 function commitAll(files: Staged[]): void {
   try {
+    for (const file of files) closeStreamed(file, true);
     for (let i = 0; i < files.length; i++) {
       commit(files[i]);
       files[i].tmp = '';
     }
   } finally {
-    for (const file of files) if (file.tmp) removeQuietly(file.tmp);
+    for (const file of files) {
+      closeQuietly(file);
+      if (file.tmp) removeQuietly(file.tmp);
+    }
   }
   for (const folder of new Set(files.map((file) => dirname(file.target)))) syncFolder(folder);
 }
 
 /** Removes what a batch staged and the folders it made. */
 function discard(batch: Batch): void {
-  for (const file of batch.staged.splice(0)) removeQuietly(file.tmp);
+  for (const file of batch.staged.splice(0)) {
+    closeQuietly(file);
+    removeQuietly(file.tmp);
+  }
   removeFolders(batch.made.splice(0));
 }
 
@@ -325,6 +405,14 @@ function syncFolder(dir: string): void {
     }
   } catch {
     // Windows cannot open a folder for fsync; the rename has happened all the same.
+  }
+}
+
+function closeQuietly(file: Staged): void {
+  try {
+    closeStreamed(file, false);
+  } catch {
+    // already closed
   }
 }
 

@@ -3,8 +3,12 @@ import { InputError } from '../errors';
 
 /** The `format` tag of a saved model file. */
 export const MODEL_FORMAT = 'simple-nn-model';
-/** The newest model file version this program reads and the one it writes. */
-export const MODEL_VERSION = 1;
+/**
+ * The newest model file version this program reads. It writes version 1 unless the model
+ * standardizes its inputs: then 2, since a program that reads only version 1 would apply W and b
+ * to raw inputs and predict wrongly without a word; it refuses a version 2 file instead.
+ */
+export const MODEL_VERSION = 2;
 
 /**
  * A trained network as saved on disk (pretty-printed JSON).
@@ -13,7 +17,7 @@ export const MODEL_VERSION = 1;
  */
 export interface SavedModel {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
+  version: 1 | 2;
   /** W, features×outputs. */
   weights: number[][];
   /** b. */
@@ -22,6 +26,14 @@ export interface SavedModel {
   featureNames: string[];
   /** One name per column of W. */
   labelNames: string[];
+  /** The label value that means 1 (option `positive`): every other value of a label column means 0. */
+  positive?: string;
+  /** The label values seen in training (up to 100) and the class each was read as. */
+  labelValues?: Record<string, 0 | 1>;
+  /** Columns of the training file that were neither features nor labels: a file to predict on may have them. */
+  ignoredColumns?: string[];
+  /** z-scores applied to every x before W and b (version 2): `(x_f − mean[f]) / std[f]`. */
+  standardize?: { mean: number[]; std: number[] };
   training: {
     backend: string;
     learningRate: number;
@@ -40,6 +52,9 @@ export interface SavedModel {
 export interface ModelMeta {
   featureNames: readonly string[];
   labelNames: readonly string[];
+  positive?: string;
+  labelValues?: Record<string, 0 | 1>;
+  ignoredColumns?: readonly string[];
   metrics?: SavedModel['metrics'];
   /** Extra training facts to record (data source, chunking, …). */
   training?: Record<string, unknown>;
@@ -55,19 +70,26 @@ export interface Trained {
   readonly iterations: number;
   readonly gradient: string;
   readonly lastFit?: { readonly iterationsRun: number };
+  /** The z-scores the classifier applies to its inputs, if any. */
+  readonly standardization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 /** A model file's content for a trained classifier: W, b, names (default x1…, y…), settings and metrics. */
 export function modelOf(net: Trained, meta?: ModelMeta): SavedModel {
   const W = net.weights;
   const names = meta ?? defaultNames(W.length, W[0].length);
+  const scaling = net.standardization;
   return {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: scaling ? 2 : 1,
     weights: W,
     bias: net.bias,
     featureNames: [...names.featureNames],
     labelNames: [...names.labelNames],
+    ...(meta?.positive !== undefined && { positive: meta.positive }),
+    ...(meta?.labelValues && { labelValues: { ...meta.labelValues } }),
+    ...(meta?.ignoredColumns?.length && { ignoredColumns: [...meta.ignoredColumns] }),
+    ...(scaling && { standardize: { mean: [...scaling.mean], std: [...scaling.std] } }),
     training: {
       backend: net.backend,
       compute: net.compute,
@@ -104,6 +126,17 @@ export function checkModel(path: string, value: unknown): asserts value is Saved
   if (!isFinite(value.bias)) fail('bias', 'a finite number', value.bias);
   checkNames(path, 'featureNames', value.featureNames, features, 'row');
   checkNames(path, 'labelNames', value.labelNames, outputs, 'column');
+  if (value.positive !== undefined && typeof value.positive !== 'string') fail('positive', 'a string', value.positive);
+  if (value.labelValues !== undefined) {
+    const values = value.labelValues;
+    if (!isObject(values) || Object.values(values).some((v) => v !== 0 && v !== 1)) {
+      fail('labelValues', 'an object mapping each label value to 0 or 1', values);
+    }
+  }
+  if (value.ignoredColumns !== undefined && (!Array.isArray(value.ignoredColumns) || value.ignoredColumns.some((n) => typeof n !== 'string'))) {
+    fail('ignoredColumns', 'an array of strings', value.ignoredColumns);
+  }
+  if (value.standardize !== undefined) checkStandardize(path, value.standardize, features);
 
   const training = value.training;
   if (!isObject(training)) return fail('training', 'an object', training);
@@ -124,6 +157,22 @@ export function checkModel(path: string, value: unknown): asserts value is Saved
     }
   }
   if (value.savedAt !== undefined && typeof value.savedAt !== 'string') fail('savedAt', 'a string (an ISO 8601 time)', value.savedAt);
+}
+
+/** Checks {mean, std}: one finite mean and one finite std > 0 per feature. */
+function checkStandardize(path: string, value: unknown, features: number): void {
+  if (!isObject(value)) throw new InputError(`${path}: standardize must be an object {mean, std}, got ${show(value)}`);
+  for (const key of ['mean', 'std'] as const) {
+    const list = value[key];
+    if (!Array.isArray(list) || list.length !== features) {
+      throw new InputError(`${path}: standardize.${key} must have ${plural(features, 'number')} (one per feature), got ${show(list)}`);
+    }
+    list.forEach((v: unknown, f) => {
+      if (!isFinite(v) || (key === 'std' && v <= 0)) {
+        throw new InputError(`${path}: standardize.${key}[${f}] must be a finite number${key === 'std' ? ' > 0' : ''}, got ${show(v)}`);
+      }
+    });
+  }
 }
 
 /** Checks W is a non-empty features×outputs array of finite numbers; returns [features, outputs]. */

@@ -18,7 +18,9 @@ const WEIGHTS_BIN = 'weights.bin';
  *
  * The model is one `dense` layer with `units` = outputs and a sigmoid: its kernel is W exactly
  * (features×outputs, the article's layout) and its bias is b repeated for every output, since the
- * article's network has a single b. tfjs stores float32, so W and b are rounded to float32.
+ * article's network has a single b — or one b per output when `b` is a list (a standardized model
+ * folded into raw-input W and b: see `foldStandardization`). tfjs stores float32, so W and b are
+ * rounded to float32.
  *
  * Mind the orientation: our x is features×samples (samples are columns), but a Keras/tfjs model takes
  * samples×features (samples are rows). `model.predict(xᵀ)` gives samples×outputs, the transpose of our
@@ -31,15 +33,17 @@ const WEIGHTS_BIN = 'weights.bin';
  * // in a browser: const model = await tf.loadLayersModel('and-tfjs/model.json');
  * //               model.predict(tf.tensor2d([[1, 1]]))  // ≈ [[0.506]] → class 1
  */
-export async function exportTfjsLayersModel(dir: string, W: number[][], b: number): Promise<void> {
+export async function exportTfjsLayersModel(dir: string, W: number[][], b: number | readonly number[]): Promise<void> {
   const { rows: features, cols: outputs } = toMatrix('weights', W);
-  checkFinite('bias', b);
+  const biases = typeof b === 'number' ? new Array<number>(outputs).fill(b) : [...b];
+  if (biases.length !== outputs) throw new InputError(`bias: got ${biases.length} values for ${outputs} outputs; expected one number, or one per output`);
+  biases.forEach((v) => checkFinite('bias', v));
   const model = tf.sequential({
     name: 'simple_nn',
     layers: [tf.layers.dense({ name: 'dense', units: outputs, inputShape: [features], activation: 'sigmoid' })],
   });
   try {
-    tf.tidy(() => model.setWeights([tf.tensor2d(W, [features, outputs]), tf.fill([outputs], b)]));
+    tf.tidy(() => model.setWeights([tf.tensor2d(W, [features, outputs]), tf.tensor1d(biases)]));
     await model.save(tf.io.withSaveHandler(async (artifacts) => saveArtifacts(dir, artifacts)));
   } finally {
     model.dispose();

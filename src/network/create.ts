@@ -10,6 +10,8 @@ import { PlainNetwork } from './plain';
  */
 export function createNetwork(backend: Backend, init: NetworkInit, kernels: Kernels = 'fused'): Network {
   if (backend === 'plain') return new PlainNetwork(init);
+  // computes in a database (the data attached at training): loaded only for it
+  if (backend === 'sql') return new (require('../sql/network') as typeof import('../sql/network')).SqlNetwork(init);
   // loaded only for tfjs backends: plain needs no tfjs at all
   const { TensorNetwork } = require('./tensor') as typeof import('./tensor');
   return new TensorNetwork(backend, init, kernels);

@@ -1,10 +1,16 @@
-import type { Chunk } from '../data/source';
+import type { Chunk, RemoteSamples } from '../data/source';
 import type { Matrix } from '../matrix';
 
 /** The backends that can run the article's network. */
 export type TensorBackend = 'tensorflow' | 'wasm' | 'cpu';
-export type Backend = TensorBackend | 'plain';
-export const BACKENDS: readonly Backend[] = ['tensorflow', 'wasm', 'cpu', 'plain'];
+/** `sql`: the article's sums as one aggregate query per iteration, run where the data lives (src/sql/network.ts). */
+export type Backend = TensorBackend | 'plain' | 'sql';
+export const BACKENDS: readonly Backend[] = ['tensorflow', 'wasm', 'cpu', 'plain', 'sql'];
+
+/** Whether a backend is one of tfjs's (float32, loaded through `useBackend`). */
+export function isTensorBackend(backend: string): backend is TensorBackend {
+  return backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu';
+}
 
 /**
  * Which error drives the update:
@@ -63,6 +69,14 @@ export interface TrainSettings {
   readonly trace?: (iteration: number) => boolean;
   /** Called with each traced iteration, after its update. */
   readonly onTrace?: (step: TraceStep) => void;
+  /**
+   * Gallant's pocket algorithm: compute the stats of every iteration and, at the end, put back the
+   * W and b with the fewest training errors seen (ties: the lower loss; then the earliest), the final
+   * ones included, instead of the last ones. See {@link TrainResult.pocket}.
+   */
+  readonly pocket?: boolean;
+  /** After the last iteration, one more forward pass (no update) for the errors and loss of the last W and b: {@link TrainResult.final}. */
+  readonly finalStats?: boolean;
 }
 
 /** The article's quantities at one iteration, in its orientation: what a trace prints. */
@@ -96,6 +110,10 @@ export interface TrainResult {
   readonly iterationsRun: number;
   /** Why it ended before `iterations`: no error left, or `shouldStop`. */
   readonly stoppedBy?: 'no-error' | 'interrupt';
+  /** With `finalStats` or `pocket`: the training errors and mean loss of the W and b after the last update (with `pocket`, not those returned). */
+  readonly final?: ErrorsAndLoss;
+  /** With `pocket`: the W and b returned, as the number of updates that had made them (0: the initial ones), and their errors and mean loss. */
+  readonly pocket?: ErrorsAndLoss & { readonly afterUpdates: number };
 }
 
 /** What one iteration's forward pass found over some samples, before the update: read back from the sums. */
@@ -125,19 +143,26 @@ export interface Network<Samples = unknown, Sums = unknown> {
   readonly compute: string;
   /** Makes a chunk of samples ready for {@link sums}; {@link unload} lets it go. */
   load(chunk: Chunk): Samples;
+  /**
+   * Samples that stay where they live (`SampleSource.remote`: a database), taken whole for
+   * {@link sums}, which then computes there; only a network that computes there has it (`sql`).
+   */
+  attach?(remote: RemoteSamples): Samples;
   unload(samples: Samples): void;
   /**
    * One chunk's x·eᵀ (features×outputs) and sum(e), with e = y_pred − y (article) or s − y
    * (logistic); errors and loss when `track`; and with `trace`, the forward pass's z, s, y_pred
    * and e for {@link traced} (a tfjs network then computes with tfjs's ops, whose values these are).
+   * A network that computes elsewhere (a database) returns a promise of them: `trainAsync` awaits
+   * it, `train` refuses it.
    */
-  sums(samples: Samples, gradient: Gradient, track: boolean, trace?: boolean): Sums;
+  sums(samples: Samples, gradient: Gradient, track: boolean, trace?: boolean): Sums | PromiseLike<Sums>;
   /** The traced forward pass and x·eᵀ and sum(e) of sums made with `trace`, read back. */
   traced(sums: Sums): Forward & { readonly xe: Matrix; readonly sumE: number };
   /** The sums of two chunks together (`total` and `part` are freed). */
   add(total: Sums, part: Sums): Sums;
   /** The errors and summed loss of tracked sums, read back. */
-  stats(sums: Sums): ErrorsAndLoss;
+  stats(sums: Sums): ErrorsAndLoss | PromiseLike<ErrorsAndLoss>;
   /** `dW = x·eᵀ / m`, `db = sum(e) / m`, `W = W − a·dW`, `b = b − a·db`. */
   update(sums: Sums, a: number, m: number): void;
   /** Frees sums (tfjs: their tensors). */
@@ -148,6 +173,8 @@ export interface Network<Samples = unknown, Sums = unknown> {
   predictProba(x: Matrix): Matrix;
   /** A float64 copy of W, features×outputs. */
   weights(): Matrix;
+  /** Sets W (features×outputs) and b, e.g. back to values read with {@link weights} and {@link bias}. */
+  assign(W: Matrix, b: number): void;
   bias(): number;
   /** Frees what the network holds (its tensors, for a tfjs backend). */
   dispose(): void;

@@ -118,6 +118,11 @@ export class PlainNetwork implements Network<Chunk, PlainSums> {
     return this.b;
   }
 
+  assign(W: Matrix, b: number): void {
+    this.W.set(W.data);
+    this.b = b;
+  }
+
   dispose(): void {}
 
   /** z = Wᵀ·x + b (outputs×samples): each z summed over the features in order, then b added. */

@@ -142,6 +142,13 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     return this.b.dataSync()[0];
   }
 
+  assign(W: Matrix, b: number): void {
+    tf.tidy(() => {
+      this.W.assign(toTensor(W));
+      this.b.assign(tf.scalar(b, 'float32'));
+    });
+  }
+
   dispose(): void {
     this.W.dispose();
     this.b.dispose();

@@ -53,12 +53,17 @@ export function formatShape(dims: readonly number[]): string {
   return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
 }
 
-/** A version 1.0 preamble and header for a float matrix, in this machine's byte order, padded to 64 bytes. */
-export function headerBytes(rows: number, cols: number, dtype: NpyFloat, fortranOrder: boolean): Buffer {
+/**
+ * A version 1.0 preamble and header for a float matrix, in this machine's byte order, padded to
+ * 64 bytes — or, with `length`, to exactly that many bytes (to rewrite a header in place).
+ */
+export function headerBytes(rows: number, cols: number, dtype: NpyFloat, fortranOrder: boolean, length?: number): Buffer {
   const descr = `${HOST_LE ? '<' : '>'}${dtype === 'float32' ? 'f4' : 'f8'}`;
   const dict = `{'descr': '${descr}', 'fortran_order': ${fortranOrder ? 'True' : 'False'}, 'shape': (${rows}, ${cols}), }`;
   const unpadded = 10 + dict.length + 1;
-  const text = `${dict}${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
+  const padding = length === undefined ? (64 - (unpadded % 64)) % 64 : length - unpadded;
+  if (padding < 0 || 10 + dict.length + padding + 1 > 10 + 0xffff) throw new Error(`an npy header of ${unpadded} bytes does not fit in ${length}`);
+  const text = `${dict}${' '.repeat(padding)}\n`;
   const bytes = Buffer.alloc(10 + text.length);
   MAGIC.copy(bytes);
   bytes.set([1, 0], 6);

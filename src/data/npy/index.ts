@@ -6,4 +6,4 @@
 
 export type { NpyFloat } from './floats';
 export { NpyColumnReader, readNpy, readNpyHeader, type NpyHeader } from './reader';
-export { NpyWriter, writeNpy } from './writer';
+export { NpyAppender, NpyWriter, writeNpy, type ByteSink } from './writer';

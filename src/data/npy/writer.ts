@@ -97,3 +97,56 @@ function isFloat(data: Floats, dtype: NpyFloat): boolean {
 function bytesOf(data: Floats): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
+
+/** Where an {@link NpyAppender} writes: a file written in pieces (as `stageStream` makes one). */
+export interface ByteSink {
+  write(bytes: Uint8Array): void;
+  writeAt(bytes: Uint8Array, position: number): void;
+}
+
+/** A column count with as many digits as any file can need: the header is first written with it. */
+const MOST_COLUMNS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Writes a rows×n `.npy` file in Fortran order (column after column: for x features×samples, sample
+ * after sample, as a CSV's rows come) when n is known only at the end: the header is written first
+ * with room for any count, and rewritten in place, same length, by {@link finish}.
+ *
+ * @example
+ * const x = new NpyAppender(sink, 3, 'float32');
+ * x.append(Float32Array.of(1, 2, 3, 4, 5, 6)); // two columns: (1, 2, 3) and (4, 5, 6)
+ * x.finish(); // shape (3, 2)
+ */
+export class NpyAppender {
+  private readonly headerLength: number;
+  private written = 0;
+
+  constructor(
+    private readonly sink: ByteSink,
+    readonly rows: number,
+    readonly dtype: NpyFloat = 'float32',
+  ) {
+    const header = headerBytes(rows, MOST_COLUMNS, dtype, true);
+    this.headerLength = header.length;
+    sink.write(header);
+  }
+
+  /** Columns so far. */
+  get cols(): number {
+    return this.written;
+  }
+
+  /** Appends whole columns, given column after column (`rows` values each) in the file's type. */
+  append(values: Floats): void {
+    if (values.length % this.rows !== 0) throw new Error(`append got ${values.length} values, not whole columns of ${this.rows}`);
+    if (!isFloat(values, this.dtype)) throw new Error(`append got ${values.constructor.name} values for a ${this.dtype} file`);
+    this.sink.write(bytesOf(values));
+    this.written += values.length / this.rows;
+  }
+
+  /** Rewrites the header with the number of columns written; returns it. */
+  finish(): number {
+    this.sink.writeAt(headerBytes(this.rows, this.written, this.dtype, true, this.headerLength), 0);
+    return this.written;
+  }
+}

@@ -1,0 +1,113 @@
+import { DuckDBDataChunk, DuckDBFloatType, DuckDBInstance } from '@duckdb/node-api';
+import { Client } from 'pg';
+import { Bench } from 'tinybench';
+import type { Matrix } from '../src/matrix';
+import { createNetwork } from '../src/network/create';
+import type { NetworkInit } from '../src/network/network';
+import { databaseDataset } from '../src/sql/samples';
+import { trainAsync } from '../src/training';
+import { A, iterationsPerSample, warmupIterations, type Plan } from './plan';
+
+/**
+ * The pushdown rows: `--backend sql`, each iteration one aggregate query in the database. DuckDB
+ * (embedded) over a Parquet file of the case's data, on 1 and on 2 threads (the instance's
+ * `threads` setting, as `SET threads = N` sets it); PostgreSQL over a table of it, when PGURL names
+ * a server.
+ */
+export const PUSHDOWN_RUNNERS = {
+  'sql (DuckDB, Parquet, 1 thread)': 1,
+  'sql (DuckDB, Parquet, 2 threads)': 2,
+} as const;
+export type DuckDbRunner = keyof typeof PUSHDOWN_RUNNERS;
+export type PushdownRunner = DuckDbRunner | 'sql (PostgreSQL)';
+
+const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Writes x (features×m) and y (1×m) as a Parquet file of columns x1…xF (FLOAT, as x is float32) and y, through DuckDB. */
+export async function writeParquet(x: Matrix, y: Matrix, path: string): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const F = x.rows;
+    const m = x.cols;
+    await connection.run(`CREATE TABLE samples (${[...Array.from({ length: F }, (_, f) => `x${f + 1} FLOAT`), 'y FLOAT'].join(', ')})`);
+    const appender = await connection.createAppender('samples');
+    const types = Array.from({ length: F + 1 }, () => DuckDBFloatType.instance);
+    const size = 2048;
+    for (let start = 0; start < m; start += size) {
+      const n = Math.min(size, m - start);
+      const chunk = DuckDBDataChunk.create(types, n);
+      for (let f = 0; f < F; f++) chunk.setColumnValues(f, Array.from(x.data.subarray(f * m + start, f * m + start + n)));
+      chunk.setColumnValues(F, Array.from(y.data.subarray(start, start + n)));
+      appender.appendDataChunk(chunk);
+    }
+    appender.closeSync();
+    await connection.run(`COPY samples TO ${lit(path)} (FORMAT parquet)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Puts x and y into a PostgreSQL table of columns x1…xF and y (real), replacing it; returns the query that reads it. */
+export async function writePostgres(x: Matrix, y: Matrix, url: string, table: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const F = x.rows;
+    const m = x.cols;
+    await client.query(`DROP TABLE IF EXISTS ${table}`);
+    await client.query(`CREATE TABLE ${table} (${[...Array.from({ length: F }, (_, f) => `x${f + 1} real`), 'y real'].join(', ')})`);
+    for (let start = 0; start < m; start += 1000) {
+      const rows: string[] = [];
+      for (let j = start; j < Math.min(m, start + 1000); j++) {
+        rows.push(`(${[...Array.from({ length: F }, (_, f) => x.data[f * m + j]), y.data[j]].join(',')})`);
+      }
+      await client.query(`INSERT INTO ${table} VALUES ${rows.join(',')}`);
+    }
+    await client.query(`ANALYZE ${table}`);
+    return `SELECT * FROM ${table}`;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a bench table. */
+export async function dropPostgres(url: string, table: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP TABLE IF EXISTS ${table}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Times `--backend sql` on data in a database: ms per sample (several iterations, as the other
+ * rows), after warm-up iterations, and what computed (`sql (DuckDB v1.5.6, 2 threads)`).
+ */
+export async function timePushdown(
+  data: { db: string; parquet?: string; sql?: string },
+  init: NetworkInit,
+  p: Plan,
+  m: number,
+): Promise<{ ms: number[]; compute: string }> {
+  const dataset = await databaseDataset(data);
+  const net = createNetwork('sql', init);
+  try {
+    await trainAsync(net, dataset.source, { a: A, iterations: warmupIterations(m) });
+    const iterations = iterationsPerSample(m);
+    const bench = new Bench({ iterations: p.samples(m), time: 0, warmup: false, retainSamples: true, throws: true });
+    bench.add(`${net.compute} ${m}`, async () => {
+      await trainAsync(net, dataset.source, { a: A, iterations });
+    });
+    const [task] = await bench.run();
+    const result = task.result;
+    if (result.state !== 'completed' || !result.latency.samples) throw new Error(`${net.compute}: ${result.state}`);
+    return { ms: [...result.latency.samples], compute: net.compute };
+  } finally {
+    net.dispose();
+    dataset.source.close?.();
+  }
+}

@@ -1,0 +1,39 @@
+import type { Dataset } from '../data/dataset';
+import { InputError } from '../errors';
+import type { SqlSpec } from '../sql/data';
+import type { DataArgs, SqlDataArgs, TrainArgs } from './types';
+
+/** The CLI's side of data in a database (`--sql`, `--data` Parquet, `--db`, `--backend sql`, `--explain-sql`). */
+
+const isSqlData = (data: DataArgs): data is SqlDataArgs => data.kind === 'sql' || data.kind === 'parquet';
+
+/** The options that go together with data in a database, checked before anything is opened. */
+export function checkSqlArgs(args: TrainArgs): void {
+  const sqlData = isSqlData(args.data);
+  if (args.backend === 'sql') {
+    if (!sqlData) throw new InputError('--backend sql trains where the data lives: give it with --sql "SELECT …" (and --db URL) or --data FILE.parquet');
+    if (args.testSplit !== undefined) throw new InputError('--test-split needs the samples in memory; --backend sql keeps them in the database');
+    if (args.trace !== undefined) throw new InputError("--trace reads back every sample's z, s, y_pred and e; --backend sql keeps the samples in the database");
+    if (args.standardize) throw new InputError('--standardize is not available with --backend sql; standardize the columns in the query');
+    if (args.outputs.predictions !== undefined) throw new InputError('--predictions writes every sample back out; with --backend sql, --json has the predictions');
+  }
+  if (args.explainSql && !sqlData) throw new InputError('--explain-sql shows the SQL of --backend sql: give the data with --sql "SELECT …" or --data FILE.parquet');
+}
+
+function specOf(data: SqlDataArgs): SqlSpec {
+  const columns = { labels: data.labels, features: data.features, ignore: data.ignore, positive: data.positive };
+  return data.kind === 'sql' ? { sql: data.query, db: data.db, columns } : { parquet: data.path, db: data.db, columns };
+}
+
+/** The data of `--sql` or Parquet: left in the database for `--backend sql`, else read into memory (or a .npy cache, streamed). */
+export async function loadSqlData(data: SqlDataArgs, chunkSamples: number | undefined): Promise<Dataset> {
+  if (data.inDatabase) return (await import('../sql/samples')).databaseDataset(specOf(data));
+  return (await import('../sql/load')).loadSqlDataset(specOf(data), { chunkSamples });
+}
+
+/** `--explain-sql`: the aggregate query of the first iteration, from the initial W (`--weights`, default zeros) and b (`--bias`, default 0). */
+export async function explainTraining(args: TrainArgs): Promise<string> {
+  if (!isSqlData(args.data)) throw new Error('explainTraining: not data in a database');
+  const { explainSql } = await import('../sql/explain');
+  return explainSql(specOf(args.data), { weights: args.weights, bias: args.bias ?? 0, gradient: args.gradient, track: args.untilNoError || args.pocket === true });
+}

@@ -1,0 +1,173 @@
+import { InputError, option } from '../errors';
+import { sharedFloats, type Matrix } from '../matrix';
+import { memorySource, type Chunk, type SampleSource } from './source';
+
+/**
+ * Per-feature statistics of the samples x (features×samples), gathered in one streaming pass:
+ * mean and standard deviation (float64, population: divided by the sample count, as numpy's
+ * `np.std`), smallest and largest value.
+ */
+export interface FeatureStats {
+  readonly samples: number;
+  readonly mean: Float64Array;
+  readonly std: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+}
+
+/**
+ * z-scores per feature: a sample's feature f becomes `(x_f − mean[f]) / std[f]`.
+ * A feature that is constant on the samples it was computed from has `std` 1 (its mean is still
+ * subtracted, so it becomes 0 everywhere): see {@link standardization}.
+ */
+export interface Standardization {
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+}
+
+/**
+ * Mean, standard deviation, min and max of every feature, in one pass over the chunks of `data`
+ * (`chunkSamples` at a time; whole when in memory and not chunked). Each chunk's mean and sum of
+ * squared deviations are computed from the chunk itself, then merged with the running ones
+ * (Chan, Golub and LeVeque's pairwise update), all in float64: no catastrophic cancellation, and
+ * the same figures, within rounding, whatever the chunk size.
+ */
+export function featureStats(data: SampleSource, chunkSamples?: number): FeatureStats {
+  const F = data.features;
+  const mean = new Float64Array(F);
+  const m2 = new Float64Array(F);
+  const min = new Float64Array(F).fill(Infinity);
+  const max = new Float64Array(F).fill(-Infinity);
+  let seen = 0;
+  data.forEachChunk(chunkSamples, ({ x }) => {
+    const n = x.cols;
+    if (n === 0) return;
+    const total = seen + n;
+    for (let f = 0; f < F; f++) {
+      const row = x.data.subarray(f * n, (f + 1) * n);
+      let sum = 0;
+      let lo = min[f];
+      let hi = max[f];
+      for (let j = 0; j < n; j++) {
+        const v = row[j];
+        sum += v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      const chunkMean = sum / n;
+      let chunkM2 = 0;
+      for (let j = 0; j < n; j++) {
+        const d = row[j] - chunkMean;
+        chunkM2 += d * d;
+      }
+      const delta = chunkMean - mean[f];
+      mean[f] += (delta * n) / total;
+      m2[f] += chunkM2 + (delta * delta * seen * n) / total;
+      min[f] = lo;
+      max[f] = hi;
+    }
+    seen = total;
+  });
+  const std = m2.map((v) => Math.sqrt(v / seen));
+  return { samples: seen, mean, std, min, max };
+}
+
+/**
+ * Samples that stay in a database (`remote`) cannot be standardized: the network computes on them
+ * there, raw. An {@link InputError} saying so.
+ */
+export function checkStandardizable(data: SampleSource): void {
+  if (data.remote) {
+    throw new InputError(option('standardize'), ` needs the samples read in this process; those of ${data.remote.name} stay in the database, where W and b see them as they are`);
+  }
+}
+
+/** The features (row indices) whose every value is the same. */
+export function constantFeatures(stats: FeatureStats): number[] {
+  return Array.from(stats.min.keys()).filter((f) => stats.min[f] === stats.max[f]);
+}
+
+/**
+ * The z-scores of these statistics. A constant feature (σ = 0) gets σ = 1 and μ its value, so
+ * it becomes exactly 0: it carries no information, and left as it is a large constant would only
+ * act as a second bias on another scale than the others.
+ */
+export function standardization(stats: FeatureStats): Standardization {
+  const constant = new Set(constantFeatures(stats));
+  return {
+    mean: Array.from(stats.mean, (mu, f) => (constant.has(f) ? stats.min[f] : mu)),
+    std: Array.from(stats.std, (sigma, f) => (constant.has(f) || sigma === 0 ? 1 : sigma)),
+  };
+}
+
+/** Checks that a standardization fits x with `features` rows: one finite mean and one finite σ > 0 per feature. */
+export function checkStandardization(s: Standardization, features: number): void {
+  if (s.mean.length !== features || s.std.length !== features) {
+    throw new InputError(`the standardization has ${s.mean.length} means and ${s.std.length} standard deviations, but x has ${features} features`);
+  }
+  s.std.forEach((sigma, f) => {
+    if (!(Number.isFinite(sigma) && sigma > 0)) throw new InputError(`the standardization's std[${f}] must be a finite number > 0, got ${sigma}`);
+    if (!Number.isFinite(s.mean[f])) throw new InputError(`the standardization's mean[${f}] must be a finite number, got ${s.mean[f]}`);
+  });
+}
+
+/**
+ * `(x − mean) / std` per feature (row), written into `into` when given (its first rows×cols
+ * values) or a new array of x's kind (float32 stays float32), in shared memory for the kernels' threads.
+ */
+export function standardizeMatrix(x: Matrix, s: Standardization, into?: Float32Array | Float64Array): Matrix {
+  const n = x.cols;
+  const data = into ? into.subarray(0, x.rows * n) : sharedFloats(x.data instanceof Float32Array ? 'float32' : 'float64', x.rows * n);
+  for (let f = 0; f < x.rows; f++) {
+    const mu = s.mean[f];
+    const sigma = s.std[f];
+    for (let j = f * n; j < (f + 1) * n; j++) data[j] = (x.data[j] - mu) / sigma;
+  }
+  return { rows: x.rows, cols: n, data };
+}
+
+/**
+ * The samples of `data` standardized. Samples held in memory are standardized once, into a new x
+ * (labels shared); streamed ones chunk by chunk, each into one buffer reused by every chunk, so
+ * memory stays one chunk's whatever the size of the data.
+ */
+export function standardizedSource(data: SampleSource, s: Standardization): SampleSource {
+  checkStandardization(s, data.features);
+  checkStandardizable(data);
+  const whole = data.inMemory;
+  if (whole) {
+    const source = memorySource(standardizeMatrix(whole.x, s), whole.y, data.cellName);
+    return { ...source, close: data.close && (() => data.close!()) };
+  }
+  let buffer: Float32Array | Float64Array | undefined;
+  return {
+    features: data.features,
+    outputs: data.outputs,
+    samples: data.samples,
+    dtype: data.dtype,
+    cellName: data.cellName && ((r, c) => data.cellName!(r, c)),
+    close: data.close && (() => data.close!()),
+    forEachChunk(chunkSamples, visit) {
+      data.forEachChunk(chunkSamples, (chunk: Chunk) => {
+        const size = chunk.x.rows * chunk.x.cols;
+        const float32 = chunk.x.data instanceof Float32Array;
+        if (!buffer || buffer.length < size || buffer instanceof Float32Array !== float32) {
+          buffer = sharedFloats(float32 ? 'float32' : 'float64', size);
+        }
+        visit({ x: standardizeMatrix(chunk.x, s, buffer), y: chunk.y, offset: chunk.offset });
+      });
+    },
+  };
+}
+
+/**
+ * W and b for raw inputs that give exactly the z a network with `W` and `b` gives on standardized
+ * inputs: `z = Σ_f W_f·(x_f − μ_f)/σ_f + b = Σ_f (W_f/σ_f)·x_f + (b − Σ_f W_f·μ_f/σ_f)`, so
+ * `W' = W/σ` (row by row) and, per output o, `b'_o = b − Σ_f W_fo·μ_f/σ_f`. The bias becomes one per
+ * output: a layer with a bias vector (tfjs's Dense) takes it as it is.
+ */
+export function foldStandardization(W: readonly (readonly number[])[], b: number, s: Standardization): { W: number[][]; b: number[] } {
+  const folded = W.map((row, f) => row.map((w) => w / s.std[f]));
+  const bias = W[0].map((_, o) => W.reduce((acc, row, f) => acc - (row[o] * s.mean[f]) / s.std[f], b));
+  return { W: folded, b: bias };
+}

@@ -1,0 +1,91 @@
+import { InputError, option, quote, shownList } from '../errors';
+
+/** A number as `positive` may give it for a number column. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * How a column's values become numbers: `float32` (REAL/FLOAT: x stays float32 when every feature
+ * is), `number` (integers, decimals, DOUBLE), `boolean` (false 0, true 1); undefined: not numbers.
+ */
+export type ColumnKind = 'float32' | 'number' | 'boolean';
+
+/** A column of a query's result, as the database describes it. */
+export interface SqlColumn {
+  readonly name: string;
+  /** The database's name for its type (`DOUBLE`, `VARCHAR`, `double precision`, `text`). */
+  readonly type: string;
+  readonly kind?: ColumnKind;
+}
+
+/** Which columns of a query are the features and which the labels. */
+export interface ColumnPlan {
+  readonly features: readonly SqlColumn[];
+  readonly labels: readonly SqlColumn[];
+  /** Columns that are neither. */
+  readonly ignored: readonly SqlColumn[];
+  /** The label value that means 1 (any other means 0); without it, labels must be 0 or 1. */
+  readonly positive?: string;
+}
+
+/** The column choice, as for a CSV: labels (default: the last column), and optionally features to keep or columns to leave out. */
+export interface ColumnChoice {
+  readonly labels?: readonly string[];
+  /** Only these columns are features (default: every column that is not a label or ignored). */
+  readonly features?: readonly string[];
+  /** Columns that are neither features nor labels. */
+  readonly ignore?: readonly string[];
+  /** The label value that means 1, any other 0: a number for a number column (`4` matches 4.0), else text (`M`). */
+  readonly positive?: string;
+}
+
+/**
+ * The features and labels among a query's columns, chosen as for a CSV: the labels named (default:
+ * the last column), the features the others in the query's order (or those named, in their order). Names must be
+ * unique, and every chosen column must hold numbers; `where` names the data in messages (a Parquet
+ * path, or "the query").
+ */
+export function planColumns(where: string, columns: readonly SqlColumn[], choice: ColumnChoice = {}): ColumnPlan {
+  if (columns.length < 2) {
+    throw new InputError(`${where} has ${columns.length} column${columns.length === 1 ? '' : 's'}; expected at least one feature and a label`);
+  }
+  const names = columns.map((c) => c.name);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new InputError(`${where} names the column ${quote(name)} twice; give each column its own name (AS …)`);
+    seen.add(name);
+  }
+  const find = (key: string, list: readonly string[]) =>
+    list.map((name) => {
+      const column = columns.find((c) => c.name === name);
+      if (!column) throw new InputError(option(key), `: ${where} has no column ${quote(name)}; its columns are ${shownList(names)}`);
+      return column;
+    });
+  const labels = choice.labels && choice.labels.length > 0 ? find('labels', choice.labels) : [columns[columns.length - 1]];
+  const ignored = find('ignore', choice.ignore ?? []);
+  const byDefault = choice.labels && choice.labels.length > 0 ? '' : ' (the last column is the label unless named: give the label with ';
+  const clash = ignored.find((c) => labels.includes(c));
+  if (clash) {
+    throw new InputError(option('ignore'), `: ${quote(clash.name)} is the label column${byDefault}`, ...(byDefault ? [option('labels'), ')'] : ['; a column cannot be both']));
+  }
+  const features =
+    choice.features && choice.features.length > 0
+      ? find('features', choice.features)
+      : columns.filter((c) => !labels.includes(c) && !ignored.includes(c));
+  const both = features.find((c) => labels.includes(c));
+  if (both) throw new InputError(option('features'), `: ${quote(both.name)} is a label column; a column cannot be both`);
+  if (features.length === 0) throw new InputError(option('labels'), `: every column of ${where} is a label or ignored; no features are left`);
+  for (const c of choice.positive === undefined ? [...features, ...labels] : features) {
+    if (c.kind === undefined) {
+      throw new InputError(`${where}: column ${quote(c.name)} is ${c.type}; expected numbers (integer, decimal, float, double or boolean)`);
+    }
+  }
+  const { positive } = choice;
+  if (positive !== undefined) {
+    const numeric = labels.find((c) => c.kind !== undefined);
+    if (numeric && !NUMBER.test(positive)) {
+      throw new InputError(option('positive'), `: ${quote(positive)} is not a number, but the label column ${quote(numeric.name)} of ${where} holds numbers (${numeric.type})`);
+    }
+  }
+  const rest = columns.filter((c) => !features.includes(c) && !labels.includes(c));
+  return { features, labels, ignored: rest, ...(positive !== undefined && { positive }) };
+}

@@ -1,0 +1,66 @@
+import { InputError, option, quote, shownPath } from '../errors';
+import { planColumns, type ColumnChoice } from './columns';
+import { openDatabase, type Database } from './database';
+import { parquetQuery } from './parquet';
+import { cleanQuery, type SqlData } from './query';
+import { DEFAULT_DB, parseDbUrl, redactUrl } from './url';
+
+/** Data in a database: a query (option `sql`) or Parquet (option `data`), the database that runs it (option `db`), and the column choice. */
+export interface SqlSpec {
+  /** A database URL (see `parseDbUrl`); default `duckdb:`, DuckDB in memory. */
+  readonly db?: string;
+  /** A query whose columns are the features and the labels. */
+  readonly sql?: string;
+  /** Parquet read through DuckDB: a file, a folder of `.parquet` files, or a glob of shards. */
+  readonly parquet?: string;
+  readonly columns?: ColumnChoice;
+}
+
+/** A database opened on some data, its columns chosen: what loading, explaining and pushing down start from. */
+export interface OpenData {
+  readonly db: Database;
+  readonly data: SqlData;
+  /** The data in messages: the Parquet path, or `the query`. */
+  readonly where: string;
+  /** The data's name (the report's `data:`, the model file): the Parquet path, or `SQL on URL` (redacted). */
+  readonly name: string;
+}
+
+/** The name the data has before its database is opened (for messages about the options). */
+export function sqlDataName(spec: SqlSpec): string {
+  if (spec.parquet !== undefined) return shownPath(spec.parquet);
+  const url = redactUrl(spec.db ?? DEFAULT_DB);
+  return `SQL on ${/^duckdb:(:memory:)?$/i.test(url) ? 'duckdb (in memory)' : url}`;
+}
+
+/** What the dataset records of the column choice (for the model file): the positive label value, the columns left out. */
+export const known = ({ data }: OpenData) => ({
+  ...(data.positive !== undefined && { positive: data.positive }),
+  ...(data.ignored.length > 0 && { ignoredColumns: data.ignored.map((c) => c.name) }),
+});
+
+/** With `positive`: every label column must have that value somewhere (`ones[o]`: its 1s), or the value is likely a typo. */
+export function checkPositiveSeen({ data, where }: OpenData, ones: readonly number[]): void {
+  if (data.positive === undefined) return;
+  const none = data.labels.find((_, o) => !ones[o]);
+  if (none) throw new InputError(option('positive'), `: no row of ${where} has ${quote(data.positive)} in the label column ${quote(none.name)}`);
+}
+
+/** Opens the database and chooses the columns of the query (reading no rows); the caller closes `db`. */
+export async function openSqlData(spec: SqlSpec): Promise<OpenData> {
+  if ((spec.sql === undefined) === (spec.parquet === undefined)) throw new Error('openSqlData: give exactly one of sql and parquet');
+  const url = spec.db ?? DEFAULT_DB;
+  if (spec.parquet !== undefined && parseDbUrl(url).kind !== 'duckdb') {
+    throw new InputError(option('db'), `: Parquet is read by DuckDB; give a duckdb: URL (e.g. duckdb:?threads=2), not ${redactUrl(url)}`);
+  }
+  const query = spec.parquet !== undefined ? parquetQuery(spec.parquet) : cleanQuery(spec.sql!);
+  const where = spec.parquet !== undefined ? shownPath(spec.parquet) : 'the query';
+  const db = await openDatabase(url);
+  try {
+    const plan = planColumns(where, await db.columns(query), spec.columns);
+    return { db, data: { query, ...plan }, where, name: sqlDataName(spec) };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,109 @@
+import { statSync } from 'node:fs';
+import type { DuckDBConnection, DuckDBInstance, DuckDBType } from '@duckdb/node-api';
+import { fileReadError } from '../errors';
+import type { ColumnKind, SqlColumn } from './columns';
+import { databaseError, type Batch, type Database } from './database';
+import type { DbUrl } from './url';
+
+type DuckDbApi = typeof import('@duckdb/node-api');
+
+/**
+ * DuckDB, embedded (`@duckdb/node-api`: its native library ships in the package, nothing to build
+ * or download): in memory, or a database file opened read-only. Settings from the URL
+ * (`duckdb:?threads=2&memory_limit=300MB`) are the instance's configuration.
+ */
+export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promise<Database> {
+  const api = require('@duckdb/node-api') as DuckDbApi;
+  // messages start `duckdb: …` for the database in memory, `duckdb:FILE: …` for a file
+  const shown = url.shown.replace(/:$/, '');
+  const fail = (err: unknown) => databaseError(shown, err);
+  const options: Record<string, string> = { ...url.settings };
+  if (url.path !== undefined) {
+    // DuckDB would make a new, empty database for a name that does not exist
+    try {
+      if (!statSync(url.path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    } catch (err) {
+      throw fileReadError(url.path, err, 'a DuckDB database file');
+    }
+    options.access_mode = 'READ_ONLY';
+  }
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  try {
+    instance = await api.DuckDBInstance.create(url.path ?? ':memory:', options);
+    connection = await instance.connect();
+  } catch (err) {
+    throw fail(err);
+  }
+  const kinds = kindsOf(api);
+  // queries not finished yet: closing DuckDB under a running query would crash the process
+  const running = new Set<Promise<unknown>>();
+  return {
+    shown,
+    dialect: 'duckdb',
+    async engine() {
+      const [[version, threads]] = (await run(() => connection.runAndReadAll("SELECT version(), current_setting('threads')"))).getRowsJS();
+      return `DuckDB ${version}, ${threads} thread${Number(threads) === 1 ? '' : 's'}`;
+    },
+    async columns(query) {
+      // prepared, not run: the query as given (a syntax error points into it), its result's columns
+      const prepared = await run(() => connection.prepare(query));
+      try {
+        return Array.from({ length: prepared.columnCount }, (_, c) => column(prepared.columnName(c), prepared.columnType(c), kinds));
+      } finally {
+        prepared.destroySync();
+      }
+    },
+    async row(sql) {
+      const rows = (await run(() => connection.runAndReadAll(sql))).getRowsJS();
+      return (rows[0] ?? []).map((v) => (v === null ? null : Number(v)));
+    },
+    async stream(sql, visit) {
+      const result = await run(() => connection.stream(sql));
+      for (;;) {
+        const chunk = await run(() => result.fetchChunk());
+        if (!chunk || chunk.rowCount === 0) return;
+        const vectors = Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnVector(c));
+        const batch: Batch = { rows: chunk.rowCount, value: (c, i) => vectors[c].getItem(i) as number | null };
+        visit(batch);
+      }
+    },
+    snapshot: (read) => read(),
+    async close() {
+      if (running.size > 0) {
+        connection.interrupt();
+        await Promise.allSettled(running);
+      }
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+
+  async function run<T>(query: () => Promise<T>): Promise<T> {
+    const pending = query();
+    running.add(pending);
+    try {
+      return await pending;
+    } catch (err) {
+      throw fail(err);
+    } finally {
+      running.delete(pending);
+    }
+  }
+}
+
+/** DuckDB's type ids of number types, and how their values become numbers. */
+function kindsOf(api: DuckDbApi): Map<number, ColumnKind> {
+  const id = api.DuckDBTypeId;
+  return new Map<number, ColumnKind>([
+    [id.BOOLEAN, 'boolean'],
+    [id.FLOAT, 'float32'],
+    ...[id.TINYINT, id.SMALLINT, id.INTEGER, id.BIGINT, id.HUGEINT, id.UTINYINT, id.USMALLINT, id.UINTEGER, id.UBIGINT, id.UHUGEINT, id.DOUBLE, id.DECIMAL].map(
+      (t) => [t, 'number'] as [number, ColumnKind],
+    ),
+  ]);
+}
+
+function column(name: string, type: DuckDBType, kinds: Map<number, ColumnKind>): SqlColumn {
+  return { name, type: type.toString(), kind: kinds.get(type.typeId) };
+}

@@ -1,0 +1,28 @@
+import { startingW, type InitialWeights } from '../network/init';
+import type { Gradient } from '../network/network';
+import { openSqlData, type SqlSpec } from './data';
+import { sumsQuery } from './query';
+
+/** What the first iteration starts from, and how it computes. */
+export interface ExplainSettings {
+  readonly weights?: InitialWeights;
+  readonly bias: number;
+  readonly gradient: Gradient;
+  /** Also the errors and the loss (every iteration with `untilNoError`, and when stats are asked for). */
+  readonly track?: boolean;
+}
+
+/**
+ * The SQL that the sql backend runs for the first iteration on this data, from the initial W and b
+ * (the later iterations differ only in W and b's literals). It opens the database to read the
+ * query's columns (no rows) and closes it.
+ */
+export async function explainSql(spec: SqlSpec, { weights, bias, gradient, track = false }: ExplainSettings): Promise<string> {
+  const open = await openSqlData(spec);
+  try {
+    const W = startingW(weights, open.data.features.length, open.data.labels.length);
+    return `${sumsQuery(open.data, W, bias, { gradient, track, fence: open.db.dialect === 'postgres' })}\n`;
+  } finally {
+    await open.db.close();
+  }
+}

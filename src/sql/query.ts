@@ -1,0 +1,208 @@
+import { InputError, option } from '../errors';
+import type { Matrix } from '../matrix';
+import type { Gradient } from '../network/network';
+import type { ColumnPlan, SqlColumn } from './columns';
+
+/**
+ * The SQL that the sql backend runs: plain standard SQL (CAST, arithmetic, exp, ln, abs, CASE,
+ * sum, count), the same text on DuckDB and PostgreSQL. The user's query is wrapped, never edited:
+ * its columns are read by name in the innermost SELECT, and every level above uses our own names,
+ * x1…xF for the features and y for the label (y1…yk with several outputs), then z, e.
+ *
+ * W and b go into the text as exact literals: {@link literal} writes 17 significant digits in
+ * exponent form, which every engine reads as a double and which rounds back to the same float64.
+ */
+
+/** A query's data with its chosen columns. */
+export interface SqlData extends ColumnPlan {
+  /** The user's query, as given (without trailing semicolons). */
+  readonly query: string;
+}
+
+/** The query as given, without surrounding space and trailing semicolons; an empty one is an {@link InputError}. */
+export function cleanQuery(text: string): string {
+  const query = text.trim().replace(/[;\s]+$/, '');
+  if (query === '') throw new InputError(option('sql'), ' is empty; expected a query such as SELECT x1, x2, y FROM t');
+  return query;
+}
+
+/** A column name as an SQL identifier: in double quotes, a double quote in it doubled. */
+export function identifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A text as an SQL string literal: in single quotes, a single quote in it doubled. */
+export function stringLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * A float64 as an exact SQL literal: 17 significant digits in exponent form (`4.0000000000000002e-1`),
+ * which DuckDB, PostgreSQL, Trino, Spark and BigQuery read as a double and which rounds back to
+ * exactly `v`; a negative one in parentheses, so that it can follow any operator.
+ */
+export function literal(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`literal: ${v} is not a finite number`);
+  const text = v.toExponential(16);
+  return v < 0 ? `(${text})` : text;
+}
+
+/** Our name of output o (0-based) of k: `y`, `z`, `e` with one output; `y1`, `z1`, `e1` … with several. */
+function named(prefix: string, o: number, k: number): string {
+  return k === 1 ? prefix : `${prefix}${o + 1}`;
+}
+
+/** Where the user's query goes in our SQL while it is built: our lines are indented, the query's never (a string in it may span lines). */
+const QUERY = '\u0000query\u0000';
+const indent = (text: string, by: string) => text.replace(/^(?=.)/gm, by).replace(new RegExp(`^ *${QUERY}$`, 'm'), QUERY);
+const withQuery = (sql: string, data: SqlData) => sql.replace(QUERY, () => data.query);
+
+/** The value of a chosen column as a double (a boolean through an integer, which every engine can cast to). */
+function asDouble(c: SqlColumn): string {
+  const ref = `q.${identifier(c.name)}`;
+  return c.kind === 'boolean' ? `CAST(CAST(${ref} AS INTEGER) AS DOUBLE PRECISION)` : `CAST(${ref} AS DOUBLE PRECISION)`;
+}
+
+/** A label column read with `positive`: 1 where it equals the value (as a number in a number column, else as text), else 0; NULL stays NULL. */
+function asLabel(c: SqlColumn, positive: string | undefined): string {
+  if (positive === undefined) return asDouble(c);
+  const ref = `q.${identifier(c.name)}`;
+  const value = c.kind === undefined ? stringLiteral(positive) : literal(Number(positive));
+  const of = c.kind === 'boolean' ? `CAST(${ref} AS INTEGER)` : ref;
+  return `CAST(CASE WHEN ${ref} IS NULL THEN NULL WHEN ${of} = ${value} THEN 1 ELSE 0 END AS DOUBLE PRECISION)`;
+}
+
+/**
+ * The samples as doubles under our names: `SELECT CAST(q."…" AS DOUBLE PRECISION) AS x1, …, … AS y
+ * FROM (<query>) q`. The user's query stands on lines of its own (a trailing `--` comment in it
+ * stays harmless).
+ */
+export function dataQuery(data: SqlData): string {
+  return withQuery(wrapped(data), data);
+}
+
+/** {@link dataQuery} with the user's query still a placeholder. */
+function wrapped(data: SqlData): string {
+  const k = data.labels.length;
+  const columns = [
+    ...data.features.map((c, f) => `${asDouble(c)} AS x${f + 1}`),
+    ...data.labels.map((c, o) => `${asLabel(c, data.positive)} AS ${named('y', o, k)}`),
+  ];
+  return `SELECT ${columns.join(', ')}\nFROM (\n${QUERY}\n) q`;
+}
+
+/**
+ * How many samples there are, how many values of each column are unusable — NULL, NaN or
+ * infinite for a feature (`x - x <> 0` is true exactly for NaN and ±infinity, in every engine), NULL
+ * or other than 0 and 1 for a label — and how many 1s each label has. One pass over the data:
+ * `m, bad_x1 … bad_xF, bad_y…, ones_y…`.
+ */
+export function checkQuery(data: SqlData): string {
+  const k = data.labels.length;
+  const bad = [
+    ...data.features.map((_, f) => `sum(CASE WHEN x${f + 1} IS NULL OR x${f + 1} - x${f + 1} <> 0 THEN 1 ELSE 0 END) AS bad_x${f + 1}`),
+    ...data.labels.map((_, o) => {
+      const y = named('y', o, k);
+      return `sum(CASE WHEN ${y} IS NULL OR (${y} <> 0 AND ${y} <> 1) THEN 1 ELSE 0 END) AS bad_${y}`;
+    }),
+  ];
+  const ones = data.labels.map((_, o) => `sum(CASE WHEN ${named('y', o, k)} = 1 THEN 1 ELSE 0 END) AS ones_${named('y', o, k)}`);
+  return withQuery(`SELECT count(*) AS m, ${[...bad, ...ones].join(', ')}\nFROM (\n${indent(wrapped(data), '  ')}\n) d`, data);
+}
+
+/** What a sums query computes besides x·eᵀ and sum(e). */
+export interface SumsOptions {
+  readonly gradient: Gradient;
+  /** Also the errors (predictions that differ from the labels) and the summed logistic loss. */
+  readonly track: boolean;
+  /**
+   * End the z and e levels with `OFFSET 0`, so that they stay levels of their own (PostgreSQL
+   * otherwise pulls the subqueries up into the aggregate and computes z again for every reference
+   * to it: 30× slower at 32 features). The rows and the numbers are the same without it.
+   */
+  readonly fence?: boolean;
+}
+
+/** z clamped to ±700 before exp, so that exp never overflows (PostgreSQL raises an error there; DuckDB gives NULL); s moves by less than 1e-300. */
+const clamped = (z: string) => `CASE WHEN ${z} > 700 THEN 700 WHEN ${z} < -700 THEN -700 ELSE ${z} END`;
+/** s = sigmoid(z) = 1 / (1 + exp(−z)), in double precision. */
+const sigmoid = (z: string) => `1 / (1 + exp(-(${clamped(z)})))`;
+/** y_pred = (s >= 0.5): the article's rule, sigmoid first, then the threshold. */
+const predicted = (z: string) => `(CASE WHEN ${sigmoid(z)} >= 0.5 THEN 1 ELSE 0 END)`;
+
+/**
+ * One iteration of the article's loop, in one aggregate query over all the samples:
+ *
+ *     z = Wᵀ·x + b,  s = 1 / (1 + exp(−z)),  e = (s >= 0.5) − y   (logistic: e = s − y)
+ *     SELECT sum(x_f · e) AS xe_f …, sum(e) AS sum_e [, errors, loss]
+ *
+ * W (features×outputs) and b are literals. Each z adds the features in order, then b, as the
+ * plain oracle does. With several outputs the names carry the output: `xe_f_o`, `sum_e_o`.
+ * The result is one row: F·k + k numbers (and 2 with `track`), whatever the number of samples.
+ */
+export function sumsQuery(data: SqlData, W: Matrix, b: number, { gradient, track, fence = false }: SumsOptions): string {
+  const F = data.features.length;
+  const k = data.labels.length;
+  const xs = Array.from({ length: F }, (_, f) => `x${f + 1}`);
+  const outputs = Array.from({ length: k }, (_, o) => o);
+  const z = (o: number) => named('z', o, k);
+  const y = (o: number) => named('y', o, k);
+  const e = (o: number) => named('e', o, k);
+  const wrong = (o: number) => named('wrong', o, k);
+  const l = (o: number) => named('l', o, k);
+  const eOf = (o: number) => (gradient === 'logistic' ? `${sigmoid(z(o))} - ${y(o)}` : `${predicted(z(o))} - ${y(o)}`);
+  // the logistic loss −y·log(s) − (1−y)·log(1−s) as max(z, 0) − z·y + log(1 + exp(−|z|)), stable for large |z|
+  const lossOf = (o: number) => `(CASE WHEN ${z(o)} > 0 THEN ${z(o)} ELSE 0 END) - ${z(o)} * ${y(o)} + ln(1 + exp(-(CASE WHEN abs(${z(o)}) > 700 THEN 700 ELSE abs(${z(o)}) END)))`;
+  const perRow = outputs.flatMap((o) => [
+    `${eOf(o)} AS ${e(o)}`,
+    ...(track ? [`CASE WHEN ${predicted(z(o))} <> ${y(o)} THEN 1 ELSE 0 END AS ${wrong(o)}`, `${lossOf(o)} AS ${l(o)}`] : []),
+  ]);
+  const sums = [
+    ...xs.flatMap((x, f) => outputs.map((o) => `sum(${x} * ${e(o)}) AS xe_${f + 1}${k === 1 ? '' : `_${o + 1}`}`)),
+    ...outputs.map((o) => `sum(${e(o)}) AS ${k === 1 ? 'sum_e' : `sum_e_${o + 1}`}`),
+    ...(track ? [`sum(${outputs.map(wrong).join(' + ')}) AS errors`, `sum(${outputs.map(l).join(' + ')}) AS loss`] : []),
+  ];
+  const zLevel = zOf(data, W, b, [...xs, ...outputs.map(y)], fence);
+  const eLevel = `SELECT ${xs.join(', ')},\n${perRow.map((p) => `  ${p}`).join(',\n')}\nFROM (\n${indent(zLevel, '  ')}\n) zt${fence ? '\nOFFSET 0' : ''}`;
+  return withQuery(`SELECT\n${sums.map((s) => `  ${s}`).join(',\n')}\nFROM (\n${indent(eLevel, '  ')}\n) t`, data);
+}
+
+/**
+ * The probabilities s = sigmoid(Wᵀ·x + b) and the labels of every sample, computed in the database
+ * (as the sums query computes them): `SELECT s, y FROM …` (s1…sk, y1…yk with several outputs),
+ * 2k numbers a sample instead of its features.
+ */
+export function scoresQuery(data: SqlData, W: Matrix, b: number, { fence = false }: { fence?: boolean } = {}): string {
+  const k = data.labels.length;
+  const outputs = Array.from({ length: k }, (_, o) => o);
+  const zLevel = zOf(data, W, b, outputs.map((o) => named('y', o, k)), fence);
+  const columns = [...outputs.map((o) => `${sigmoid(named('z', o, k))} AS ${named('s', o, k)}`), ...outputs.map((o) => named('y', o, k))];
+  return withQuery(`SELECT ${columns.join(', ')}\nFROM (\n${indent(zLevel, '  ')}\n) zt`, data);
+}
+
+/**
+ * The level that computes z = Wᵀ·x + b (each z adds the features in order, then b, as the plain
+ * oracle does), carrying the columns named; the user's query still a placeholder.
+ */
+function zOf(data: SqlData, W: Matrix, b: number, carry: readonly string[], fence: boolean): string {
+  const F = data.features.length;
+  const k = data.labels.length;
+  if (W.rows !== F || W.cols !== k) throw new Error(`W is ${W.rows}×${W.cols}, expected ${F}×${k}`);
+  const zSum = (o: number) => [...Array.from({ length: F }, (_, f) => `${literal(W.data[f * k + o])} * x${f + 1}`), literal(b)].join(' + ');
+  const zs = Array.from({ length: k }, (_, o) => `  ${zSum(o)} AS ${named('z', o, k)}`);
+  return `SELECT ${carry.join(', ')},\n${zs.join(',\n')}\nFROM (\n${indent(wrapped(data), '  ')}\n) d${fence ? '\nOFFSET 0' : ''}`;
+}
+
+/**
+ * The row of a sums query read back: x·eᵀ (features×outputs, row by row), sum(e) over all outputs,
+ * and the errors and loss when tracked. A NULL (an engine's overflow) reads as NaN, so that the
+ * training loop reports the divergence as on every backend.
+ */
+export function readSums(row: readonly (number | null)[], F: number, k: number, track: boolean): { xe: Float64Array; sumE: number; errors: number; loss: number } {
+  const at = (i: number) => row[i] ?? NaN;
+  const xe = new Float64Array(F * k);
+  for (let i = 0; i < F * k; i++) xe[i] = at(i);
+  let sumE = 0;
+  for (let o = 0; o < k; o++) sumE += at(F * k + o);
+  return { xe, sumE, errors: track ? at(F * k + k) : 0, loss: track ? at(F * k + k + 1) : 0 };
+}

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { train } from '../src/cli/train';
+import { expectClose, NUMPY_TRACE } from './fixtures';
+import { runInProcess } from './helpers';
+
+describe('train --trace', () => {
+  it('prints the first 3 iterations in the article\'s notation, as pinned in test/golden/trace-and-first3.txt', async () => {
+    const { code, stdout, stderr } = await runInProcess(train, ['--backend', 'plain', '--trace', 'first:3', '--iterations', '3']);
+    expect([code, stderr]).to.deep.equal([0, '']);
+    expect(stdout).to.equal(readFileSync(join(__dirname, 'golden', 'trace-and-first3.txt'), 'utf8'));
+  });
+
+  for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+    it(`--json on ${backend} gains "trace", equal to the article's numpy code at 1, 2, 13 and 18, ties included`, async () => {
+      const { code, stdout } = await runInProcess(train, ['--backend', backend, '--trace', '1,2,13,18', '--json']);
+      expect(code).to.equal(0);
+      const report = JSON.parse(stdout);
+      expect(report.backend).to.equal(backend === 'plain' ? 'plain' : `${backend} (tfjs ops)`);
+      expect(report.trace.map((t: { iteration: number }) => t.iteration)).to.deep.equal([1, 2, 13, 18]);
+      const tol = backend === 'plain' ? 1e-12 : 1e-6;
+      for (const step of report.trace) {
+        const want = NUMPY_TRACE[step.iteration as keyof typeof NUMPY_TRACE];
+        for (const name of ['z', 's', 'dW', 'W'] as const) expectClose(step[name], want[name], tol);
+        expect(step.y_pred).to.deep.equal(want.y_pred);
+        expect(step.e).to.deep.equal(want.e);
+        expectClose(step.db, want.db, tol);
+        expectClose(step.b, want.b, tol);
+      }
+    });
+  }
+
+  it('ranges, last:N and all', async () => {
+    const iterations = async (spec: string) =>
+      JSON.parse((await runInProcess(train, ['--backend', 'plain', '--trace', spec, '--iterations', '6', '--json'])).stdout).trace.map(
+        (t: { iteration: number }) => t.iteration,
+      );
+    expect(await iterations('2-4')).to.deep.equal([2, 3, 4]);
+    expect(await iterations('last:2')).to.deep.equal([5, 6]);
+    expect(await iterations('all')).to.deep.equal([1, 2, 3, 4, 5, 6]);
+  });
+
+  const bad = [
+    [['--trace', '1,x'], '--trace: "1,x" is not a list of iterations; expected e.g. 1,2,12 or 16-19 or first:3 or last:2 or all'],
+    [['--trace', '0'], '--trace: "0" is not a list of iterations; expected e.g. 1,2,12 or 16-19 or first:3 or last:2 or all'],
+    [['--trace', '1', '--kernels', 'fused'], '--trace shows what tfjs ops compute: give it without --kernels fused'],
+    [['--trace', '1', '--chunk-samples', '2', '--backend', 'plain'], 'tracing needs the samples whole in memory (not in chunks)'],
+  ] as const;
+  for (const [argv, message] of bad) {
+    it(`refuses ${argv.join(' ')}: exit 2, one line`, async () => {
+      const { code, stdout, stderr } = await runInProcess(train, [...argv]);
+      expect([code, stdout, stderr]).to.deep.equal([2, '', `error: ${message}\n`]);
+    });
+  }
+});

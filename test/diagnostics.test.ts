@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { train as trainCli } from '../src/cli/train';
+import { iris } from '../src/data/iris';
+import { memorySource } from '../src/data/source';
+import { featureStats } from '../src/data/standardize';
+import { courseFindings, scaleFinding, type RunCourse } from '../src/diagnostics';
+import { matrix } from '../src/matrix';
+import type { IterationStats } from '../src/network/network';
+import { flagOf } from '../src/options';
+import { runInProcess } from './helpers';
+
+const fromRows = (rows: readonly (readonly number[])[]) => matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
+const statsOf = (x: number[][]) => featureStats(memorySource(fromRows(x), fromRows([x[0].map(() => 0)])));
+
+/** A loss curve sampled every `every` iterations: loss(i) and errors(i) of iteration i's forward pass. */
+function curve(iterations: number, every: number, loss: (i: number) => number, errors: (i: number) => number): IterationStats[] {
+  const out: IterationStats[] = [];
+  for (let i = 1; i <= iterations; i += every) out.push({ iteration: i, loss: loss(i), errors: errors(i) });
+  return out;
+}
+
+const course = (over: Partial<RunCourse>): RunCourse => ({ gradient: 'logistic', iterationsRun: 1000, history: [], total: 100, ...over });
+
+describe('warnings: saying when training did not work', () => {
+  it('(a) scales: a feature over 100, or features 1e3 apart; none for iris or unit-scale data', () => {
+    const apart = scaleFinding(['big', 'small'], statsOf([[1, -2, 3], [0.001, 0.0005, -0.002]]))!;
+    expect(apart.kind).to.equal('feature-scales');
+    expect(apart.describe(flagOf)).to.equal(
+      'features are on very different scales: max |x| is 3 for "big" and 0.002 for "small" (1.5e+3 times smaller); ' +
+        'the update a·x·e then moves some weights far and others hardly at all; --standardize rescales each feature to mean 0 and standard deviation 1',
+    );
+    expect(apart.message).to.contain('; standardize rescales'); // the library names the option by its key
+    const large = scaleFinding(['a', 'b'], statsOf([[150, 20], [90, 40]]))!;
+    expect(large.describe(flagOf)).to.equal(
+      'features are on very different scales: max |x| is 150 for "a" (over 100) and 90 for "b"; ' +
+        'the update a·x·e then takes large steps, and the sigmoid saturates; --standardize rescales each feature to mean 0 and standard deviation 1',
+    );
+    expect(scaleFinding(['a', 'b'], statsOf([[1, 0.5], [0.01, 0.02]]))).to.equal(undefined); // 50 apart
+    const { featureNames, source } = iris(['setosa']);
+    expect(scaleFinding(featureNames, featureStats(source))).to.equal(undefined);
+    expect(scaleFinding(['zero', 'one'], statsOf([[0, 0], [1, 1]]))).to.equal(undefined); // an all-zero feature has no scale
+  });
+
+  it('(b) the loss rising over the last 20% of the run', () => {
+    const history = curve(1000, 5, (i) => (i < 700 ? 0.5 - i / 7000 : 0.4 + (i - 700) / 1000), () => 10);
+    const [rising] = courseFindings(course({ history, end: { errors: 12, loss: 0.7 } }));
+    expect(rising.kind).to.equal('loss-rising');
+    expect(rising.describe(flagOf)).to.equal(
+      'the training loss rose over the last 20% of the run (0.501 after 800 updates → 0.7 at the end; errors 10 → 12): the steps overshoot; lower --lr',
+    );
+    // under the article's rule, the error count rising is enough, and the hint is another
+    const flat = curve(1000, 5, () => 0.6, (i) => (i > 900 ? 12 : 8));
+    const article = courseFindings(course({ gradient: 'article', history: flat, end: { errors: 12, loss: 0.6 } }));
+    expect(article.map((f) => f.kind)).to.deep.equal(['loss-rising', 'not-converged']);
+    expect(article[0].describe(flagOf)).to.match(/^the training error count rose over .*: the article's rule is not settling .*; --gradient logistic settles, --pocket keeps the best W and b seen$/);
+  });
+
+  it('(b) the loss still falling steeply at the end with errors left; not when no error is left (separable data)', () => {
+    const history = curve(1000, 5, (i) => 1 / Math.sqrt(i), () => 5);
+    const end = { errors: 5, loss: 1 / Math.sqrt(1001) };
+    const [falling] = courseFindings(course({ history, end }));
+    expect(falling.kind).to.equal('loss-falling');
+    expect(falling.describe(flagOf)).to.equal(
+      'the training loss was still falling steeply at the end (0.03533 after 800 updates → 0.03161 at the end; errors 5 → 5): more --iterations or a larger --lr would lower it further',
+    );
+    expect(courseFindings(course({ history, end: { ...end, errors: 0 } }))).to.deep.equal([]);
+    // a flat tail is fine
+    expect(courseFindings(course({ history: curve(1000, 5, (i) => 0.3 + 1 / i, () => 5), end: { errors: 5, loss: 0.3 + 1 / 1001 } }))).to.deep.equal([]);
+  });
+
+  it('(c) the article\'s rule still updating at the end with errors left; short runs (< 20 iterations) are not judged', () => {
+    const history = curve(100, 1, () => 0.6, () => 7);
+    const [c] = courseFindings(course({ gradient: 'article', iterationsRun: 100, history, end: { errors: 7, loss: 0.6 }, total: 40 }));
+    expect(c.kind).to.equal('not-converged');
+    expect(c.describe(flagOf)).to.equal(
+      "the article's rule was still making updates at the end: 7 of 40 training predictions are wrong, so W and b never settle " +
+        '(the data is not linearly separable, or training has not converged); --gradient logistic converges on such data, and --pocket keeps the best W and b seen',
+    );
+    expect(courseFindings(course({ gradient: 'article', iterationsRun: 19, history: history.slice(0, 19), end: { errors: 7, loss: 0.6 } }))).to.deep.equal([]);
+    expect(courseFindings(course({ gradient: 'article', iterationsRun: 100, history, end: { errors: 0, loss: 0.6 } }))).to.deep.equal([]);
+  });
+
+  it("the CLI: the article's AND example warns of nothing, and --json has no warnings field", async () => {
+    const human = await runInProcess(trainCli, ['--backend', 'plain']);
+    expect([human.code, human.stderr]).to.deep.equal([0, '']);
+    const json = await runInProcess(trainCli, ['--backend', 'plain', '--json']);
+    expect([json.code, json.stderr]).to.deep.equal([0, '']);
+    expect(JSON.parse(json.stdout)).to.not.have.property('warnings');
+  });
+
+  it('the CLI: iris versicolor vs rest under the article\'s rule: warnings on stderr, one line each, the same in --json, exit 0', async () => {
+    const r = await runInProcess(trainCli, ['--backend', 'plain', '--dataset', 'iris', '--label', 'versicolor', '--json']);
+    expect(r.code).to.equal(0);
+    const report = JSON.parse(r.stdout);
+    const kinds = report.warnings.map((w: { kind: string }) => w.kind);
+    expect(kinds).to.include('not-converged');
+    expect(r.stderr).to.equal(report.warnings.map((w: { message: string }) => `warning: ${w.message}\n`).join(''));
+    const human = await runInProcess(trainCli, ['--backend', 'plain', '--dataset', 'iris', '--label', 'versicolor']);
+    expect(human.stderr).to.equal(r.stderr);
+    expect(human.stdout).to.match(/\nloss: [\d.]+ at the end \(mean logistic loss of the last W and b on the training samples\)\nbest seen: \d+ errors, loss [\d.]+, after \d+ updates \(stats every 5 iterations\)\n/);
+  });
+});

@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuSeconds, spawnCollecting, until } from './helpers';
+
+const ROOT = join(__dirname, '..');
+
+/** `npm run --silent train -- …`, as a user types it (npm runs the compiled CLI: npm test builds it first). */
+function npmTrain(args: string[]) {
+  return spawnCollecting('npm', ['run', '--silent', 'train', '--', ...args], ROOT);
+}
+
+/** The node process npm started (npm's scripts `exec` node, so it is npm's direct child). */
+function nodeChild(npmPid: number): number | undefined {
+  const children = `/proc/${npmPid}/task/${npmPid}/children`;
+  if (!existsSync(children)) return undefined;
+  const pids = readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return pids.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/cli/main.js'));
+}
+
+/** Waits until npm's node child has used `seconds` of CPU (start-up of the compiled CLI takes far less). */
+async function training(npmPid: number, seconds: number): Promise<number> {
+  let pid: number | undefined;
+  await until(() => (pid = nodeChild(npmPid)) !== undefined && cpuSeconds(pid) >= seconds, 'the run to be training', 60000);
+  return pid!;
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+
+describe('signals sent to the npm process reach the trainer', function () {
+  this.timeout(120000);
+  const many = ['--backend', 'plain', '--dataset', 'synthetic', '--features', '8', '--samples', '20000', '--iterations', '1000000', '--json'];
+
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${signal}: stops after the current iteration, prints the results, exits ${code}; no orphan left`, async () => {
+      const run = npmTrain(many);
+      const node = await training(run.child.pid!, 1);
+      run.child.kill(signal);
+      const { code: exit, stdout, stderr } = await run.done;
+      expect(exit).to.equal(code);
+      expect(stderr).to.match(/^interrupted: stopping after the current iteration/m);
+      const report = JSON.parse(stdout);
+      expect(report.stoppedBy).to.equal('interrupt');
+      expect(report.iterationsRun).to.be.above(0).and.below(1000000);
+      await until(() => !alive(node), 'the trainer to end', 10000);
+    });
+  }
+
+  it('a second SIGTERM ends the run at once, in the middle of a long iteration: no results, no orphan', async () => {
+    // one iteration of plain on 32 × 6e6 samples takes seconds of CPU (making the data, about as long)
+    const run = npmTrain(['--backend', 'plain', '--dataset', 'synthetic', '--features', '32', '--samples', '6000000', '--iterations', '100', '--json']);
+    const node = await training(run.child.pid!, 10);
+    run.child.kill('SIGTERM');
+    await until(() => run.stderr().includes('interrupted'), 'the first SIGTERM to be heard');
+    run.child.kill('SIGTERM');
+    const { code, signal, stdout, stderr } = await run.done;
+    // npm passes the second SIGTERM on, or takes it itself (then it ends by the signal): either way at once
+    expect(code === 143 || signal === 'SIGTERM', `code ${code}, signal ${signal}`).to.equal(true);
+    expect(stdout).to.equal(''); // the iteration under way was not finished, so nothing was printed
+    expect(stderr).to.not.include('stopped after');
+    await until(() => !alive(node), 'the trainer to end', 10000);
+  });
+});
