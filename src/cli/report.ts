@@ -106,9 +106,9 @@ function lossLines({ result, history, args }: RunFacts): string[] {
   const best = points.reduce((a, p) => (p.errors < a.errors || (p.errors === a.errors && p.loss < a.loss) ? p : a));
   const every = args.outputs.plot === undefined ? statsCadence(args.iterations) : 1;
   lines.push(
-    `best seen: ${plural(best.errors, 'error')}, loss ${num(best.loss)}, ${best.updates === 0 ? 'at the start (the initial W and b)' : `after ${plural(best.updates, 'update')}`}` +
-      (every > 1 ? ` (stats every ${every} iterations)` : '') +
-      (best.updates === result.iterationsRun ? ' (the end)' : ''),
+    `best seen: ${plural(best.errors, 'error')}, loss ${num(best.loss)}, ` +
+      (best.updates === result.iterationsRun ? 'at the end' : best.updates === 0 ? 'at the start (the initial W and b)' : `after ${plural(best.updates, 'update')}`) +
+      (every > 1 ? ` (stats every ${every} iterations)` : ''),
   );
   return lines;
 }

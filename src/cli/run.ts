@@ -15,6 +15,8 @@ export interface Io {
    * when no JavaScript handler could run. The returned function stops listening earlier.
    */
   onInterrupt?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+  /** Ends the process now, with `code` (exit handlers run: temporary files are removed). */
+  exitNow?: (code: number) => never;
 }
 
 export const processIo: Io = {
@@ -29,6 +31,7 @@ export const processIo: Io = {
     signals.forEach((signal) => process.on(signal, listeners[signal]));
     return stop;
   },
+  exitNow: (code) => process.exit(code),
 };
 
 /**

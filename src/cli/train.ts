@@ -75,6 +75,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
   // are renamed into place together at the end, so they are never cut in half.
   let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
   const progress = new TrainingProgress(io, args.iterations);
+  let stopAfterTraining: (() => void) | undefined;
   const stopListening = io.onInterrupt?.((signal) => {
     interrupted = signal;
     progress.stop(); // so the bar does not draw over the message
@@ -84,6 +85,11 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
   try {
     const before = args.json ? undefined : (await net.evaluateAsync(trainSet.source, args.chunkSamples)).predictions;
     const { history, trace } = await fit(net, trainSet, args, progress, () => interrupted !== undefined);
+    // Training is over: from here a signal (the first, or a second one) ends the run through
+    // process.exit, whose handlers remove the outputs' temporary files; the outputs are renamed
+    // into place synchronously, so a signal never cuts that in half.
+    stopListening?.();
+    stopAfterTraining = io.onInterrupt?.((signal) => io.exitNow?.(signal === 'SIGTERM' ? 143 : 130));
     const result = net.lastFit!;
     const facts: RunFacts = {
       args,
@@ -120,6 +126,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
     return 0;
   } finally {
     stopListening?.();
+    stopAfterTraining?.();
     net.dispose();
   }
 }
