@@ -131,14 +131,7 @@ export function stageStream(path: string, { makeFolder = false }: { makeFolder?:
   if (!batch) throw new Error('stageStream must be called inside writeTogether');
   // its folders, when asked, made now and removed again if the batch fails
   if (makeFolder) batch.made.push(...makeFolders(dirname(path)));
-  const target = targetOf(path);
-  const tmp = join(dirname(target), tempName(basename(target)));
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', modeOf(target));
-  } catch (err) {
-    throw fileWriteError(path, err);
-  }
+  const { target, tmp, fd } = openTemp(path);
   const file: Staged = { path, target, tmp, fd };
   batch.staged.push(file);
   const failed = (err: unknown) => fileWriteError(path, err);
@@ -235,19 +228,23 @@ function tempName(name: string): string {
   return `.${kept}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
+/** A fresh temporary file beside the file `path` names (links followed), open for writing, with the target's mode. */
+function openTemp(path: string): { target: string; tmp: string; fd: number } {
+  const target = targetOf(path);
+  const tmp = join(dirname(target), tempName(basename(target)));
+  try {
+    return { target, tmp, fd: openSync(tmp, 'wx', modeOf(target)) };
+  } catch (err) {
+    throw fileWriteError(path, err);
+  }
+}
+
 /**
  * Writes `data` to a fresh temporary file beside the file `path` names (links followed), fsynced.
  * Errors while writing are the system's, or {@link InputError}s when `asInputError`.
  */
 function stage(path: string, data: string | Uint8Array, asInputError: boolean): Staged {
-  const target = targetOf(path);
-  const tmp = join(dirname(target), tempName(basename(target)));
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', modeOf(target));
-  } catch (err) {
-    throw fileWriteError(path, err);
-  }
+  const { target, tmp, fd } = openTemp(path);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     for (let done = 0; done < bytes.byteLength; ) done += writeSync(fd, bytes, done);
