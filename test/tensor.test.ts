@@ -6,7 +6,7 @@ import { matrix } from '../src/matrix';
 import type { Kernels, TensorBackend } from '../src/network/network';
 import { PlainNetwork } from '../src/network/plain';
 import { TensorNetwork } from '../src/network/tensor';
-import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, NUMPY_CASES, expectClose, randomData, rowsOf } from './fixtures';
+import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, NUMPY_CASES, expectClose, random, randomData, rowsOf } from './fixtures';
 import { train } from '../src/training';
 
 const fromRows = (rows: readonly (readonly number[])[]) =>
@@ -86,3 +86,25 @@ for (const [backend, kernels] of runs) {
     });
   });
 }
+
+describe("tf.fused.matMul with bias and sigmoid, where the ops path uses it (cpu)", () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
+  it('gives exactly the separate ops\' s = sigmoid(matMul(W, x, true) + b), so it can replace them', () => {
+    const rand = random(17);
+    for (let t = 0; t < 40; t++) {
+      const F = 1 + (t % 33);
+      const m = 257;
+      tf.tidy(() => {
+        const x = tf.tensor2d(Float32Array.from({ length: F * m }, () => rand() * 8 - 4), [F, m]);
+        const W = tf.tensor2d(Float32Array.from({ length: F }, () => rand() * 2 - 1), [F, 1]);
+        const b = tf.scalar(rand() - 0.5);
+        const separate = tf.sigmoid(tf.add(tf.matMul(W, x, true, false), b)).dataSync();
+        const fused = tf.fused.matMul({ a: W, b: x, transposeA: true, bias: b, activation: 'sigmoid' }).dataSync();
+        expect(Array.from(fused)).to.deep.equal(Array.from(separate));
+      });
+    }
+  });
+});

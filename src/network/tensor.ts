@@ -77,16 +77,15 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     const { x, y } = samples as OpsSamples;
     return tf.tidy((): Record<string, tf.Tensor> => {
       // z = Wᵀ·x + b;  s = sigmoid(z);  y_pred = (s >= 0.5)
-      const z = this.z(x);
-      const s = tf.sigmoid(z);
+      const needZ = track || trace || !FUSED_SIGMOID.has(this.backend);
+      const z = needZ ? this.z(x) : undefined;
+      const s = z ? tf.sigmoid(z) : this.fusedS(x);
       const yPred = threshold(s);
       // e = y_pred − y  (the logistic gradient: s − y)
       const e = tf.sub(gradient === 'logistic' ? s : yPred, y);
-      const sums = { xe: tf.matMul(x, e, false, true), sumE: tf.sum(e), ...(trace && { z, s, y_pred: yPred, e }) };
+      const sums = { xe: tf.matMul(x, e, false, true), sumE: tf.sum(e), ...(trace && { z: z!, s, y_pred: yPred, e }) };
       if (!track) return sums;
-      // the logistic loss in a form stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|)
-      const loss = tf.sum(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
-      return { ...sums, errors: tf.sum(tf.cast(tf.notEqual(yPred, y), 'float32')), loss };
+      return { ...sums, errors: tf.sum(tf.cast(tf.notEqual(yPred, y), 'float32')), loss: logisticLoss(z!, y) };
     }) as unknown as TensorSums;
   }
 
@@ -154,6 +153,14 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     this.b.dispose();
   }
 
+  /**
+   * s = sigmoid(Wᵀ·x + b) as one tfjs op, `tf.fused.matMul` with the bias and the activation: on
+   * cpu it gives exactly the separate ops' values (tested) with two ops fewer an iteration.
+   */
+  private fusedS(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.fused.matMul({ a: this.W, b: x, transposeA: true, bias: this.b, activation: 'sigmoid' }) as tf.Tensor2D;
+  }
+
   /** z = Wᵀ·x + b */
   private z(x: tf.Tensor2D): tf.Tensor2D {
     return tf.add(tf.matMul(this.W, x, true, false), this.b);
@@ -168,6 +175,18 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     }
   }
 }
+
+/** The summed logistic loss, in a form stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|). */
+function logisticLoss(z: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+  return tf.sum(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
+}
+
+/**
+ * Backends whose `tf.fused.matMul` with bias and sigmoid equals matMul, add and sigmoid to the
+ * bit: cpu (checked on 50,000 values; tested). tfjs-wasm's refuses a scalar bias, and tensorflow's
+ * is untested here, so they run the separate ops.
+ */
+const FUSED_SIGMOID = new Set<TensorBackend>(['cpu']);
 
 /** y_pred = (s >= 0.5) as 0/1 floats: sigmoid, then the article's threshold (s is exactly 0.5 at ties). */
 function threshold(s: tf.Tensor2D): tf.Tensor2D {
