@@ -56,6 +56,55 @@ describe('simple-nn convert: a CSV of any size into x.npy and y.npy, streamed', 
     expect(Array.from(y.data)).to.deep.equal(Array.from(want.y.data));
   });
 
+  it('a CSV of a few hundred MB: streamed in a process whose peak RSS stays under 300 MB; every column sums as written', async function () {
+    this.timeout(300000);
+    const csv = dir.path('hundreds.csv');
+    const features = 40;
+    const rows = 1_200_000;
+    // cells are multiples of 1/16 in [-64, 64): exact in float32, so sums compare exactly
+    const rand = random(23);
+    const sums = new Float64Array(features);
+    const out = createWriteStream(csv);
+    const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+    await write(`${Array.from({ length: features }, (_, f) => `f${f}`).join(',')},y\n`);
+    for (let j = 0; j < rows; ) {
+      let piece = '';
+      for (let n = 0; n < 5000 && j < rows; n++, j++) {
+        const cells = Array.from({ length: features }, (_, f) => {
+          const v = Math.floor(rand() * 2048 - 1024) / 16;
+          sums[f] += v;
+          return String(v);
+        });
+        piece += `${cells.join(',')},${j % 2}\n`;
+      }
+      await write(piece);
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    expect(statSync(csv).size).to.be.above(250e6);
+    // a process of its own, so its peak RSS (VmHWM) is the conversion's
+    const script = `
+      const { convert } = require(${JSON.stringify(require.resolve('../src/cli/convert'))});
+      const { runCommand } = require(${JSON.stringify(require.resolve('../src/cli/run'))});
+      runCommand((io) => convert(process.argv.slice(1), io), { stdout: () => {}, stderr: () => {} }).then((code) => {
+        const hwm = /VmHWM:\\s+(\\d+) kB/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1];
+        console.log(JSON.stringify({ code, peakMB: Number(hwm) / 1024 }));
+      });`;
+    const result = JSON.parse(
+      execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script, '--', '--data', csv, '--out', dir.path('hundreds')], {
+        encoding: 'utf8',
+      }).trim(),
+    );
+    expect(result.code).to.equal(0);
+    expect(result.peakMB, 'peak RSS of the conversion, MB').to.be.below(300);
+    const x = readNpy(dir.path('hundreds/x.npy'));
+    expect([x.rows, x.cols]).to.deep.equal([features, rows]);
+    for (let f = 0; f < features; f++) {
+      let sum = 0;
+      for (let j = 0; j < rows; j++) sum += x.data[f * rows + j];
+      expect(sum, `column f${f}`).to.equal(sums[f]);
+    }
+  });
+
   (HAS_NUMPY ? it : it.skip)("numpy loads them as the article's arrays: x (features, samples), y (outputs, samples), float32", async () => {
     const csv = dir.write('small.csv', 'a,b,label\n1.5,-2,1\n3,4e-3,0\n5,6,1\n');
     expect((await runInProcess(convert, ['--data', csv, '--out', dir.path('small')])).code).to.equal(0);

@@ -42,6 +42,17 @@ const REGISTER = require.resolve('ts-node/register/transpile-only');
 const IS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
 
+/**
+ * Why the project's code cannot run as the unprivileged user here, or undefined when it can: as
+ * root, and with every folder down to the project readable by others (a clone in a private
+ * temporary folder is not).
+ */
+function cannotRunAsNobody(): string | undefined {
+  if (!IS_ROOT) return 'running as another user needs root';
+  const r = spawnSync(process.execPath, ['-r', REGISTER, '-e', '0'], { cwd: ROOT, uid: NOBODY, gid: NOBODY, encoding: 'utf8', timeout: 30_000 });
+  return r.status === 0 ? undefined : `the unprivileged user cannot read the project here (${String(r.stderr).split('\n').find((l) => l.startsWith('Error')) ?? r.status})`;
+}
+
 const trainIn = (...argv: string[]) => runInProcess(train, argv);
 const FAST = ['--backend', 'plain', '--iterations', '3'];
 
@@ -200,8 +211,9 @@ describe('Nothing lost, ever', function () {
     });
 
     it('--save /dev/null is refused (as an unprivileged user, who could not replace it if the check failed)', function () {
-      if (!IS_ROOT) {
-        console.log('      skipped: running as another user needs root (and as this user /dev/null is not writable anyway)');
+      const why = cannotRunAsNobody();
+      if (why) {
+        console.log(`      skipped: ${why} (and as this user /dev/null is not writable anyway)`);
         this.skip();
       }
       const r = trainCli([...FAST, '--save', '/dev/null'], { uid: NOBODY, gid: NOBODY });
@@ -414,8 +426,9 @@ describe('Nothing lost, ever', function () {
 
     describe('EACCES, as an unprivileged user', () => {
       before(function () {
-        if (!IS_ROOT) {
-          console.log('      skipped: running as another user needs root (root itself is never denied)');
+        const why = cannotRunAsNobody();
+        if (why) {
+          console.log(`      skipped: ${why} (root itself is never denied)`);
           this.skip();
         }
       });
