@@ -1,6 +1,6 @@
 import type { RemoteSamples } from '../data/source';
 import { InputError, option } from '../errors';
-import { matrix, type Matrix } from '../matrix';
+import type { Matrix } from '../matrix';
 import type { ErrorsAndLoss, Forward, Gradient, Network, NetworkInit } from '../network/network';
 import { PlainNetwork } from '../network/plain';
 import { readSums, sumsQuery } from './query';
@@ -29,14 +29,13 @@ export class SqlNetwork implements Network<SqlSamples, SqlSums> {
   readonly outputs: number;
   /** `sql (DuckDB v1.5.2, 2 threads)` once attached to data; `sql` before. */
   compute = 'sql';
-  private readonly W: Float64Array;
-  private b: number;
+  /** W and b, and the update: plain's, in float64 (the database only supplies the sums). */
+  private readonly here: PlainNetwork;
 
   constructor(init: NetworkInit) {
     this.features = init.W.rows;
     this.outputs = init.W.cols;
-    this.W = Float64Array.from(init.W.data);
-    this.b = init.b;
+    this.here = new PlainNetwork(init);
   }
 
   load(): never {
@@ -60,7 +59,7 @@ export class SqlNetwork implements Network<SqlSamples, SqlSums> {
 
   async sums({ open }: SqlSamples, gradient: Gradient, track: boolean, trace = false): Promise<SqlSums> {
     if (trace) throw new InputError("tracing reads back every sample's z, s, y_pred and e; backend sql keeps the samples in the database");
-    const row = await open.db.row(sumsQuery(open.data, this.weights(), this.b, { gradient, track, fence: open.db.dialect === 'postgres' }));
+    const row = await open.db.row(sumsQuery(open.data, this.weights(), this.bias(), { gradient, track, fence: open.db.dialect === 'postgres' }));
     return readSums(row, this.features, this.outputs, track);
   }
 
@@ -69,51 +68,38 @@ export class SqlNetwork implements Network<SqlSamples, SqlSums> {
   }
 
   add(total: SqlSums, part: SqlSums): SqlSums {
-    for (let w = 0; w < total.xe.length; w++) total.xe[w] += part.xe[w];
-    total.sumE += part.sumE;
-    total.errors += part.errors;
-    total.loss += part.loss;
-    return total;
+    return this.here.add(total, part);
   }
 
   stats(sums: SqlSums): ErrorsAndLoss {
     return sums;
   }
 
-  update({ xe, sumE }: SqlSums, a: number, m: number): void {
-    const { W } = this;
-    // dW = x·eᵀ / m;  db = sum(e) / m;  W = W − a·dW;  b = b − a·db  (as plain, in float64)
-    for (let w = 0; w < W.length; w++) W[w] = W[w] - a * (xe[w] / m);
-    this.b = this.b - a * (sumE / m);
+  update(sums: SqlSums, a: number, m: number): void {
+    this.here.update(sums, a, m);
   }
 
   free(): void {}
 
   predict(x: Matrix): Matrix {
-    return this.plain().predict(x);
+    return this.here.predict(x);
   }
 
   predictProba(x: Matrix): Matrix {
-    return this.plain().predictProba(x);
+    return this.here.predictProba(x);
   }
 
   weights(): Matrix {
-    return matrix(this.features, this.outputs, Float64Array.from(this.W));
+    return this.here.weights();
   }
 
   assign(W: Matrix, b: number): void {
-    this.W.set(W.data);
-    this.b = b;
+    this.here.assign(W, b);
   }
 
   bias(): number {
-    return this.b;
+    return this.here.bias();
   }
 
   dispose(): void {}
-
-  /** Plain's network at the current W and b: the predictions' formula, in float64. */
-  private plain(): PlainNetwork {
-    return new PlainNetwork({ W: this.weights(), b: this.b });
-  }
 }
