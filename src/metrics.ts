@@ -25,15 +25,16 @@ export function emptyConfusion(): Confusion {
 
 /** Adds the counts of predictions `pred` against labels `y` (same shape) into `into`. */
 export function addConfusion(pred: Matrix | Predictions, y: Matrix, into: Confusion): Confusion {
-  for (let i = 0; i < y.data.length; i++) {
-    const p = pred.data[i] === 1;
-    const t = y.data[i] === 1;
-    if (p && t) into.truePositives++;
-    else if (p) into.falsePositives++;
-    else if (t) into.falseNegatives++;
-    else into.trueNegatives++;
-  }
+  for (let i = 0; i < y.data.length; i++) tally(into, pred.data[i] === 1, y.data[i] === 1);
   return into;
+}
+
+/** Counts one prediction against its label in `into`. */
+function tally(into: Confusion, predicted: boolean, label: boolean): void {
+  if (predicted && label) into.truePositives++;
+  else if (predicted) into.falsePositives++;
+  else if (label) into.falseNegatives++;
+  else into.trueNegatives++;
 }
 
 export function evaluation(confusion: Confusion): Evaluation {
@@ -152,12 +153,8 @@ function evaluator(
     for (let o = 0; o < k; o++) {
       const c = perOutput[o];
       for (let j = o * n; j < (o + 1) * n; j++) {
-        const p = pred.data[j] === 1;
         const t = y.data[j] === 1;
-        if (p && t) c.truePositives++;
-        else if (p) c.falsePositives++;
-        else if (t) c.falseNegatives++;
-        else c.trueNegatives++;
+        tally(c, pred.data[j] === 1, t);
         if (t) scores[o][positives[o]++] = s.data[j];
         else scores[o][m - ++negatives[o]] = s.data[j];
       }
