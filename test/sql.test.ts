@@ -6,10 +6,11 @@ import { predict } from '../src/cli/predict';
 import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
 import { createNetwork } from '../src/network/create';
+import { PlainNetwork } from '../src/network/plain';
 import type { Gradient, IterationStats } from '../src/network/network';
 import { loadSqlDataset } from '../src/sql/load';
-import { literal } from '../src/sql/query';
-import { databaseDataset } from '../src/sql/samples';
+import { literal, readSums, sumsQuery } from '../src/sql/query';
+import { databaseDataset, isSqlSamples } from '../src/sql/samples';
 import { train as trainSync, trainAsync } from '../src/training';
 import { AND_GOLDEN, NUMPY_CASES, expectClose, randomData, random } from './fixtures';
 import { runInProcess, tempDir } from './helpers';
@@ -196,6 +197,49 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
       } finally {
         remote.source.close?.();
       }
+    }
+  });
+
+  it("sums only the misclassified samples when it need not count errors, to the same sums (0, not NULL, when none is)", async () => {
+    const { x, y } = randomData(5, 3, 200, 2);
+    const names = ['f0', 'f1', 'f2', 'l0', 'l1'];
+    const rows = x[0].map((_, j) => `(${[...x.map((r) => r[j]), ...y.map((r) => r[j])].join(', ')})`);
+    const remote = await databaseDataset({ sql: `SELECT * FROM (VALUES ${rows.join(', ')}) t(${names.join(', ')})`, columns: { labels: ['l0', 'l1'] }, db: 'duckdb:?threads=1' });
+    try {
+      const samples = remote.source.remote;
+      if (!isSqlSamples(samples)) throw new Error('not in a database');
+      const { db, data } = samples.open;
+      const sums = async (W: number[], b: number, track: boolean) => {
+        const text = sumsQuery(data, matrix(3, 2, Float64Array.from(W)), b, { gradient: 'article', track });
+        expect(text.includes('\nWHERE e1 <> 0 OR e2 <> 0'), `WHERE without track: ${track}`).to.equal(!track);
+        return readSums(await db.row(text), 3, 2, track);
+      };
+      const plain = new PlainNetwork({ W: matrix(3, 2), b: 0 });
+      const loaded = plain.load({ x: matrix(3, 200, Float64Array.from(x.flat())), y: matrix(2, 200, Float64Array.from(y.flat())), offset: 0 });
+      // some samples wrong; every sample predicted 1 (b = 50); every sample predicted 0 (b = -50), each label then half right
+      for (const [W, b] of [[[0.3, -0.2, 0.1, 0.05, 0.4, -0.3], 0.1], [[0, 0, 0, 0, 0, 0], 50], [[0, 0, 0, 0, 0, 0], -50]] as [number[], number][]) {
+        const [only, all] = [await sums(W, b, false), await sums(W, b, true)];
+        expect(Array.from(only.xe)).to.deep.equal(Array.from(all.xe));
+        expect(only.sumE).to.equal(all.sumE);
+        plain.assign(matrix(3, 2, Float64Array.from(W)), b);
+        const expected = plain.sums(loaded, 'article', false);
+        expectClose([Array.from(only.xe)], [Array.from(expected.xe)], 1e-12);
+        expect(only.sumE).to.equal(expected.sumE);
+      }
+      // labels all 1 and every sample predicted 1: no row is misclassified, and the sums are 0
+      const ones = await databaseDataset({ sql: 'SELECT * FROM (VALUES (1.0, 2.0, 1), (3.0, -1.0, 1)) t(a, b, y)', db: 'duckdb:?threads=1' });
+      try {
+        const one = ones.source.remote;
+        if (!isSqlSamples(one)) throw new Error('not in a database');
+        const text = sumsQuery(one.open.data, matrix(2, 1), 50, { gradient: 'article', track: false });
+        const row = await one.open.db.row(text);
+        expect(row).to.deep.equal([0, 0, 0]);
+        expect(readSums(row, 2, 1, false)).to.deep.equal({ xe: new Float64Array(2), sumE: 0, errors: 0, loss: 0 });
+      } finally {
+        ones.source.close?.();
+      }
+    } finally {
+      remote.source.close?.();
     }
   });
 

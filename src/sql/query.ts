@@ -135,6 +135,7 @@ const predicted = (z: string) => `(CASE WHEN ${sigmoid(z)} >= 0.5 THEN 1 ELSE 0 
  *
  *     z = Wᵀ·x + b,  s = 1 / (1 + exp(−z)),  e = (s >= 0.5) − y   (logistic: e = s − y)
  *     SELECT sum(x_f · e) AS xe_f …, sum(e) AS sum_e [, errors, loss]
+ *     [WHERE e <> 0: the article's rule without errors and loss, only the misclassified samples]
  *
  * W (features×outputs) and b are literals. Each z adds the features in order, then b, as the
  * plain oracle does. With several outputs the names carry the output: `xe_f_o`, `sum_e_o`.
@@ -157,14 +158,21 @@ export function sumsQuery(data: SqlData, W: Matrix, b: number, { gradient, track
     `${eOf(o)} AS ${e(o)}`,
     ...(track ? [`CASE WHEN ${predicted(z(o))} <> ${y(o)} THEN 1 ELSE 0 END AS ${wrong(o)}`, `${lossOf(o)} AS ${l(o)}`] : []),
   ]);
+  // The article's e is 0 where the prediction is right, and those samples add nothing to any sum:
+  // without the errors and loss to count, only the misclassified samples are summed (WHERE e <> 0),
+  // which skips the F products and sums of every other row. A sum over no row is NULL in SQL, so
+  // then each sum is COALESCEd to 0 (the sums of a W and b that classify every sample right).
+  const onlyWrong = gradient === 'article' && !track;
+  const sum = (of: string) => (onlyWrong ? `COALESCE(sum(${of}), 0)` : `sum(${of})`);
   const sums = [
-    ...xs.flatMap((x, f) => outputs.map((o) => `sum(${x} * ${e(o)}) AS xe_${f + 1}${k === 1 ? '' : `_${o + 1}`}`)),
-    ...outputs.map((o) => `sum(${e(o)}) AS ${k === 1 ? 'sum_e' : `sum_e_${o + 1}`}`),
+    ...xs.flatMap((x, f) => outputs.map((o) => `${sum(`${x} * ${e(o)}`)} AS xe_${f + 1}${k === 1 ? '' : `_${o + 1}`}`)),
+    ...outputs.map((o) => `${sum(e(o))} AS ${k === 1 ? 'sum_e' : `sum_e_${o + 1}`}`),
     ...(track ? [`sum(${outputs.map(wrong).join(' + ')}) AS errors`, `sum(${outputs.map(l).join(' + ')}) AS loss`] : []),
   ];
+  const where = onlyWrong ? `\nWHERE ${outputs.map((o) => `${e(o)} <> 0`).join(' OR ')}` : '';
   const zLevel = zOf(data, W, b, [...xs, ...outputs.map(y)], fence);
   const eLevel = `SELECT ${xs.join(', ')},\n${perRow.map((p) => `  ${p}`).join(',\n')}\nFROM (\n${indent(zLevel, '  ')}\n) zt${fence ? '\nOFFSET 0' : ''}`;
-  return withQuery(`SELECT\n${sums.map((s) => `  ${s}`).join(',\n')}\nFROM (\n${indent(eLevel, '  ')}\n) t`, data);
+  return withQuery(`SELECT\n${sums.map((s) => `  ${s}`).join(',\n')}\nFROM (\n${indent(eLevel, '  ')}\n) t${where}`, data);
 }
 
 /**
