@@ -1,10 +1,12 @@
+import { performance } from 'node:perf_hooks';
 import { DuckDBDataChunk, DuckDBFloatType, DuckDBInstance } from '@duckdb/node-api';
 import { Client } from 'pg';
 import { Bench } from 'tinybench';
 import type { Matrix } from '../src/matrix';
 import { createNetwork } from '../src/network/create';
 import type { NetworkInit } from '../src/network/network';
-import { databaseDataset } from '../src/sql/samples';
+import { dataQuery } from '../src/sql/query';
+import { databaseDataset, isSqlSamples } from '../src/sql/samples';
 import { trainAsync } from '../src/training';
 import { A, iterationsPerSample, warmupIterations, type Plan } from './plan';
 
@@ -12,13 +14,11 @@ import { A, iterationsPerSample, warmupIterations, type Plan } from './plan';
  * The pushdown rows: `--backend sql`, each iteration one aggregate query in the database. DuckDB
  * (embedded) over a Parquet file of the case's data, on 1 and on 2 threads (the instance's
  * `threads` setting, as `SET threads = N` sets it); PostgreSQL over a table of it, when PGURL names
- * a server.
+ * a server. Beside DuckDB's pushdown, DuckDB merely reading the file as the pushdown reads it
+ * (every column as a double, summed: no model), which bounds what any query over the file can take.
  */
-export const PUSHDOWN_RUNNERS = {
-  'sql (DuckDB, Parquet, 1 thread)': 1,
-  'sql (DuckDB, Parquet, 2 threads)': 2,
-} as const;
-export type DuckDbRunner = keyof typeof PUSHDOWN_RUNNERS;
+type Threads = '1 thread' | '2 threads';
+export type DuckDbRunner = `sql (DuckDB, Parquet, ${Threads})` | `DuckDB reading the Parquet, ${Threads}`;
 export type PushdownRunner = DuckDbRunner | 'sql (PostgreSQL)';
 
 const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -109,5 +109,64 @@ export async function timePushdown(
   } finally {
     net.dispose();
     dataset.source.close?.();
+  }
+}
+
+/** One DuckDB runner's samples (ms per sample of `iterationsPerSample(m)` iterations or reads), and what computed. */
+export interface DuckDbTiming {
+  readonly runner: DuckDbRunner;
+  readonly ms: number[];
+  readonly compute: string;
+}
+
+/**
+ * Times DuckDB over a Parquet file: `--backend sql` on 1 and on 2 threads, and DuckDB only reading
+ * the file on 1 and 2 threads. The four take their samples in turn, round after round (the order
+ * rotating), so that a busy spell of this shared machine falls on all of them alike and the ratios
+ * between them (2 threads against 1, the pushdown against the read) are measured side by side.
+ * tinybench times one task after another, so the rounds are timed here with performance.now.
+ */
+export async function timeDuckDb(parquet: string, init: NetworkInit, p: Plan, m: number): Promise<DuckDbTiming[]> {
+  const opened: { close(): void }[] = [];
+  try {
+    const contenders: { runner: DuckDbRunner; compute: string; run: () => Promise<unknown> }[] = [];
+    const iterations = iterationsPerSample(m);
+    for (const threads of [1, 2] as const) {
+      const dataset = await databaseDataset({ db: `duckdb:?threads=${threads}`, parquet });
+      opened.push({ close: () => dataset.source.close?.() });
+      const net = createNetwork('sql', init);
+      opened.push({ close: () => net.dispose() });
+      const remote = dataset.source.remote;
+      if (!isSqlSamples(remote)) throw new Error('timeDuckDb: the data is not in a database');
+      const { open, engine } = remote;
+      // what the pushdown reads, summed: the query's innermost level (every column CAST to a double)
+      const names = [...open.data.features.map((_, f) => `x${f + 1}`), 'y'];
+      const read = `SELECT ${names.map((n) => `sum(${n})`).join(', ')} FROM (\n${dataQuery(open.data)}\n) d`;
+      const plural: Threads = threads === 1 ? '1 thread' : '2 threads';
+      await trainAsync(net, dataset.source, { a: A, iterations: warmupIterations(m) });
+      await open.db.row(read);
+      contenders.push(
+        { runner: `sql (DuckDB, Parquet, ${plural})`, compute: net.compute, run: () => trainAsync(net, dataset.source, { a: A, iterations }) },
+        {
+          runner: `DuckDB reading the Parquet, ${plural}`,
+          compute: `${engine}: each column summed, no model`,
+          run: async () => {
+            for (let i = 0; i < iterations; i++) await open.db.row(read);
+          },
+        },
+      );
+    }
+    const ms: number[][] = contenders.map(() => []);
+    for (let round = 0; round < p.samples(m); round++) {
+      for (let turn = 0; turn < contenders.length; turn++) {
+        const c = (round + turn) % contenders.length;
+        const start = performance.now();
+        await contenders[c].run();
+        ms[c].push(performance.now() - start);
+      }
+    }
+    return contenders.map(({ runner, compute }, c) => ({ runner, compute, ms: ms[c] }));
+  } finally {
+    for (const o of opened.reverse()) o.close();
   }
 }

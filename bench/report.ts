@@ -77,7 +77,9 @@ function pushdownTable(r: BenchResults): string[] {
   return [
     '`--backend sql`, the sums pushed down: each iteration is one aggregate query that the database runs over all',
     'the samples (DuckDB, in process, reading a Parquet file of the same data every iteration; PostgreSQL over a table',
-    'of it), returning F + 1 numbers. Per iteration after warm-up, as above.',
+    'of it), returning F + 1 numbers. Per iteration after warm-up, as above. "DuckDB reading the Parquet" is DuckDB',
+    'doing only what every iteration starts with — reading each column of the file as a double and summing it, no',
+    'model — which bounds any query over the file. The DuckDB rows took their samples in turn, round after round.',
     '',
     '| data | backend | what computes | median ms | p25–p75 ms | × numpy float32 | × plain |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: |',
@@ -131,9 +133,11 @@ function pushdownTargets(r: BenchResults, largest: number, f32: Timing): string[
   if (!one || !two) return [];
   const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
   const fastest = one.median < two.median ? one : two;
+  const read = at(`DuckDB reading the Parquet, ${fastest === one ? '1 thread' : '2 threads'}`);
   const f = (v: number) => v.toPrecision(2);
+  const floor = read ? `; DuckDB only reading the file on as many threads: ${ms(read.median)} ms, ${f(read.median / f32.median)}× by itself` : '';
   return [
-    `| DuckDB pushdown over Parquet ≤ 4× numpy float32 | ${verdict(fastest.median / f32.median <= 4)}: ${fastest.compute} ${f(fastest.median / f32.median)}× (${ms(fastest.median)} ms vs ${ms(f32.median)} ms) |`,
+    `| DuckDB pushdown over Parquet ≤ 4× numpy float32 | ${verdict(fastest.median / f32.median <= 4)}: ${fastest.compute} ${f(fastest.median / f32.median)}× (${ms(fastest.median)} ms vs ${ms(f32.median)} ms${floor}) |`,
     `| DuckDB pushdown: 2 threads ≥ 1.6× faster than 1 | ${verdict(one.median / two.median >= 1.6)}: ${f(one.median / two.median)}× (${ms(one.median)} ms on 1 thread, ${ms(two.median)} ms on 2) |`,
   ];
 }

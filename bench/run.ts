@@ -8,7 +8,7 @@ import { describeMachine, type Machine } from './machine';
 import { measureMemory, type MemoryUse } from './memory';
 import { AND_ITERATIONS, iterationsPerSample, plan, PROFILE_ITERATIONS } from './plan';
 import { profileOps, type KernelTime } from './profile';
-import { PUSHDOWN_RUNNERS, dropPostgres, timePushdown, writeParquet, writePostgres, type DuckDbRunner, type PushdownRunner } from './pushdown';
+import { dropPostgres, timeDuckDb, timePushdown, writeParquet, writePostgres, type PushdownRunner } from './pushdown';
 import { scaled, summarize, type Summary } from './stats';
 import { NUMPY_VARIANTS, timeBackend, timeNumpy, type NumpyRunner } from './timing';
 
@@ -68,7 +68,7 @@ export interface BenchResults {
   readonly profileSize: number;
   /**
    * `--backend sql`, the sums pushed down into a database: DuckDB over a Parquet file of the largest
-   * case, on 1 and 2 threads; PostgreSQL over a table of a smaller case, when PGURL is set (else
+   * case, on 1 and 2 threads, beside DuckDB only reading that file (their samples interleaved); PostgreSQL over a table of a smaller case, when PGURL is set (else
    * {@link BenchResults.unavailable} says why not).
    */
   readonly pushdown: Timing[];
@@ -151,10 +151,8 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
         const parquet = join(dir, `synthetic-${m}.parquet`);
         log(`  ${c.name} ${m}: writing ${parquet}`);
         await writeParquet(c.data.inMemory!.x, c.data.inMemory!.y, parquet);
-        for (const [runner, threads] of Object.entries(PUSHDOWN_RUNNERS) as [DuckDbRunner, number][]) {
-          log(`  ${c.name} ${m}: ${runner}`);
-          pushdownRaw.push(row(runner, await timePushdown({ db: `duckdb:?threads=${threads}`, parquet }, c.init, p, m)));
-        }
+        log(`  ${c.name} ${m}: sql (DuckDB, Parquet) and DuckDB reading the Parquet, on 1 and 2 threads, in turn`);
+        for (const t of await timeDuckDb(parquet, c.init, p, m)) pushdownRaw.push(row(t.runner, t));
       }
       if (c.name === 'synthetic' && m === p.postgresSize && pgurl) {
         const table = `simple_nn_bench_${process.pid}`;

@@ -78,11 +78,19 @@ describe('bench/main.ts --quick', function () {
     const rows = results.pushdown;
     // PostgreSQL runs at a smaller size, so its row may come first: compare the set, then each row by name
     expect(rows.map((t) => t.backend).sort()).to.deep.equal(
-      ['sql (DuckDB, Parquet, 1 thread)', 'sql (DuckDB, Parquet, 2 threads)', ...(process.env.PGURL ? ['sql (PostgreSQL)'] : [])].sort(),
+      [
+        'sql (DuckDB, Parquet, 1 thread)',
+        'sql (DuckDB, Parquet, 2 threads)',
+        'DuckDB reading the Parquet, 1 thread',
+        'DuckDB reading the Parquet, 2 threads',
+        ...(process.env.PGURL ? ['sql (PostgreSQL)'] : []),
+      ].sort(),
     );
     const row = (backend: string) => rows.find((t) => t.backend === backend)!;
     expect(row('sql (DuckDB, Parquet, 1 thread)').compute).to.match(/^sql \(DuckDB v[\d.]+, 1 thread\)$/);
     expect(row('sql (DuckDB, Parquet, 2 threads)').compute).to.match(/^sql \(DuckDB v[\d.]+, 2 threads\)$/);
+    expect(row('DuckDB reading the Parquet, 2 threads').compute).to.match(/^DuckDB v[\d.]+, 2 threads: each column summed, no model$/);
+    for (const t of rows.filter((r) => r.backend !== 'sql (PostgreSQL)')) expect(t.samples, t.backend).to.equal(5);
     expect(row('sql (DuckDB, Parquet, 1 thread)').samplesInX).to.equal(1e5);
     for (const t of rows) {
       expect(t.case).to.equal('synthetic');
@@ -92,6 +100,7 @@ describe('bench/main.ts --quick', function () {
     if (!process.env.PGURL) expect(results.unavailable['sql (PostgreSQL)']).to.match(/^PGURL is not set/);
     const md = readFileSync(dir.path('bench/results.md'), 'utf8');
     expect(md).to.include('| DuckDB pushdown: 2 threads ≥ 1.6× faster than 1 | **');
+    expect(md).to.match(/\| DuckDB pushdown over Parquet ≤ 4× numpy float32 \| \*\*(not )?met\*\*: .*; DuckDB only reading the file on as many threads: [\d.]+ ms, [\d.]+× by itself\) \|/);
   });
 
   it('measures peak memory once per runner (the fused kernels and numpy, not the ops rows), against the size of x', () => {
