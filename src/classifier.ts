@@ -101,7 +101,7 @@ export class Classifier {
   /**
    * A classifier holding a saved model's W and b (see `modelOf`), ready to predict or train on,
    * on the backend asked for, else the one the model was trained on (float32 and float64 can
-   * differ at an exact tie) when it loads here, else `auto`.
+   * differ at an exact tie) when it loads here (plain for a model trained with `sql`), else `auto`.
    */
   static async fromModel(model: SavedModel, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
     const settings: ClassifierOptions = {
@@ -113,8 +113,10 @@ export class Classifier {
       standardize: model.standardize,
     };
     if (options.backend !== undefined) return Classifier.create({ ...settings, backend: options.backend });
+    // a model trained in a database (sql) predicts here with plain's formula, the float64 maths its W and b were updated with
+    const trainedOn = model.training.backend === 'sql' ? 'plain' : model.training.backend;
     try {
-      return await Classifier.create({ ...settings, backend: checkOption('backend', model.training.backend as Backend) });
+      return await Classifier.create({ ...settings, backend: checkOption('backend', trainedOn as Backend) });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       return Classifier.create({ ...settings, backend: 'auto' });

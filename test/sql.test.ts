@@ -279,6 +279,14 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     const predicted = await runInProcess(predict, ['--model', model, '--data', data.csv, '--json']);
     expect(predicted.code, predicted.stderr).to.equal(0);
     expect(JSON.parse(predicted.stdout).predictions).to.deep.equal(trained.predictions);
+    // it says what computes here: plain's formula, not a database
+    const text = await runInProcess(predict, ['--model', model, '--data', data.csv]);
+    expect(text.stdout).to.match(/\nbackend: plain\n/);
+    expect(await runInProcess(predict, ['--model', model, '--data', data.csv, '--backend', 'sql'])).to.deep.include({
+      code: 2,
+      stdout: '',
+      stderr: 'error: --backend sql computes in a database; predict computes here: auto, tensorflow, wasm, cpu or plain\n',
+    });
   });
 
   it('stops after the current iteration when told to (Ctrl-C), with the W and b of the iterations done', async () => {

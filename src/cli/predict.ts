@@ -59,6 +59,7 @@ export async function predict(argv: readonly string[], io: Io): Promise<void> {
   }
   if (!values.model) throw new InputError('--model FILE is required (a model saved by npm run train -- --save FILE)');
   const backend = values.backend === undefined ? undefined : checkOption('backend', values.backend as BackendRequest);
+  if (backend === 'sql') throw new InputError('--backend sql computes in a database; predict computes here: auto, tensorflow, wasm, cpu or plain');
   const model = loadModel(values.model);
   const data = await loadData(model, values);
   const net = await Classifier.fromModel(model, { backend });
