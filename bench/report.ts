@@ -108,7 +108,7 @@ function targets(r: BenchResults): string[] {
   const mem = r.memory.filter((m) => !m.backend.startsWith('numpy'));
   const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
   const size = `32×${largest.toExponential(0).replace('+', '')}`;
-  const f = (v: number) => v.toPrecision(2);
+  const f = (v: number) => v.toPrecision(3);
   return [
     `Targets (${size} float32 unless said; ratios from this run):`,
     '',
@@ -134,7 +134,7 @@ function pushdownTargets(r: BenchResults, largest: number, f32: Timing): string[
   const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
   const fastest = one.median < two.median ? one : two;
   const read = at(`DuckDB reading the Parquet, ${fastest === one ? '1 thread' : '2 threads'}`);
-  const f = (v: number) => v.toPrecision(2);
+  const f = (v: number) => v.toPrecision(3);
   const floor = read ? `; DuckDB only reading the file on as many threads: ${ms(read.median)} ms, ${f(read.median / f32.median)}× by itself` : '';
   return [
     `| DuckDB pushdown over Parquet ≤ 4× numpy float32 | ${verdict(fastest.median / f32.median <= 4)}: ${fastest.compute} ${f(fastest.median / f32.median)}× (${ms(fastest.median)} ms vs ${ms(f32.median)} ms${floor}) |`,
