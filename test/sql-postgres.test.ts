@@ -83,7 +83,7 @@ if (!PGURL) {
       expect(await q('sql', `SELECT a, b, y FROM ${schema}.bad`)).to.equal(
         'the query: column "b" has 2 values that are NULL, NaN or infinite; every value must be a finite number',
       );
-      expect(await q('sql', `SELECT a, y + 1 AS y FROM ${schema}.bad`)).to.equal('the query: column "y" is a label and has 2 values other than 0 and 1 (or NULL)');
+      expect(await q('sql', `SELECT a, y + 1 AS y FROM ${schema}.bad`)).to.equal('the query: column "y" is a label and has 2 values other than 0 and 1 (or NULL); to read other values, name the one that means 1 with --positive');
       expect(await q('sql', `SELECT a, name, y FROM ${schema}.bad`)).to.equal('the query: column "name" is text; expected numbers (integer, decimal, float, double or boolean)');
       expect(await q('plain', `SELECT a, d, y FROM ${schema}.bad`)).to.equal('the query: column "d" is date; expected numbers (integer, decimal, float, double or boolean)');
       expect(await q('plain', `SELECT a, a, y FROM ${schema}.bad`)).to.equal('the query names the column "a" twice; give each column its own name (AS …)');

@@ -122,7 +122,10 @@ describe('Parquet and SQL as data (DuckDB)', function () {
     const q = (sql: string) => refused('--backend', 'plain', '--sql', sql);
     expect(await q('SELECT 1.0 AS a, NULL::DOUBLE AS b, 1 AS y')).to.equal('the query: row 1, column "b" is NULL; expected a number');
     expect(await q("SELECT * FROM (VALUES (1.0, 0), ('nan'::DOUBLE, 1)) t(a, y)")).to.equal('the query: row 2, column "a" is NaN; every value must be a finite number');
-    expect(await q('SELECT * FROM (VALUES (1.0, 0), (2.0, 2)) t(a, y)')).to.equal('the query: row 2, column "y" is a label and must be 0 or 1, got 2');
+    expect(await q('SELECT * FROM (VALUES (1.0, 0), (2.0, 2)) t(a, y)')).to.equal(
+      'the query: row 2, column "y" is a label and must be 0 or 1, got 2; to read other values, name the one that means 1 with --positive',
+    );
+    expect(await q('SELECT * FROM (VALUES (1.0, 0), (2.0, NULL)) t(a, y)')).to.equal('the query: row 2, column "y" is a label and must be 0 or 1, got NULL');
     expect(await q("SELECT 1.0 AS a, 'x' AS y")).to.equal('the query: column "y" is VARCHAR; expected numbers (integer, decimal, float, double or boolean)');
     expect(await q('SELECT 1.0 AS a, 1 AS a, 0 AS y')).to.equal('the query names the column "a" twice; give each column its own name (AS …)');
     expect(await q('SELECT 1 AS y')).to.equal('the query has 1 column; expected at least one feature and a label');
@@ -331,6 +334,18 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     expect(await refused('--backend', 'sql', '--data', data.parquet, '--predictions', dir.path('p.csv'))).to.equal(
       '--predictions writes every sample back out; with --backend sql, --json has the predictions',
     );
+    expect(await refused('--backend', 'sql', '--data', data.parquet, '--chunk-samples', '100')).to.equal(
+      '--chunk-samples has nothing to chunk with --backend sql: the database streams the rows itself',
+    );
+    expect(await refused('--data', data.parquet, '--explain-sql', '--save', dir.path('m.json'), '--plot', dir.path('p.svg'))).to.equal(
+      '--explain-sql prints the SQL and trains nothing, so there is nothing to write with --save, --plot',
+    );
+    expect(await refused('--backend', 'sql', '--sql', "SELECT * FROM (VALUES (1.0, 2), (2.0, 0)) t(a, age)")).to.equal(
+      'the query: column "age" is a label and has 1 value other than 0 and 1 (or NULL); to read other values, name the one that means 1 with --positive',
+    );
+    expect(await refused('--backend', 'sql', '--sql', "SELECT * FROM (VALUES (1.0, 'M'), (2.0, NULL), (3.0, NULL)) t(a, d)", '--positive', 'M')).to.equal(
+      'the query: column "d" is a label and has 2 values that are NULL',
+    );
     expect(await refused('--data', data.csv, '--db', 'duckdb:')).to.equal('--db only goes with --sql or --data FILE.parquet');
     expect(await refused('--data', data.csv, '--explain-sql')).to.equal(
       '--explain-sql shows the SQL of --backend sql: give the data with --sql "SELECT …" or --data FILE.parquet',
@@ -344,6 +359,16 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     expect(await refused('--sql', 'SELECT 1', '--db', 'duckdb:?threads')).to.equal(
       '--db: "threads" is not a DuckDB setting; expected NAME=VALUE, e.g. threads=2 or memory_limit=300MB',
     );
+  });
+
+  it('prints the SQL as one JSON object with --json', async () => {
+    const file = dir.path('and-explain-json.parquet');
+    await duck([`COPY (SELECT * FROM (VALUES (0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 1)) t(x1, x2, y)) TO ${lit(file)} (FORMAT parquet)`]);
+    const [text, asJson] = [await cli('--data', file, '--explain-sql'), await cli('--data', file, '--explain-sql', '--json')];
+    expect(asJson.code).to.equal(0);
+    expect(asJson.stderr).to.equal('');
+    expect(JSON.parse(asJson.stdout)).to.deep.equal({ sql: text.stdout });
+    expect(asJson.stdout.trimEnd().split('\n')).to.have.length(1);
   });
 
   it('prints the SQL it runs (--explain-sql) and exits 0, as the README shows it', async () => {

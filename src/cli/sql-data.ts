@@ -16,9 +16,22 @@ export function checkSqlArgs(args: TrainArgs): void {
     if (args.trace !== undefined) throw new InputError("--trace reads back every sample's z, s, y_pred and e; --backend sql keeps the samples in the database");
     if (args.standardize) throw new InputError('--standardize is not available with --backend sql; standardize the columns in the query');
     if (args.outputs.predictions !== undefined) throw new InputError('--predictions writes every sample back out; with --backend sql, --json has the predictions');
+    if (args.chunkSamples !== undefined) throw new InputError('--chunk-samples has nothing to chunk with --backend sql: the database streams the rows itself');
   }
-  if (args.explainSql && !sqlData) throw new InputError('--explain-sql shows the SQL of --backend sql: give the data with --sql "SELECT …" or --data FILE.parquet');
+  if (args.explainSql) {
+    if (!sqlData) throw new InputError('--explain-sql shows the SQL of --backend sql: give the data with --sql "SELECT …" or --data FILE.parquet');
+    const written = OUTPUT_FLAGS.filter(([key]) => args.outputs[key] !== undefined).map(([, flag]) => flag);
+    if (written.length > 0) throw new InputError(`--explain-sql prints the SQL and trains nothing, so there is nothing to write with ${written.join(', ')}`);
+  }
 }
+
+/** The options that write a run's results, in the order the help lists them. */
+const OUTPUT_FLAGS: readonly [keyof TrainArgs['outputs'], string][] = [
+  ['save', '--save'],
+  ['exportTfjs', '--export-tfjs'],
+  ['plot', '--plot'],
+  ['predictions', '--predictions'],
+];
 
 function specOf(data: SqlDataArgs): SqlSpec {
   const columns = { labels: data.labels, features: data.features, ignore: data.ignore, positive: data.positive };
@@ -31,9 +44,13 @@ export async function loadSqlData(data: SqlDataArgs, chunkSamples: number | unde
   return (await import('../sql/load')).loadSqlDataset(specOf(data), { chunkSamples });
 }
 
-/** `--explain-sql`: the aggregate query of the first iteration, from the initial W (`--weights`, default zeros) and b (`--bias`, default 0). */
+/**
+ * `--explain-sql`: the aggregate query of the first iteration, from the initial W (`--weights`,
+ * default zeros) and b (`--bias`, default 0), as text, or with `--json` as `{"sql": "…"}`.
+ */
 export async function explainTraining(args: TrainArgs): Promise<string> {
   if (!isSqlData(args.data)) throw new Error('explainTraining: not data in a database');
   const { explainSql } = await import('../sql/explain');
-  return explainSql(specOf(args.data), { weights: args.weights, bias: args.bias ?? 0, gradient: args.gradient, track: args.untilNoError || args.pocket === true });
+  const sql = await explainSql(specOf(args.data), { weights: args.weights, bias: args.bias ?? 0, gradient: args.gradient, track: args.untilNoError || args.pocket === true });
+  return args.json ? `${JSON.stringify({ sql })}\n` : sql;
 }

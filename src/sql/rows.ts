@@ -1,5 +1,5 @@
 import type { Chunk, Scores } from '../data/source';
-import { InputError, quote } from '../errors';
+import { InputError, option, quote } from '../errors';
 import { sharedFloats } from '../matrix';
 import type { OpenData } from './data';
 import { dataQuery } from './query';
@@ -47,7 +47,12 @@ export async function streamChunks(
       }
       for (let o = 0; o < k; o++) {
         const v = batch.value(F + o, i);
-        if (v !== 0 && v !== 1) throw new InputError(`${cell(F + o, data.labels[o].name)} is a label and must be 0 or 1, got ${v === null ? 'NULL' : v}`);
+        if (v !== 0 && v !== 1) {
+          const what = `${cell(F + o, data.labels[o].name)} is a label and must be 0 or 1, got ${v === null ? 'NULL' : v}`;
+          // as for a CSV: a label of other values is read with the value that means 1
+          if (v === null || data.positive !== undefined) throw new InputError(what);
+          throw new InputError(`${what}; to read other values, name the one that means 1 with `, option('positive'));
+        }
         ys[o * n + filled] = v;
         ones[o] += v;
       }

@@ -1,7 +1,7 @@
 import type { Dataset } from '../data/dataset';
 import { DEFAULT_CHUNK_SAMPLES } from '../data/npy-source';
 import type { RemoteSamples, SampleSource } from '../data/source';
-import { InputError, quote } from '../errors';
+import { InputError, option, quote } from '../errors';
 import { checkPositiveSeen, known, openSqlData, type OpenData, type SqlSpec } from './data';
 import { checkQuery, scoresQuery } from './query';
 import { streamScores } from './rows';
@@ -37,11 +37,10 @@ export async function databaseDataset(spec: SqlSpec): Promise<Dataset> {
       if (!count) return;
       const what = c < F ? data.features[c] : data.labels[c - F];
       const values = `${count} value${count === 1 ? '' : 's'}`;
-      throw new InputError(
-        c < F
-          ? `${where}: column ${quote(what.name)} has ${values} that ${count === 1 ? 'is' : 'are'} NULL, NaN or infinite; every value must be a finite number`
-          : `${where}: column ${quote(what.name)} is a label and has ${values} other than 0 and 1 (or NULL)`,
-      );
+      const labelHas = `${where}: column ${quote(what.name)} is a label and has ${values}`;
+      if (c < F) throw new InputError(`${where}: column ${quote(what.name)} has ${values} that ${count === 1 ? 'is' : 'are'} NULL, NaN or infinite; every value must be a finite number`);
+      if (data.positive !== undefined) throw new InputError(`${labelHas} that ${count === 1 ? 'is' : 'are'} NULL`);
+      throw new InputError(`${labelHas} other than 0 and 1 (or NULL); to read other values, name the one that means 1 with `, option('positive'));
     });
     checkPositiveSeen(open, counts.slice(F + k).map((v) => v ?? 0));
     const remote: SqlSamples = { name, open, engine: await open.db.engine() };
