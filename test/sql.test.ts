@@ -126,7 +126,9 @@ describe('Parquet and SQL as data (DuckDB)', function () {
       'the query: row 2, column "y" is a label and must be 0 or 1, got 2; to read other values, name the one that means 1 with --positive',
     );
     expect(await q('SELECT * FROM (VALUES (1.0, 0), (2.0, NULL)) t(a, y)')).to.equal('the query: row 2, column "y" is a label and must be 0 or 1, got NULL');
-    expect(await q("SELECT 1.0 AS a, 'x' AS y")).to.equal('the query: column "y" is VARCHAR; expected numbers (integer, decimal, float, double or boolean)');
+    expect(await q("SELECT 1.0 AS a, 'x' AS y")).to.equal(
+      'the query: label column "y" is VARCHAR; expected numbers (integer, decimal, float, double or boolean); to read other values, name the one that means 1 with --positive',
+    );
     expect(await q('SELECT 1.0 AS a, 1 AS a, 0 AS y')).to.equal('the query names the column "a" twice; give each column its own name (AS …)');
     expect(await q('SELECT 1 AS y')).to.equal('the query has 1 column; expected at least one feature and a label');
     expect(await q('SELECT 1.0 AS a, 1 AS y WHERE false')).to.equal('the query: no rows; expected at least one sample');

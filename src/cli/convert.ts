@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { csvToNpy } from '../data/csv-to-npy';
-import { InputError } from '../errors';
+import { InputError, shownPath } from '../errors';
+import { isParquet } from '../sql/parquet';
 import { stageStream, writeTogether } from '../io/atomic';
 import { parseNameList, parseOptions } from './args';
 import { checkOutputFolder } from './outputs';
@@ -14,6 +15,8 @@ Usage: simple-nn convert --data FILE.csv --out DIR [--label COL[,COL…]] [--fea
        (from the project's folder: npm run convert -- …)
 
   --data FILE.csv        a header row, then one sample per row, read and checked as train --data reads it
+                         (Parquet needs no converting: train --data reads it directly, in chunks
+                         with --chunk-samples)
   --out DIR              the folder for x.npy and y.npy (made if missing); both appear together
                          once the whole file is converted, or neither
   --label COL[,COL…]     the label column(s) (default: the last column), values 0 or 1
@@ -43,6 +46,9 @@ export async function convert(argv: readonly string[], io: Io): Promise<number> 
   }
   const { data, out } = values;
   if (data === undefined || out === undefined) throw new InputError('--data FILE.csv and --out DIR are required (see --help)');
+  if (isParquet(data)) {
+    throw new InputError(`--data: ${shownPath(data)} is Parquet; convert reads CSV files, and train reads Parquet directly: simple-nn train --data ${shownPath(data)}`);
+  }
   const names = (text: string | undefined, key: 'labels' | 'features' | 'ignore') => (text === undefined ? undefined : parseNameList(key, text));
   const options = {
     labels: names(values.label, 'labels'),

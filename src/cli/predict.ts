@@ -9,12 +9,14 @@ import { loadModel, type SavedModel } from '../model/file';
 import { parseOptions } from './args';
 import { checkOption } from '../options';
 import type { BackendRequest } from '../classifier';
+import { dataFormat } from '../sql/parquet';
+import type { SqlSpec } from '../sql/data';
 import { errorLine, formatRows, listNames, plural } from './report';
 import type { Io } from './run';
 
 export const PREDICT_HELP = `Predicts with a model saved by \`npm run train -- --save model.json\`.
 
-Usage: npm run predict -- --model model.json (--data FILE.csv | --x X.npy [--y Y.npy]) [options]
+Usage: npm run predict -- --model model.json (--data FILE | --sql "SELECT …" | --x X.npy [--y Y.npy]) [options]
 
   --model FILE       the saved model
   --data FILE.csv    a header row with the model's feature columns (any order); its label
@@ -22,6 +24,11 @@ Usage: npm run predict -- --model model.json (--data FILE.csv | --x X.npy [--y Y
                      training: with the model's --positive value, text labels are fine), and the
                      columns training ignored (--ignore, --features) may be there
                      The model's standardization (--standardize), if any, is applied to x
+  --data FILE.parquet
+                     Parquet, read through DuckDB as train reads it: a file, a folder of
+                     .parquet files, or a glob of shards; its columns as for a CSV
+  --sql "SELECT …"   a query's rows, its columns as for a CSV; run by --db URL (default
+                     duckdb:, DuckDB in memory; duckdb:FILE.duckdb, postgres://USER@HOST/DB)
   --x X.npy          x, features×samples (the article's orientation); --y Y.npy to score
   --proba            also print s = sigmoid(Wᵀ·x + b)
   --backend NAME     auto, tensorflow, wasm, cpu or plain (default: the backend the model was
@@ -46,6 +53,8 @@ export async function predict(argv: readonly string[], io: Io): Promise<void> {
   const values = parseOptions(argv, {
     model: { type: 'string' },
     data: { type: 'string' },
+    sql: { type: 'string' },
+    db: { type: 'string' },
     x: { type: 'string' },
     y: { type: 'string' },
     proba: { type: 'boolean' },
@@ -78,14 +87,20 @@ export async function predict(argv: readonly string[], io: Io): Promise<void> {
   }
 }
 
-async function loadData(model: SavedModel, values: { data?: string; x?: string; y?: string }): Promise<Dataset> {
-  if (values.data !== undefined && (values.x !== undefined || values.y !== undefined)) {
-    throw new InputError('choose one data source: --data or --x');
+async function loadData(model: SavedModel, values: { data?: string; sql?: string; db?: string; x?: string; y?: string }): Promise<Dataset> {
+  const given = (['data', 'sql', 'x', 'y'] as const).filter((name) => values[name] !== undefined);
+  if (new Set(given.map((name) => (name === 'y' ? 'x' : name))).size > 1) {
+    throw new InputError(`choose one data source: ${given.map((n) => `--${n}`).join(', ')} were given together`);
   }
+  // a folder with no .parquet file in it is refused here
+  const format = values.data === undefined ? undefined : dataFormat(values.data);
+  if (values.db !== undefined && values.sql === undefined && format !== 'parquet') throw new InputError('--db only goes with --sql or --data FILE.parquet');
+  if (values.sql !== undefined) return loadSqlForModel(model, { sql: values.sql, db: values.db });
+  if (values.data !== undefined && format === 'parquet') return loadSqlForModel(model, { parquet: values.data, db: values.db });
   if (values.data !== undefined) {
     return readCsvForModel(values.data, model.featureNames, model.labelNames, { positive: model.positive, ignoredColumns: model.ignoredColumns });
   }
-  if (values.x === undefined) throw new InputError('give the data to predict: --data FILE.csv or --x X.npy');
+  if (values.x === undefined) throw new InputError('give the data to predict: --data FILE (CSV or Parquet), --sql "SELECT …" or --x X.npy');
   const x = readNpy(values.x);
   if (x.rows !== model.weights.length) {
     throw new InputError(
@@ -101,6 +116,12 @@ async function loadData(model: SavedModel, values: { data?: string; x?: string; 
   }
   checkSamples(values.x, x, 0, values.y ?? '', y);
   return inMemory(x, y, model.featureNames, model.labelNames, values.x);
+}
+
+/** Parquet or a query's rows, read whole into memory with the model's columns (the SQL modules load only then). */
+async function loadSqlForModel(model: SavedModel, spec: Omit<SqlSpec, 'columns'>): Promise<Dataset> {
+  const [{ loadSqlDataset }, { modelColumns }] = await Promise.all([import('../sql/load'), import('../sql/columns')]);
+  return loadSqlDataset({ ...spec, columns: modelColumns(model) }, { predicting: true });
 }
 
 function describe(model: SavedModel, net: Classifier, data: Dataset, report: PredictReport): string {

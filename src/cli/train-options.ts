@@ -2,7 +2,7 @@ import type { BackendRequest } from '../classifier';
 import { InputError, option, quote } from '../errors';
 import type { Gradient, Kernels } from '../network/network';
 import { checkOption, optionOrDefault, OPTIONS, type OptionKey } from '../options';
-import { isParquet } from '../sql/parquet';
+import { dataFormat } from '../sql/parquet';
 import { parseNameList, parseNumber, parseNumberList } from './args';
 import type { DataArgs, TrainArgs } from './types';
 
@@ -163,7 +163,9 @@ function readDataArgs(values: Values, number: (name: string, key: OptionKey) => 
   if (text('dataset') !== 'synthetic' && tabular === undefined) only(['features'], '--data (column names) or --dataset synthetic (a count)');
   if (tabular === undefined) only(['ignore', 'positive'], '--data');
   if (tabular === undefined && text('dataset') !== 'iris') only(['label'], '--data or --dataset iris');
-  if (text('sql') === undefined && !(text('data') !== undefined && isParquet(text('data')!))) only(['db'], '--sql or --data FILE.parquet');
+  // a folder with no .parquet file in it is refused here, before anything is read
+  const format = text('data') === undefined ? undefined : dataFormat(text('data')!);
+  if (text('sql') === undefined && format !== 'parquet') only(['db'], '--sql or --data FILE.parquet');
 
   if (tabular !== undefined) {
     const names = (name: string, key: OptionKey) => (text(name) === undefined ? undefined : parseNameList(key, text(name)!));
@@ -173,7 +175,7 @@ function readDataArgs(values: Values, number: (name: string, key: OptionKey) => 
     if (positive === '') throw new InputError('--positive needs a label value, got ""');
     const inDatabase = { db: text('db'), inDatabase: text('backend') === 'sql', labels, features, ignore, positive };
     if (text('sql') !== undefined) return { kind: 'sql', query: text('sql')!, ...inDatabase };
-    if (isParquet(text('data')!)) return { kind: 'parquet', path: text('data')!, ...inDatabase };
+    if (format === 'parquet') return { kind: 'parquet', path: text('data')!, ...inDatabase };
     return { kind: 'csv', path: text('data')!, labels, features, ignore, positive };
   }
   if (text('x') !== undefined || text('y') !== undefined) {

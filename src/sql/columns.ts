@@ -30,6 +30,8 @@ export interface ColumnPlan {
 /** The column choice, as for a CSV: labels (default: the last column), and optionally features to keep or columns to leave out. */
 export interface ColumnChoice {
   readonly labels?: readonly string[];
+  /** No label columns (data to predict, without labels to score against): y has no rows. Not with `labels`. */
+  readonly unlabeled?: boolean;
   /** Only these columns are features (default: every column that is not a label or ignored). */
   readonly features?: readonly string[];
   /** Columns that are neither features nor labels. */
@@ -45,8 +47,9 @@ export interface ColumnChoice {
  * path, or "the query").
  */
 export function planColumns(where: string, columns: readonly SqlColumn[], choice: ColumnChoice = {}): ColumnPlan {
-  if (columns.length < 2) {
-    throw new InputError(`${where} has ${columns.length} column${columns.length === 1 ? '' : 's'}; expected at least one feature and a label`);
+  if (columns.length < (choice.unlabeled ? 1 : 2)) {
+    const expected = choice.unlabeled ? 'at least one feature' : 'at least one feature and a label';
+    throw new InputError(`${where} has ${columns.length} column${columns.length === 1 ? '' : 's'}; expected ${expected}`);
   }
   const names = columns.map((c) => c.name);
   const seen = new Set<string>();
@@ -60,7 +63,7 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
       if (!column) throw new InputError(option(key), `: ${where} has no column ${quote(name)}; its columns are ${shownList(names)}`);
       return column;
     });
-  const labels = choice.labels && choice.labels.length > 0 ? find('labels', choice.labels) : [columns[columns.length - 1]];
+  const labels = choice.unlabeled ? [] : choice.labels && choice.labels.length > 0 ? find('labels', choice.labels) : [columns[columns.length - 1]];
   const ignored = find('ignore', choice.ignore ?? []);
   const byDefault = choice.labels && choice.labels.length > 0 ? '' : ' (the last column is the label unless named: give the label with ';
   const clash = ignored.find((c) => labels.includes(c));
@@ -76,7 +79,10 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
   if (features.length === 0) throw new InputError(option('labels'), `: every column of ${where} is a label or ignored; no features are left`);
   for (const c of choice.positive === undefined ? [...features, ...labels] : features) {
     if (c.kind === undefined) {
-      throw new InputError(`${where}: column ${quote(c.name)} is ${c.type}; expected numbers (integer, decimal, float, double or boolean)`);
+      const expected = `is ${c.type}; expected numbers (integer, decimal, float, double or boolean)`;
+      if (!labels.includes(c)) throw new InputError(`${where}: column ${quote(c.name)} ${expected}`);
+      // as a CSV's text labels are refused
+      throw new InputError(`${where}: label column ${quote(c.name)} ${expected}; to read other values, name the one that means 1 with `, option('positive'));
     }
   }
   const { positive } = choice;
@@ -89,3 +95,44 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
   const rest = columns.filter((c) => !features.includes(c) && !labels.includes(c));
   return { features, labels, ignored: rest, ...(positive !== undefined && { positive }) };
 }
+
+/** What a saved model says of its columns: its features and labels, and what its training data had besides. */
+export interface ModelColumnNames {
+  readonly featureNames: readonly string[];
+  readonly labelNames: readonly string[];
+  /** The label value that means 1. */
+  readonly positive?: string;
+  /** Columns its training data had that were neither features nor labels: allowed, not read. */
+  readonly ignoredColumns?: readonly string[];
+}
+
+/**
+ * The column choice for data a saved model predicts, as a CSV is read for one: a column for each of
+ * its features (in any order), its label columns all or none (then the predictions are not scored),
+ * and the columns its training data ignored; missing or extra columns are an {@link InputError}
+ * that names them. For `openSqlData`'s `columns`.
+ */
+export function modelColumns(model: ModelColumnNames): (columns: readonly SqlColumn[], where: string) => ColumnChoice {
+  const { featureNames, labelNames } = model;
+  return (columns, where) => {
+    const names = columns.map((c) => c.name);
+    const known = [...featureNames, ...labelNames, ...(model.ignoredColumns ?? [])];
+    const missing = featureNames.filter((name) => !names.includes(name));
+    const extra = names.filter((name) => !known.includes(name));
+    if (missing.length > 0 || extra.length > 0) {
+      const parts = [...(missing.length > 0 ? [`missing ${quoteAll(missing)}`] : []), ...(extra.length > 0 ? [`extra ${quoteAll(extra)}`] : [])];
+      throw new InputError(`${where}: the columns do not match the model's features (${shownList(featureNames)}): ${parts.join('; ')}`);
+    }
+    const present = labelNames.filter((name) => names.includes(name));
+    if (present.length === 0) return { features: featureNames, unlabeled: true };
+    if (present.length < labelNames.length) {
+      const absent = labelNames.filter((name) => !names.includes(name));
+      throw new InputError(
+        `${where}: has the label column${present.length > 1 ? 's' : ''} ${quoteAll(present)} but not ${quoteAll(absent)}; give all of the model's labels (to score the predictions) or none`,
+      );
+    }
+    return { features: featureNames, labels: labelNames, ...(model.positive !== undefined && { positive: model.positive }) };
+  };
+}
+
+const quoteAll = (names: readonly string[]) => shownList(names, { quoted: true });

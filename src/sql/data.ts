@@ -1,5 +1,5 @@
 import { InputError, option, quote, shownPath } from '../errors';
-import { planColumns, type ColumnChoice } from './columns';
+import { planColumns, type ColumnChoice, type SqlColumn } from './columns';
 import { openDatabase, type Database } from './database';
 import { parquetQuery } from './parquet';
 import { cleanQuery, type SqlData } from './query';
@@ -13,7 +13,8 @@ export interface SqlSpec {
   readonly sql?: string;
   /** Parquet read through DuckDB: a file, a folder of `.parquet` files, or a glob of shards. */
   readonly parquet?: string;
-  readonly columns?: ColumnChoice;
+  /** The column choice, or how to make it from the data's columns (`where` names the data in messages), e.g. `modelColumns`. */
+  readonly columns?: ColumnChoice | ((columns: readonly SqlColumn[], where: string) => ColumnChoice);
 }
 
 /** A database opened on some data, its columns chosen: what loading, explaining and pushing down start from. */
@@ -57,7 +58,8 @@ export async function openSqlData(spec: SqlSpec): Promise<OpenData> {
   const where = spec.parquet !== undefined ? shownPath(spec.parquet) : 'the query';
   const db = await openDatabase(url);
   try {
-    const plan = planColumns(where, await db.columns(query), spec.columns);
+    const columns = await db.columns(query);
+    const plan = planColumns(where, columns, typeof spec.columns === 'function' ? spec.columns(columns, where) : spec.columns);
     return { db, data: { query, ...plan }, where, name: sqlDataName(spec) };
   } catch (err) {
     await db.close();

@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance, DuckDBType } from '@duckdb/node-api';
-import { fileReadError } from '../errors';
+import { fileReadError, InputError, option, shown as echoed, shownPath } from '../errors';
 import type { ColumnKind, SqlColumn } from './columns';
 import { databaseError, type Batch, type Database } from './database';
+import { stringLiteral } from './query';
 import type { DbUrl } from './url';
 
 type DuckDbApi = typeof import('@duckdb/node-api');
@@ -25,6 +26,16 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
     } catch (err) {
       throw fileReadError(url.path, err, 'a DuckDB database file');
     }
+    // DuckDB itself says "Cannot launch in-memory database in read-only mode!" of a Parquet or CSV file
+    if (!isDuckDbFile(url.path)) {
+      throw new InputError(
+        option('db'),
+        `: ${shownPath(url.shown)} names a file that is not a DuckDB database; Parquet and CSV files are queried from DuckDB in memory (duckdb:, the default), e.g. `,
+        option('sql'),
+        ` "SELECT * FROM ${stringLiteral(url.path)}", or given with `,
+        option('data'),
+      );
+    }
     options.access_mode = 'READ_ONLY';
   }
   let instance: DuckDBInstance;
@@ -33,6 +44,8 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
     instance = await api.DuckDBInstance.create(url.path ?? ':memory:', options);
     connection = await instance.connect();
   } catch (err) {
+    // DuckDB says only "Failed to set config" of a setting it refuses: find which, and why
+    if (err instanceof Error && err.message === 'Failed to set config') throw new InputError(`${shown}: ${await refusedSetting(api, url.settings)}`);
     throw fail(err);
   }
   const kinds = kindsOf(api);
@@ -90,6 +103,51 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
       running.delete(pending);
     }
   }
+}
+
+/** The bytes a DuckDB database file has at offset 8 (after a checksum). */
+const MAGIC = 'DUCK';
+
+/** Whether a regular file is a DuckDB database: reads its first 12 bytes only. */
+function isDuckDbFile(path: string): boolean {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const bytes = Buffer.alloc(8 + MAGIC.length);
+    return readSync(fd, bytes, 0, bytes.length, 0) === bytes.length && bytes.toString('latin1', 8) === MAGIC;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Which of the URL's settings DuckDB refused, and why: each is `SET` in turn on a DuckDB of its own
+ * (in memory), whose error names the reason (`Could not convert string 'abc' to INT64`). A setting
+ * that can only be given at start (`access_mode`) cannot be tried so: then every setting is named.
+ */
+async function refusedSetting(api: DuckDbApi, settings: Readonly<Record<string, string>>): Promise<string> {
+  const pairs = Object.entries(settings);
+  const listed = pairs.map(([key, value]) => `${key}=${value}`);
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
+  try {
+    instance = await api.DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+    for (const [key, value] of pairs) {
+      try {
+        await connection.run(`SET "${key}" = ${stringLiteral(value)}`);
+      } catch (err) {
+        const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+        if (!/while database is running/i.test(reason)) return `DuckDB refused the setting ${echoed(`${key}=${value}`)}: ${reason}`;
+      }
+    }
+  } catch {
+    // no DuckDB to try them on: name them all
+  } finally {
+    connection?.closeSync();
+    instance?.closeSync();
+  }
+  if (listed.length === 1) return `DuckDB refused the setting ${echoed(listed[0])}`;
+  return `DuckDB refused one of the settings ${listed.map((s) => echoed(s)).join(', ')}`;
 }
 
 /** DuckDB's type ids of number types, and how their values become numbers. */

@@ -23,8 +23,11 @@ const STREAM_BYTES = 1 << 30;
  *   cache takes as much disk as x and y.
  *
  * x is float32 when every feature column is (REAL/FLOAT), else float64; y has x's type.
+ *
+ * `predicting`: data a saved model predicts (columns e.g. `modelColumns`), read whole into memory
+ * whatever its size, as a CSV to predict is; its labels, if any, need not have `positive` anywhere.
  */
-export async function loadSqlDataset(spec: SqlSpec, { chunkSamples }: { chunkSamples?: number } = {}): Promise<Dataset> {
+export async function loadSqlDataset(spec: SqlSpec, { chunkSamples, predicting = false }: { chunkSamples?: number; predicting?: boolean } = {}): Promise<Dataset> {
   const open = await openSqlData(spec);
   try {
     return await open.db.snapshot(async () => {
@@ -32,7 +35,7 @@ export async function loadSqlDataset(spec: SqlSpec, { chunkSamples }: { chunkSam
       if (m === 0) throw new InputError(`${open.where}: no rows; expected at least one sample`);
       const dtype = open.data.features.every((c) => c.kind === 'float32') ? 'float32' : 'float64';
       const bytes = open.data.features.length * m * (dtype === 'float32' ? 4 : 8);
-      if (chunkSamples === undefined && bytes <= STREAM_BYTES) return readWhole(open, m, dtype);
+      if (predicting || (chunkSamples === undefined && bytes <= STREAM_BYTES)) return readWhole(open, m, dtype, !predicting);
       return cacheAsNpy(open, m, dtype);
     });
   } finally {
@@ -44,14 +47,12 @@ const featureNames = ({ data }: OpenData) => data.features.map((c) => c.name);
 const labelNames = ({ data }: OpenData) => data.labels.map((c) => c.name);
 const cellNames = (open: OpenData) => (r: number, j: number) => `${open.where}: row ${j + 1}, column ${quote(open.data.features[r].name)}`;
 
-async function readWhole(open: OpenData, m: number, dtype: 'float32' | 'float64'): Promise<Dataset> {
+async function readWhole(open: OpenData, m: number, dtype: 'float32' | 'float64', training: boolean): Promise<Dataset> {
   let whole: Chunk | undefined;
-  checkPositiveSeen(
-    open,
-    await streamChunks(open, m, m, dtype, (chunk) => {
-      whole = chunk;
-    }),
-  );
+  const ones = await streamChunks(open, m, m, dtype, (chunk) => {
+    whole = chunk;
+  });
+  if (training) checkPositiveSeen(open, ones);
   return { ...inMemory(whole!.x, whole!.y, featureNames(open), labelNames(open), open.name, cellNames(open)), ...known(open) };
 }
 

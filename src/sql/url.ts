@@ -19,6 +19,9 @@ export const DEFAULT_DB = 'duckdb:';
 
 const SETTING = /^[a-z_][a-z0-9_]*$/i;
 
+/** The most threads a DuckDB URL may ask for. */
+const MAX_THREADS = 1024;
+
 /** Reads a database URL; anything else is an {@link InputError} naming the option (the URL shown redacted). */
 export function parseDbUrl(text: string): DbUrl {
   if (/^duckdb:/i.test(text)) {
@@ -32,7 +35,13 @@ export function parseDbUrl(text: string): DbUrl {
       if (eq < 0 || !SETTING.test(key)) {
         throw new InputError(option('db'), `: ${quote(pair)} is not a DuckDB setting; expected NAME=VALUE, e.g. threads=2 or memory_limit=300MB`);
       }
-      settings[key.toLowerCase()] = decodeURIComponent(pair.slice(eq + 1));
+      const name = key.toLowerCase();
+      const value = decodeURIComponent(pair.slice(eq + 1));
+      // DuckDB starts as many threads as asked: a typo of a few more digits would swamp the machine
+      if ((name === 'threads' || name === 'worker_threads') && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_THREADS)) {
+        throw new InputError(option('db'), `: ${quote(`${key}=${value}`)}: expected a whole number of threads from 1 to ${MAX_THREADS}`);
+      }
+      settings[name] = value;
     }
     return { kind: 'duckdb', path: path === '' || path === ':memory:' ? undefined : path, settings, shown: text };
   }
