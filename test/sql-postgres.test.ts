@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { literal } from '../src/sql/query';
 import { AND_GOLDEN, NUMPY_CASES, expectClose, randomData, random } from './fixtures';
@@ -91,6 +92,13 @@ if (!PGURL) {
       expect(await q('sql', 'SELEC 1')).to.equal(`${redacted(url)}: syntax error at or near "SELEC"`);
       const labels = await json('--backend', 'sql', '--db', url, '--sql', `SELECT a, name FROM ${schema}.bad WHERE b IS NOT NULL`, '--positive', 'x', '--iterations', '2');
       expect(labels.predictions).to.have.length(1);
+      // the label values read, as for a CSV; a --positive no row has lists them
+      const model = dir.path('pg-labels.json');
+      await json('--backend', 'sql', '--db', url, '--sql', `SELECT a, name FROM ${schema}.bad`, '--positive', 'x', '--iterations', '2', '--save', model);
+      expect(JSON.parse(readFileSync(model, 'utf8')).labelValues).to.deep.equal({ x: 1, y: 0, z: 0 });
+      expect(await refused('--backend', 'sql', '--db', url, '--sql', `SELECT a, name FROM ${schema}.bad`, '--positive', 'w')).to.equal(
+        '--positive: no row of the query has "w" in the label column "name"; its values include "x", "y", "z"',
+      );
     });
 
     it('never prints the password: a refused password, an unreachable server', async () => {

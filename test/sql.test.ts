@@ -116,6 +116,25 @@ describe('Parquet and SQL as data (DuckDB)', function () {
     const reordered = await json('--backend', 'plain', '--iterations', '3', '--data', file, '--features', 'x2,x1', '--label', 'diagnosis', '--positive', 'M');
     const plain = await json('--backend', 'plain', '--iterations', '3', '--sql', `SELECT x2, x1, CASE WHEN diagnosis = 'M' THEN 1 ELSE 0 END AS diagnosis FROM ${lit(file)}`);
     expect(reordered).to.deep.equal(plain);
+    // the model records the label values read and what each became, as for a CSV, in memory and in the database
+    for (const backend of ['plain', 'sql']) {
+      const model = dir.path(`named-${backend}.json`);
+      await json('--backend', backend, '--iterations', '3', '--data', file, '--ignore', 'id', '--label', 'diagnosis', '--positive', 'M', '--save', model);
+      const saved = JSON.parse(readFileSync(model, 'utf8'));
+      expect(saved.labelValues, backend).to.deep.equal({ B: 0, M: 1 });
+      expect(saved.positive).to.equal('M');
+      // a number column: values as the database writes them, read by value
+      const numbers = dir.path(`numbers-${backend}.json`);
+      await json('--backend', backend, '--iterations', '3', '--sql', 'SELECT * FROM (VALUES (1.0, 2), (2.0, 4), (3.0, 4)) t(a, y)', '--positive', '4.0', '--save', numbers);
+      expect(JSON.parse(readFileSync(numbers, 'utf8')).labelValues, backend).to.deep.equal({ 2: 0, 4: 1 });
+    }
+    // a --positive no row has: the column's values are listed, as for a CSV
+    expect(await refused('--data', file, '--ignore', 'id', '--label', 'diagnosis', '--positive', 'm')).to.equal(
+      '--positive: no row of ' + file + ' has "m" in the label column "diagnosis"; its values include "B", "M"',
+    );
+    expect(await refused('--backend', 'sql', '--data', file, '--ignore', 'id', '--label', 'diagnosis', '--positive', 'X')).to.equal(
+      '--positive: no row of ' + file + ' has "X" in the label column "diagnosis"; its values include "B", "M"',
+    );
   });
 
   it('refuses bad data in one line, naming the row and column', async () => {
@@ -371,6 +390,10 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     expect(asJson.stderr).to.equal('');
     expect(JSON.parse(asJson.stdout)).to.deep.equal({ sql: text.stdout });
     expect(asJson.stdout.trimEnd().split('\n')).to.have.length(1);
+    // an iteration without stats sums the misclassified samples only; with --until-no-error every iteration has stats
+    expect(text.stdout).to.include('\nWHERE e <> 0\n').and.not.include('AS errors');
+    const tracked = (await cli('--data', file, '--explain-sql', '--until-no-error')).stdout;
+    expect(tracked).to.include('AS errors').and.include('AS loss').and.not.include('WHERE');
   });
 
   it('prints the SQL it runs (--explain-sql) and exits 0, as the README shows it', async () => {

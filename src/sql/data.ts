@@ -1,8 +1,10 @@
-import { InputError, option, quote, shownPath } from '../errors';
+import { LABEL_VALUES_KEPT } from '../data/csv';
+import type { Dataset } from '../data/dataset';
+import { InputError, LIST_ITEMS, option, quote, shownList, shownPath } from '../errors';
 import { planColumns, type ColumnChoice, type SqlColumn } from './columns';
 import { openDatabase, type Database } from './database';
 import { parquetQuery } from './parquet';
-import { cleanQuery, type SqlData } from './query';
+import { cleanQuery, labelValuesQuery, type SqlData } from './query';
 import { DEFAULT_DB, parseDbUrl, redactUrl } from './url';
 
 /** Data in a database: a query (option `sql`) or Parquet (option `data`), the database that runs it (option `db`), and the column choice. */
@@ -34,17 +36,42 @@ export function sqlDataName(spec: SqlSpec): string {
   return `SQL on ${/^duckdb:(:memory:)?$/i.test(url) ? 'duckdb (in memory)' : url}`;
 }
 
-/** What the dataset records of the column choice (for the model file): the positive label value, the columns left out. */
-export const known = ({ data }: OpenData) => ({
-  ...(data.positive !== undefined && { positive: data.positive }),
-  ...(data.ignored.length > 0 && { ignoredColumns: data.ignored.map((c) => c.name) }),
-});
+/**
+ * What the dataset records of the column choice (for the model file): the positive label value and,
+ * as for a CSV, the label values it read and what each became (at most {@link LABEL_VALUES_KEPT};
+ * one query per label column), the columns left out.
+ */
+export async function known(open: OpenData): Promise<Pick<Dataset, 'positive' | 'labelValues' | 'ignoredColumns'>> {
+  const { data } = open;
+  const labelValues: Record<string, 0 | 1> = {};
+  if (data.positive !== undefined) {
+    for (let o = 0; o < data.labels.length; o++) {
+      for (const [value, one] of await open.db.texts(labelValuesQuery(data, o, LABEL_VALUES_KEPT))) {
+        if (Object.keys(labelValues).length < LABEL_VALUES_KEPT) labelValues[value] = Number(one) === 1 ? 1 : 0;
+      }
+    }
+  }
+  return {
+    ...(data.positive !== undefined && { positive: data.positive, labelValues }),
+    ...(data.ignored.length > 0 && { ignoredColumns: data.ignored.map((c) => c.name) }),
+  };
+}
 
-/** With `positive`: every label column must have that value somewhere (`ones[o]`: its 1s), or the value is likely a typo. */
-export function checkPositiveSeen({ data, where }: OpenData, ones: readonly number[]): void {
+/**
+ * With `positive`: every label column must have that value somewhere (`ones[o]`: its 1s), or the
+ * value is likely a typo; the message then lists some of the column's values, as for a CSV.
+ */
+export async function checkPositiveSeen(open: OpenData, ones: readonly number[]): Promise<void> {
+  const { data, where } = open;
   if (data.positive === undefined) return;
-  const none = data.labels.find((_, o) => !ones[o]);
-  if (none) throw new InputError(option('positive'), `: no row of ${where} has ${quote(data.positive)} in the label column ${quote(none.name)}`);
+  const o = data.labels.findIndex((_, l) => !ones[l]);
+  if (o < 0) return;
+  const values = (await open.db.texts(labelValuesQuery(data, o, LIST_ITEMS + 1))).map(([value]) => value);
+  throw new InputError(
+    option('positive'),
+    `: no row of ${where} has ${quote(data.positive)} in the label column ${quote(data.labels[o].name)}` +
+      (values.length > 0 ? `; its values include ${shownList(values, { quoted: true })}` : ''),
+  );
 }
 
 /** Opens the database and chooses the columns of the query (reading no rows); the caller closes `db`. */

@@ -71,6 +71,10 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
       const rows = (await run(() => connection.runAndReadAll(sql))).getRowsJS();
       return (rows[0] ?? []).map((v) => (v === null ? null : Number(v)));
     },
+    async texts(sql) {
+      const rows = (await run(() => connection.runAndReadAll(sql))).getRowsJS();
+      return rows.map((row) => row.map((v) => (v === null ? '' : String(v))));
+    },
     async stream(sql, visit) {
       const result = await run(() => connection.stream(sql));
       for (;;) {

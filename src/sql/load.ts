@@ -52,8 +52,8 @@ async function readWhole(open: OpenData, m: number, dtype: 'float32' | 'float64'
   const ones = await streamChunks(open, m, m, dtype, (chunk) => {
     whole = chunk;
   });
-  if (training) checkPositiveSeen(open, ones);
-  return { ...inMemory(whole!.x, whole!.y, featureNames(open), labelNames(open), open.name, cellNames(open)), ...known(open) };
+  if (training) await checkPositiveSeen(open, ones);
+  return { ...inMemory(whole!.x, whole!.y, featureNames(open), labelNames(open), open.name, cellNames(open)), ...(await known(open)) };
 }
 
 async function cacheAsNpy(open: OpenData, m: number, dtype: 'float32' | 'float64'): Promise<Dataset> {
@@ -69,7 +69,7 @@ async function cacheAsNpy(open: OpenData, m: number, dtype: 'float32' | 'float64
         xWriter.appendColumns(x);
         yWriter.appendColumns(y);
       });
-      checkPositiveSeen(open, ones);
+      await checkPositiveSeen(open, ones);
     } catch (err) {
       // the files are incomplete, and say so on close: the reason is this error
       for (const writer of [xWriter, yWriter]) {
@@ -82,7 +82,7 @@ async function cacheAsNpy(open: OpenData, m: number, dtype: 'float32' | 'float64
     xWriter.close();
     yWriter.close();
     const cached = npyDataset(xPath, yPath, { stream: true });
-    return { ...cached, source: { ...cached.source, cellName: cellNames(open) }, featureNames: featureNames(open), labelNames: labelNames(open), name: open.name, ...known(open) };
+    return { ...cached, source: { ...cached.source, cellName: cellNames(open) }, featureNames: featureNames(open), labelNames: labelNames(open), name: open.name, ...(await known(open)) };
   } finally {
     // the streaming source holds the files open, and reads them until it closes; their names go now,
     // so that nothing is left behind however the process ends (a second Ctrl-C included)

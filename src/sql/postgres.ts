@@ -78,6 +78,10 @@ export async function openPostgres(url: Extract<DbUrl, { kind: 'postgres' }>): P
       const { rows } = await query(sql);
       return numbers(rows[0] ?? []);
     },
+    async texts(sql) {
+      const { rows } = await query(sql);
+      return rows.map((row: unknown[]) => row.map((v) => (v === null ? '' : String(v))));
+    },
     async stream(sql, visit) {
       const own = !inTransaction;
       if (own) await query('BEGIN READ ONLY');

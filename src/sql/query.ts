@@ -73,6 +73,20 @@ function asLabel(c: SqlColumn, positive: string | undefined): string {
 }
 
 /**
+ * The distinct values of label column `o` (0-based), as text, and what each is read as with
+ * `positive` (1 or 0): `SELECT DISTINCT CAST(… AS VARCHAR) AS value, … AS one … ORDER BY 1 LIMIT n`.
+ * NULL is left out.
+ */
+export function labelValuesQuery(data: SqlData, o: number, limit: number): string {
+  const c = data.labels[o];
+  const ref = `q.${identifier(c.name)}`;
+  return withQuery(
+    `SELECT DISTINCT CAST(${ref} AS VARCHAR) AS value, ${asLabel(c, data.positive)} AS one\nFROM (\n${QUERY}\n) q\nWHERE ${ref} IS NOT NULL\nORDER BY 1\nLIMIT ${limit}`,
+    data,
+  );
+}
+
+/**
  * The samples as doubles under our names: `SELECT CAST(q."…" AS DOUBLE PRECISION) AS x1, …, … AS y
  * FROM (<query>) q`. The user's query stands on lines of its own (a trailing `--` comment in it
  * stays harmless).

@@ -42,7 +42,7 @@ export async function databaseDataset(spec: SqlSpec): Promise<Dataset> {
       if (data.positive !== undefined) throw new InputError(`${labelHas} that ${count === 1 ? 'is' : 'are'} NULL`);
       throw new InputError(`${labelHas} other than 0 and 1 (or NULL); to read other values, name the one that means 1 with `, option('positive'));
     });
-    checkPositiveSeen(open, counts.slice(F + k).map((v) => v ?? 0));
+    await checkPositiveSeen(open, counts.slice(F + k).map((v) => v ?? 0));
     const remote: SqlSamples = { name, open, engine: await open.db.engine() };
     const source: SampleSource = {
       features: F,
@@ -60,7 +60,7 @@ export async function databaseDataset(spec: SqlSpec): Promise<Dataset> {
         void open.db.close();
       },
     };
-    return { source, featureNames: data.features.map((c) => c.name), labelNames: data.labels.map((c) => c.name), name, ...known(open) };
+    return { source, featureNames: data.features.map((c) => c.name), labelNames: data.labels.map((c) => c.name), name, ...(await known(open)) };
   } catch (err) {
     await open.db.close();
     throw err;
