@@ -45,7 +45,7 @@ export async function loadSqlData(data: SqlDataArgs, chunkSamples: number | unde
 }
 
 /**
- * `--explain-sql`: the aggregate query of the first iteration, from the initial W (`--weights`,
+ * `--explain-sql`: the aggregate query of an iteration (without stats, unless every iteration has them), from the initial W (`--weights`,
  * default zeros) and b (`--bias`, default 0), as text, or with `--json` as `{"sql": "…"}`.
  */
 export async function explainTraining(args: TrainArgs): Promise<string> {

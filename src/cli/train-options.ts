@@ -37,7 +37,9 @@ Training:
                           auto: tensorflow when @tensorflow/tfjs-node loads, else wasm, else cpu;
                           sql: with --sql or Parquet, each iteration is one aggregate query run
                           in the database (x·eᵀ and sum(e) come back, never the samples)
-  --explain-sql           print the SQL --backend sql runs for the first iteration, and exit
+  --explain-sql           print the SQL --backend sql runs for an iteration from the initial W
+                          and b (one without stats; with --until-no-error or --pocket, one with
+                          the errors and loss), and exit
   --iterations N          iterations of the article's loop (default 1000)
   --lr A                  learning rate a (default 0.1)
   --weights W1,W2,…       initial W, one value per feature (default: the article's 0.4,0.2 for

@@ -3,7 +3,7 @@ import type { Gradient } from '../network/network';
 import { openSqlData, type SqlSpec } from './data';
 import { sumsQuery } from './query';
 
-/** What the first iteration starts from, and how it computes. */
+/** What the iteration starts from, and how it computes. */
 export interface ExplainSettings {
   readonly weights?: InitialWeights;
   readonly bias: number;
@@ -13,7 +13,7 @@ export interface ExplainSettings {
 }
 
 /**
- * The SQL that the sql backend runs for the first iteration on this data, from the initial W and b
+ * The SQL that the sql backend runs for an iteration on this data, from the initial W and b
  * (the later iterations differ only in W and b's literals). It opens the database to read the
  * query's columns (no rows) and closes it.
  */
