@@ -392,6 +392,11 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     expect(asJson.stdout.trimEnd().split('\n')).to.have.length(1);
     // an iteration without stats sums the misclassified samples only; with --until-no-error every iteration has stats
     expect(text.stdout).to.include('\nWHERE e <> 0\n').and.not.include('AS errors');
+    // weights that do not fit the data: the message train gives
+    const wrong = ['--data', file, '--weights', '1,2,3'];
+    const message = `--weights: got 3 values, but ${file} has 2 features (x1, x2); expected 2`;
+    expect(await refused(...wrong, '--explain-sql')).to.equal(message);
+    expect(await refused(...wrong)).to.equal(message);
     const tracked = (await cli('--data', file, '--explain-sql', '--until-no-error')).stdout;
     expect(tracked).to.include('AS errors').and.include('AS loss').and.not.include('WHERE');
   });

@@ -6,7 +6,7 @@ import { npyDataset, npyMemoryBytes } from '../data/npy-source';
 import { splitDataset } from '../data/split';
 import { checkStandardizable, featureStats, standardization } from '../data/standardize';
 import { synthetic } from '../data/synthetic';
-import { InputError } from '../errors';
+import { checkWeightCount } from '../network/init';
 import { flagOf } from '../options';
 import { findingsOf, statsCadence } from './findings';
 import type { IterationStats, TraceStep } from '../network/network';
@@ -15,7 +15,7 @@ import { parseOptions } from './args';
 import { TrainingProgress } from './progress';
 import { writeJson } from './json';
 import { checkOutputs, writeOutputs } from './outputs';
-import { describeRun, listNames, makeReport, plural } from './report';
+import { describeRun, makeReport } from './report';
 import type { Io } from './run';
 import { checkSqlArgs, explainTraining, loadSqlData } from './sql-data';
 import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs } from './train-options';
@@ -54,7 +54,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
   const article = args.data.kind === 'article';
   const weights = args.weights ?? (article ? [...ARTICLE_INIT.weights] : new Array<number>(dataset.source.features).fill(0));
   const bias = args.bias ?? (article ? ARTICLE_INIT.bias : 0);
-  checkWeightCount(weights, dataset);
+  checkWeightCount(weights, { name: dataset.name, featureNames: dataset.featureNames, outputs: dataset.source.outputs });
   // one pass over the training samples (after the split): for the scale warnings and --standardize
   // (not over samples that stay in a database, which cannot be standardized)
   if (args.standardize) checkStandardizable(trainSet.source);
@@ -182,14 +182,3 @@ async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Pr
   }
 }
 
-function checkWeightCount(weights: readonly number[], data: Dataset): void {
-  const F = data.source.features;
-  const k = data.source.outputs;
-  if (weights.length !== F && weights.length !== F * k) {
-    const expected = k === 1 ? `${F}` : `${F} (one per feature) or ${F * k} (features×outputs)`;
-    throw new InputError(
-      `--weights: got ${plural(weights.length, 'value')}, but ${data.name} has ` +
-        `${plural(F, 'feature')} (${listNames(data.featureNames)}); expected ${expected}`,
-    );
-  }
-}

@@ -1,4 +1,4 @@
-import { InputError, option } from '../errors';
+import { InputError, option, shownList } from '../errors';
 import { matrix, type Matrix, type MatrixLike } from '../matrix';
 import { toMatrix } from '../validate';
 
@@ -27,6 +27,24 @@ export function startingW(weights: InitialWeights | undefined, features: number,
     for (let o = 0; o < outputs; o++) W.data[f * outputs + o] = init.data[f * init.cols + (init.cols === 1 ? 0 : o)];
   }
   return W;
+}
+
+/**
+ * Initial weights given as a flat list must have one value per feature, or features×outputs values;
+ * else an {@link InputError} that names the data and its features (a matrix is checked by
+ * {@link startingW}). The same message wherever weights meet data: training, and explaining the SQL.
+ */
+export function checkWeightCount(weights: InitialWeights | undefined, data: { readonly name: string; readonly featureNames: readonly string[]; readonly outputs: number }): void {
+  if (weights === undefined || !isFlat(weights)) return;
+  const F = data.featureNames.length;
+  const k = data.outputs;
+  if (weights.length === F || weights.length === F * k) return;
+  const expected = k === 1 ? `${F}` : `${F} (one per feature) or ${F * k} (features×outputs)`;
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  throw new InputError(
+    option('weights'),
+    `: got ${count(weights.length, 'value')}, but ${data.name} has ${count(F, 'feature')} (${shownList(data.featureNames)}); expected ${expected}`,
+  );
 }
 
 /** The initial weights as a matrix: a flat list of features×outputs values is read row by row, any other flat list as one value per feature. */

@@ -1,4 +1,4 @@
-import { startingW, type InitialWeights } from '../network/init';
+import { checkWeightCount, startingW, type InitialWeights } from '../network/init';
 import type { Gradient } from '../network/network';
 import { openSqlData, type SqlSpec } from './data';
 import { sumsQuery } from './query';
@@ -20,6 +20,7 @@ export interface ExplainSettings {
 export async function explainSql(spec: SqlSpec, { weights, bias, gradient, track = false }: ExplainSettings): Promise<string> {
   const open = await openSqlData(spec);
   try {
+    checkWeightCount(weights, { name: open.name, featureNames: open.data.features.map((c) => c.name), outputs: open.data.labels.length });
     const W = startingW(weights, open.data.features.length, open.data.labels.length);
     return `${sumsQuery(open.data, W, bias, { gradient, track, fence: open.db.dialect === 'postgres' })}\n`;
   } finally {
