@@ -33,6 +33,7 @@ import { InputError } from '../src/errors';
 import { writeFileAtomic, writeFilesAtomic, writeTogether } from '../src/io/atomic';
 import { loadModel } from '../src/model/file';
 import { rejects, runInProcess, tempDir, throws } from './helpers';
+import { duck } from './sql-helpers';
 
 const ROOT = join(__dirname, '..');
 /** What `npm run train` runs, from the source: src/cli/main.ts (else the older scripts/train.ts). */
@@ -132,6 +133,39 @@ describe('Nothing lost, ever', function () {
       expectRefused(await trainIn(...FAST, '--data', at('v.csv'), '--save', at('v.csv')),
         `--save: "${at('v.csv')}" is the --data file; writing it would destroy the data (choose another name)`);
       expect(readFileSync(at('v.csv'), 'utf8')).to.equal(AND_CSV);
+    });
+
+    it('Parquet data (a file, one named .csv, a folder, a glob) and a duckdb: database file are inputs no output may replace or join', async () => {
+      const at = folder();
+      mkdirSync(at('shards'));
+      const and = "SELECT * FROM (VALUES (0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 1)) t(x1, x2, y)";
+      await duck([
+        `COPY (${and}) TO '${at('v.parquet')}' (FORMAT parquet)`,
+        `COPY (${and}) TO '${at('pq.csv')}' (FORMAT parquet)`,
+        `COPY (${and}) TO '${at('shards/part-1.parquet')}' (FORMAT parquet)`,
+        `CREATE TABLE samples AS ${and}`,
+      ], at('db.duckdb'));
+      const bytes = (name: string) => readFileSync(at(name));
+      const before = Object.fromEntries(['v.parquet', 'pq.csv', 'shards/part-1.parquet', 'db.duckdb'].map((name) => [name, bytes(name)]));
+      expectRefused(await trainIn(...FAST, '--data', at('v.parquet'), '--save', at('v.parquet')),
+        `--save: "${at('v.parquet')}" is the --data file; writing it would destroy the data (choose another name)`);
+      expectRefused(await trainIn('--backend', 'sql', '--iterations', '2', '--data', at('v.parquet'), '--save', at('v.parquet')),
+        `--save: "${at('v.parquet')}" is the --data file; writing it would destroy the data (choose another name)`);
+      expectRefused(await trainIn(...FAST, '--data', at('pq.csv'), '--predictions', at('pq.csv')),
+        `--predictions: "${at('pq.csv')}" is the --data file; writing it would destroy the data (choose another name)`);
+      expectRefused(await trainIn(...FAST, '--data', at('shards'), '--save', at('shards/part-1.parquet')),
+        `--save: "${at('shards/part-1.parquet')}" is inside the --data folder "${at('shards')}"; writing it would replace or add to the data (choose a path outside it)`);
+      expectRefused(await trainIn(...FAST, '--data', at('shards'), '--plot', at('shards/new.svg')),
+        `--plot: "${at('shards/new.svg')}" is inside the --data folder "${at('shards')}"; writing it would replace or add to the data (choose a path outside it)`);
+      expectRefused(await trainIn(...FAST, '--data', at('shards/part-*.parquet'), '--save', at('shards/part-9.parquet')),
+        `--save: "${at('shards/part-9.parquet')}" matches the --data pattern "${at('shards/part-*.parquet')}"; writing it would replace or add to the data (choose a path outside it)`);
+      expectRefused(await trainIn(...FAST, '--db', `duckdb:${at('db.duckdb')}`, '--sql', 'SELECT * FROM samples', '--save', at('db.duckdb')),
+        `--save: "${at('db.duckdb')}" is the --db file; writing it would destroy the data (choose another name)`);
+      for (const [name, content] of Object.entries(before)) expect(bytes(name).equals(content), name).to.equal(true);
+      // beside the pattern's files, outside the folder: written
+      const ok = await trainIn(...FAST, '--data', at('shards/part-*.parquet'), '--save', at('shards/model.json'));
+      expect(ok.code, ok.stderr).to.equal(0);
+      expect(existsSync(at('shards/model.json'))).to.equal(true);
     });
 
     it('--x v.npy --save v.npy and --save onto --y are refused; the arrays are untouched', async () => {
@@ -441,11 +475,14 @@ describe('Nothing lost, ever', function () {
         chmodSync(at('secret.csv'), 0o000);
         const nobody = { uid: NOBODY, gid: NOBODY };
         expectRefused(trainCli([...FAST, '--data', at('secret.csv')], nobody), `${at('secret.csv')}: permission denied`);
+        writeFileSync(at('secret.duckdb'), 'not read');
+        chmodSync(at('secret.duckdb'), 0o000);
+        expectRefused(trainCli([...FAST, '--db', `duckdb:${at('secret.duckdb')}`, '--sql', 'SELECT 1.0 AS a, 1 AS y'], nobody), `${at('secret.duckdb')}: permission denied`);
         expectRefused(trainCli([...FAST, '--save', at('m.json')], nobody),
           `--save: cannot write "${at('m.json')}": the folder "${at()}" cannot be written (permission denied)`);
         expectRefused(trainCli([...FAST, '--export-tfjs', at('a/b')], nobody),
           `--export-tfjs: cannot write "${at('a/b')}": the folder "${at()}" cannot be written (permission denied)`);
-        expect(readdirSync(at())).to.deep.equal(['secret.csv']);
+        expect(readdirSync(at()).sort()).to.deep.equal(['secret.csv', 'secret.duckdb']);
       });
     });
   });

@@ -11,6 +11,8 @@ import { plotFormat } from '../plot/format';
 import type { IterationStats } from '../network/network';
 import { writePredictionsCsv, type PredictionRows } from './predictions-file';
 import type { DataArgs, OutputArgs, TrainReport } from './types';
+import { minimatch } from 'minimatch';
+import { parseDbUrl } from '../sql/url';
 
 /** The longest file name (one path component) Linux file systems take, in bytes. */
 const NAME_MAX = 255;
@@ -82,6 +84,31 @@ export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs
     const what = file.path === input.path ? `is the ${input.flag} file` : `is the same file as ${input.flag} "${shownPath(input.path)}"`;
     throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${what}; writing it would destroy the data (choose another name)`);
   }
+  for (const area of inputAreas(data)) {
+    const file = files.find((f) => area.holds(f));
+    if (file) throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${area.what}; writing it would replace or add to the data (choose a path outside it)`);
+  }
+}
+
+/**
+ * The data given as many files — a folder of Parquet files (every file under it is data) or a glob
+ * of shards (every file that matches is) — as places no output may be in.
+ */
+function inputAreas(data: DataArgs | undefined): { what: string; holds: (file: Place) => boolean }[] {
+  if (data?.kind !== 'parquet') return [];
+  let stat: Stats | undefined;
+  try {
+    stat = statSync(data.path);
+  } catch {}
+  if (stat?.isDirectory()) {
+    const folder = realpathSync.native(data.path);
+    return [{ what: `is inside the --data folder "${shownPath(data.path)}"`, holds: (file) => inside(file.real, folder) }];
+  }
+  if (stat) return []; // a file: one of inputs()
+  // a glob: the output as given and with links followed, against the pattern made absolute as given
+  const pattern = resolve(data.path);
+  const matches = (path: string) => minimatch(path, pattern, { dot: true });
+  return [{ what: `matches the --data pattern "${shownPath(data.path)}"`, holds: (file) => matches(resolve(file.path)) || matches(file.real) }];
 }
 
 /** A name that can be a file: not empty, not ending in "/". */
@@ -149,9 +176,15 @@ function notRegular(flag: string, path: string, stat: Stats): InputError {
   return new InputError(`${flag}: "${shownPath(path)}" is ${fileKind(stat)}, not a regular file; writing would replace it (give a regular file or a new file name)`);
 }
 
-/** The inputs of the data options, as far as they exist (a missing one is the loader's to report). */
+/** The input files of the data options (a CSV, x and y, a Parquet file, a DuckDB database), as far as they exist (a missing one is the loader's to report). */
 function inputs(data: DataArgs | undefined): Place[] {
-  const given = data?.kind === 'csv' ? [['--data', data.path]] : data?.kind === 'npy' ? [['--x', data.x], ['--y', data.y]] : [];
+  const given: string[][] = [];
+  if (data?.kind === 'csv' || data?.kind === 'parquet') given.push(['--data', data.path]);
+  if (data?.kind === 'npy') given.push(['--x', data.x], ['--y', data.y]);
+  if ((data?.kind === 'sql' || data?.kind === 'parquet') && data.db !== undefined) {
+    const url = parseDbUrl(data.db);
+    if (url.kind === 'duckdb' && url.path !== undefined) given.push(['--db', url.path]);
+  }
   return given.flatMap(([flag, path]) => {
     let stat: Stats;
     try {
