@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { convert } from '../src/cli/convert';
 import { predict } from '../src/cli/predict';
@@ -8,7 +8,7 @@ import { planColumns, type SqlColumn } from '../src/sql/columns';
 import { dataFormat, isParquet } from '../src/sql/parquet';
 import { randomData } from './fixtures';
 import { runInProcess, tempDir, throws } from './helpers';
-import { csvToParquet, duck, json, lit, refused, writeCsv } from './sql-helpers';
+import { cli, csvToParquet, duck, json, lit, refused, writeCsv } from './sql-helpers';
 
 /** A small data set as real ones come: an id, a name, numeric features, and a text label. */
 const CANCER = `id,name,radius,texture,diagnosis
@@ -160,6 +160,40 @@ describe('Parquet by its magic bytes, empty folders, convert, --db files and set
     }
     expect(isParquet(fifo)).to.equal(false);
     expect(dataFormat(fifo)).to.equal('csv');
+    // named .parquet too: refused by the CSV reader at once, not handed to DuckDB (which would wait on it)
+    const named = dir.path('fifo.parquet');
+    execFileSync('mkfifo', [named]);
+    expect(isParquet(named)).to.equal(false);
+    const main = join(__dirname, '..', 'src', 'cli', 'main.ts');
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', main, 'train', '--data', named], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).to.equal(2);
+    expect(r.stderr).to.match(/^error: .*fifo\.parquet.* is a pipe[^\n]*\n$/);
+  });
+
+  it('takes a CSV whose first column starts with PAR1 for a CSV (a Parquet file also ends with PAR1)', async () => {
+    const par = dir.write('par.csv', 'PAR1,b,y\n0,0,0\n1,1,1\n');
+    expect(isParquet(par)).to.equal(false);
+    const r = await cli('--data', par, '--backend', 'plain', '--iterations', '2', '--json');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout).weights).to.deep.equal([[0.05], [0.05]]);
+  });
+
+  it("reads a folder's .parquet files as DuckDB's glob does: links to files count, other cases of the name do not", async () => {
+    const linked = dir.path('linked');
+    mkdirSync(linked);
+    symlinkSync(parquet, join(linked, 'a.parquet'));
+    const viaLink = await cli('--data', linked, '--backend', 'plain', '--iterations', '2', '--ignore', 'id,name', '--positive', 'M', '--json');
+    expect(viaLink.code, viaLink.stderr).to.equal(0);
+    const upper = dir.path('upper');
+    mkdirSync(upper);
+    copyFileSync(parquet, join(upper, 'a.PARQUET'));
+    const shelf = dir.path('shelf.parquet'); // a folder named like a file, with no Parquet in it
+    mkdirSync(shelf);
+    for (const folder of [upper, shelf]) {
+      expect(await refused('--data', folder)).to.equal(
+        `--data: ${folder} is a folder with no .parquet file in it; expected a CSV file, a Parquet file, or a folder or glob of Parquet files`,
+      );
+    }
   });
 
   it('says a folder with no .parquet file in it has none, and what --data takes', async () => {

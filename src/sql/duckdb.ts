@@ -21,13 +21,15 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
   const options: Record<string, string> = { ...url.settings };
   if (url.path !== undefined) {
     // DuckDB would make a new, empty database for a name that does not exist
+    let isDuckDb: boolean;
     try {
       if (!statSync(url.path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+      isDuckDb = isDuckDbFile(url.path);
     } catch (err) {
       throw fileReadError(url.path, err, 'a DuckDB database file');
     }
     // DuckDB itself says "Cannot launch in-memory database in read-only mode!" of a Parquet or CSV file
-    if (!isDuckDbFile(url.path)) {
+    if (!isDuckDb) {
       throw new InputError(
         option('db'),
         `: ${shownPath(url.shown)} names a file that is not a DuckDB database; Parquet and CSV files are queried from DuckDB in memory (duckdb:, the default), e.g. `,

@@ -4,19 +4,21 @@ import { fileReadError, InputError, option, shownPath } from '../errors';
 import { stringLiteral } from './query';
 
 /**
- * Whether a data path (option `data`) names Parquet: a `.parquet` file or glob of shards
- * (`data/part-*.parquet`), a regular file that starts with Parquet's magic bytes `PAR1` (whatever its
- * name), or a folder with `.parquet` files in it.
+ * Whether a data path (option `data`) names Parquet: a folder with `.parquet` files in it, a
+ * regular file named `….parquet` or that starts and ends with Parquet's magic bytes `PAR1` (whatever
+ * its name), or — where nothing is there — a name ending in `.parquet` (a glob of shards such as
+ * `data/part-*.parquet`, or a missing file, which DuckDB or the Parquet reader reports). Anything else
+ * that is there (a pipe, a device) is not: the CSV reader refuses it in one line, never waiting on it.
  */
 export function isParquet(path: string): boolean {
-  if (/\.parquet$/i.test(path)) return true;
+  let stat;
   try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) return holdsParquet(path);
-    return stat.isFile() && startsWithMagic(path);
+    stat = statSync(path);
   } catch {
-    return false; // not there, or not reachable: the CSV reader says why
+    return /\.parquet$/i.test(path); // not there, or not reachable: a glob, or the readers say why
   }
+  if (stat.isDirectory()) return holdsParquet(path);
+  return stat.isFile() && (/\.parquet$/i.test(path) || hasMagic(path, stat.size));
 }
 
 /**
@@ -39,15 +41,26 @@ export function dataFormat(path: string): 'parquet' | 'csv' {
   return 'csv';
 }
 
-/** The first 4 bytes of every Parquet file (its last 4 too). */
+/** The first 4 bytes of every Parquet file, and its last 4. */
 const MAGIC = 'PAR1';
 
-/** Whether a regular file starts with {@link MAGIC}: reads those 4 bytes only (opened without blocking, in case it stopped being a regular file). */
-function startsWithMagic(path: string): boolean {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+/**
+ * Whether a regular file of `size` bytes starts and ends with {@link MAGIC} (a CSV whose first
+ * column is named `PAR1…` only starts so): reads those 8 bytes only, opened without blocking in case
+ * it stopped being a regular file.
+ */
+function hasMagic(path: string, size: number): boolean {
+  if (size < 2 * MAGIC.length) return false;
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return false; // cannot be read (EACCES …): the CSV reader says why
+  }
   try {
     const bytes = Buffer.alloc(MAGIC.length);
-    return readSync(fd, bytes, 0, bytes.length, 0) === bytes.length && bytes.toString('latin1') === MAGIC;
+    const at = (position: number) => readSync(fd, bytes, 0, bytes.length, position) === bytes.length && bytes.toString('latin1') === MAGIC;
+    return at(0) && at(size - MAGIC.length);
   } finally {
     closeSync(fd);
   }
@@ -57,7 +70,7 @@ function startsWithMagic(path: string): boolean {
 const LOOK_AT = 5000;
 
 /**
- * Whether a folder has a `.parquet` file in it or below. After {@link LOOK_AT} entries without one it
+ * Whether a folder has a `.parquet` file (or a link named so) in it or below. After {@link LOOK_AT} entries without one it
  * says yes: DuckDB's glob over the folder then says whether there is any.
  */
 function holdsParquet(folder: string): boolean {
@@ -67,7 +80,8 @@ function holdsParquet(folder: string): boolean {
     const dir = pending.pop()!;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       seen++;
-      if (entry.isFile() && /\.parquet$/i.test(entry.name)) return true;
+      // what DuckDB's glob FOLDER/**/*.parquet reads: case as written, links to files included
+      if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.parquet')) return true;
       if (entry.isDirectory()) pending.push(join(dir, entry.name));
     }
   }
