@@ -367,6 +367,12 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     expect(await refused('--backend', 'sql', '--sql', "SELECT * FROM (VALUES (1.0, 'M'), (2.0, NULL), (3.0, NULL)) t(a, d)", '--positive', 'M')).to.equal(
       'the query: column "d" is a label and has 2 values that are NULL',
     );
+    expect(await refused('--backend', 'sql', '--data', data.parquet, '--db', 'duckdb:?memory_limit=%ZZ')).to.equal(
+      '--db: "duckdb:?memory_limit=%ZZ" has a malformed %-escape (a % must be followed by two hex digits, e.g. %20)',
+    );
+    expect(await refused('--sql', 'SELECT * FROM (VALUES (1.0, 2), (2.0, 4)) t(a, y)', '--positive', '1e400')).to.equal(
+      '--positive: "1e400" is beyond the range of a double; no value of the label column "y" of the query can equal it',
+    );
     expect(await refused('--data', data.csv, '--db', 'duckdb:')).to.equal('--db only goes with --sql or --data FILE.parquet');
     expect(await refused('--data', data.csv, '--explain-sql')).to.equal(
       '--explain-sql shows the SQL of --backend sql: give the data with --sql "SELECT …" or --data FILE.parquet',
@@ -421,5 +427,9 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
   it('quotes column names: any name works, keywords and quotes included', async () => {
     const report = await json('--backend', 'sql', ...ARTICLE, '--sql', 'SELECT * FROM (VALUES (0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 1)) t("we""ird", "select", "y y")');
     expect(report.weights).to.deep.equal(AND_GOLDEN[1000].W);
+    // a name that spans lines (the SQL around it is indented, never the name)
+    const lines = await json('--backend', 'sql', ...ARTICLE, '--sql', `SELECT * FROM (VALUES (0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 1)) t("fe\n  at", "it's\nx", "y\n")`);
+    expect(lines.weights).to.deep.equal(AND_GOLDEN[1000].W);
+    expect(lines.bias).to.equal(AND_GOLDEN[1000].b);
   });
 });

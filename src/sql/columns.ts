@@ -88,6 +88,9 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
   const { positive } = choice;
   if (positive !== undefined) {
     const numeric = labels.find((c) => c.kind !== undefined);
+    if (numeric && NUMBER.test(positive) && !Number.isFinite(Number(positive))) {
+      throw new InputError(option('positive'), `: ${quote(positive)} is beyond the range of a double; no value of the label column ${quote(numeric.name)} of ${where} can equal it`);
+    }
     if (numeric && !NUMBER.test(positive)) {
       throw new InputError(option('positive'), `: ${quote(positive)} is not a number, but the label column ${quote(numeric.name)} of ${where} holds numbers (${numeric.type})`);
     }

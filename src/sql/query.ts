@@ -54,7 +54,24 @@ function named(prefix: string, o: number, k: number): string {
 
 /** Where the user's query goes in our SQL while it is built: our lines are indented, the query's never (a string in it may span lines). */
 const QUERY = '\u0000query\u0000';
-const indent = (text: string, by: string) => text.replace(/^(?=.)/gm, by).replace(new RegExp(`^ *${QUERY}$`, 'm'), QUERY);
+const indent = (text: string, by: string) => indentLines(text, by).replace(new RegExp(`^ *${QUERY}$`, 'm'), QUERY);
+
+/** Every non-empty line of our SQL indented by `by`, but never inside a quoted name or string (a column name or a path may hold a newline). */
+function indentLines(text: string, by: string): string {
+  let out = '';
+  let quote: string | undefined;
+  let lineStart = true;
+  for (const ch of text) {
+    if (lineStart && ch !== '\n') out += by;
+    lineStart = false;
+    out += ch;
+    // a doubled quote in a name or string closes and opens it again
+    if (quote !== undefined) quote = ch === quote ? undefined : quote;
+    else if (ch === '"' || ch === "'") quote = ch;
+    else lineStart = ch === '\n';
+  }
+  return out;
+}
 const withQuery = (sql: string, data: SqlData) => sql.replace(QUERY, () => data.query);
 
 /** The value of a chosen column as a double (a boolean through an integer, which every engine can cast to). */

@@ -22,21 +22,30 @@ const SETTING = /^[a-z_][a-z0-9_]*$/i;
 /** The most threads a DuckDB URL may ask for. */
 const MAX_THREADS = 1024;
 
+/** A part of a duckdb: URL with its %-escapes decoded; a malformed one (`%ZZ`) is an {@link InputError}. */
+function decode(url: string, part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new InputError(option('db'), `: ${quote(url)} has a malformed %-escape (a % must be followed by two hex digits, e.g. %20)`);
+  }
+}
+
 /** Reads a database URL; anything else is an {@link InputError} naming the option (the URL shown redacted). */
 export function parseDbUrl(text: string): DbUrl {
   if (/^duckdb:/i.test(text)) {
     const rest = text.slice('duckdb:'.length);
     const at = rest.indexOf('?');
-    const path = decodeURIComponent(at < 0 ? rest : rest.slice(0, at));
+    const path = decode(text, at < 0 ? rest : rest.slice(0, at));
     const settings: Record<string, string> = {};
     for (const pair of at < 0 ? [] : rest.slice(at + 1).split('&').filter((p) => p !== '')) {
       const eq = pair.indexOf('=');
-      const key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+      const key = decode(text, eq < 0 ? pair : pair.slice(0, eq));
       if (eq < 0 || !SETTING.test(key)) {
         throw new InputError(option('db'), `: ${quote(pair)} is not a DuckDB setting; expected NAME=VALUE, e.g. threads=2 or memory_limit=300MB`);
       }
       const name = key.toLowerCase();
-      const value = decodeURIComponent(pair.slice(eq + 1));
+      const value = decode(text, pair.slice(eq + 1));
       // DuckDB starts as many threads as asked: a typo of a few more digits would swamp the machine
       if ((name === 'threads' || name === 'worker_threads') && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_THREADS)) {
         throw new InputError(option('db'), `: ${quote(`${key}=${value}`)}: expected a whole number of threads from 1 to ${MAX_THREADS}`);
