@@ -112,6 +112,7 @@ describe('CLI: npm run train', () => {
       ['an option without its value', () => ['--iterations'], () => '--iterations needs a value'],
       ['an unknown backend', () => ['--backend', 'gpu'], () => '--backend: "gpu" is not a backend; expected auto, tensorflow, wasm, cpu, plain, sql'],
       ['an unknown --kernels', () => ['--kernels', 'gpu'], () => '--kernels: "gpu" is not a choice; expected fused or ops'],
+      ['--kernels on plain', () => ['--backend', 'plain', '--kernels', 'ops'], () => '--kernels chooses how a tfjs backend computes (wasm, cpu, tensorflow); --backend plain has no kernels'],
       ['a non-numeric --iterations', () => ['--iterations', 'ten'], () => '--iterations: "ten" is not a number'],
       ['a negative --iterations', () => ['--iterations', '-5'], () => '--iterations must be a whole number ≥ 0, got -5'],
       ['a fractional --iterations', () => ['--iterations', '2.5'], () => '--iterations must be a whole number ≥ 0, got 2.5'],

@@ -358,6 +358,20 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     expect(await refused('--backend', 'sql', '--data', data.parquet, '--chunk-samples', '100')).to.equal(
       '--chunk-samples has nothing to chunk with --backend sql: the database streams the rows itself',
     );
+    // --explain-sql shows what --backend sql would run: it refuses what that refuses
+    expect(await refused('--data', data.parquet, '--explain-sql', '--standardize')).to.equal(
+      '--standardize is not available with --backend sql; standardize the columns in the query',
+    );
+    expect(await refused('--data', data.parquet, '--explain-sql', '--test-split', '0.5')).to.equal(
+      '--test-split needs the samples in memory; --backend sql keeps them in the database',
+    );
+    expect(await refused('--data', data.parquet, '--explain-sql', '--chunk-samples', '2')).to.equal(
+      '--chunk-samples has nothing to chunk with --backend sql: the database streams the rows itself',
+    );
+    expect(await refused('--data', data.parquet, '--explain-sql', '--backend', 'wasm')).to.equal('--explain-sql shows the SQL of --backend sql; --backend wasm computes here');
+    expect(await refused('--data', data.parquet, '--backend', 'sql', '--kernels', 'ops')).to.equal(
+      '--kernels chooses how a tfjs backend computes (wasm, cpu, tensorflow); --backend sql has no kernels',
+    );
     expect(await refused('--data', data.parquet, '--explain-sql', '--save', dir.path('m.json'), '--plot', dir.path('p.svg'))).to.equal(
       '--explain-sql prints the SQL and trains nothing, so there is nothing to write with --save, --plot',
     );

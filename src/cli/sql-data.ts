@@ -10,18 +10,20 @@ const isSqlData = (data: DataArgs): data is SqlDataArgs => data.kind === 'sql' |
 /** The options that go together with data in a database, checked before anything is opened. */
 export function checkSqlArgs(args: TrainArgs): void {
   const sqlData = isSqlData(args.data);
-  if (args.backend === 'sql') {
+  if (args.explainSql) {
+    if (!sqlData) throw new InputError('--explain-sql shows the SQL of --backend sql: give the data with --sql "SELECT …" or --data FILE.parquet');
+    if (args.backend !== 'sql' && args.backend !== 'auto') throw new InputError(`--explain-sql shows the SQL of --backend sql; --backend ${args.backend} computes here`);
+    const written = OUTPUT_FLAGS.filter(([key]) => args.outputs[key] !== undefined).map(([, flag]) => flag);
+    if (written.length > 0) throw new InputError(`--explain-sql prints the SQL and trains nothing, so there is nothing to write with ${written.join(', ')}`);
+  }
+  // --explain-sql shows what --backend sql would run, so it takes what that takes
+  if (args.backend === 'sql' || args.explainSql) {
     if (!sqlData) throw new InputError('--backend sql trains where the data lives: give it with --sql "SELECT …" (and --db URL) or --data FILE.parquet');
     if (args.testSplit !== undefined) throw new InputError('--test-split needs the samples in memory; --backend sql keeps them in the database');
     if (args.trace !== undefined) throw new InputError("--trace reads back every sample's z, s, y_pred and e; --backend sql keeps the samples in the database");
     if (args.standardize) throw new InputError('--standardize is not available with --backend sql; standardize the columns in the query');
     if (args.outputs.predictions !== undefined) throw new InputError('--predictions writes every sample back out; with --backend sql, --json has the predictions');
     if (args.chunkSamples !== undefined) throw new InputError('--chunk-samples has nothing to chunk with --backend sql: the database streams the rows itself');
-  }
-  if (args.explainSql) {
-    if (!sqlData) throw new InputError('--explain-sql shows the SQL of --backend sql: give the data with --sql "SELECT …" or --data FILE.parquet');
-    const written = OUTPUT_FLAGS.filter(([key]) => args.outputs[key] !== undefined).map(([, flag]) => flag);
-    if (written.length > 0) throw new InputError(`--explain-sql prints the SQL and trains nothing, so there is nothing to write with ${written.join(', ')}`);
   }
 }
 

@@ -15,11 +15,11 @@ Data (default: the article's AND gate):
                           row, numeric cells; LF, CRLF or CR line endings
   --label COL[,COL…]      label column(s) of --data, values 0 or 1 (default: the last column);
                           for --dataset iris: a class, several, or all (default: setosa)
-  --positive VALUE        --data: the label value that means 1, any other value 0 (labels may
+  --positive VALUE        --data, --sql: the label value that means 1, any other value 0 (labels may
                           then be text, e.g. --label diagnosis --positive M)
-  --features A,B,…        --data: the feature columns, in this order (default: every column
+  --features A,B,…        --data, --sql: the feature columns, in this order (default: every column
                           but the labels)
-  --ignore A,B,…          --data: columns that are neither features nor labels (an id, a name)
+  --ignore A,B,…          --data, --sql: columns that are neither features nor labels (an id, a name)
   --data FILE.parquet     Parquet, read through DuckDB: a file, a folder of .parquet files, or
                           a glob of shards ('data/part-*.parquet'); columns as for a CSV
   --sql "SELECT …"        a query's rows as samples, its columns as for a CSV (default label:
@@ -39,7 +39,7 @@ Training:
                           in the database (x·eᵀ and sum(e) come back, never the samples)
   --explain-sql           print the SQL --backend sql runs for an iteration from the initial W
                           and b (one without stats; with --until-no-error or --pocket, one with
-                          the errors and loss), and exit
+                          the errors and loss), and exit; with --json as {"sql": "…"}
   --iterations N          iterations of the article's loop (default 1000)
   --lr A                  learning rate a (default 0.1)
   --weights W1,W2,…       initial W, one value per feature (default: the article's 0.4,0.2 for
@@ -121,6 +121,9 @@ export function readTrainArgs(values: Values): TrainArgs {
   const backend = word<BackendRequest>('backend', 'backend');
   const gradient = word<Gradient>('gradient', 'gradient');
   const kernels = word<Kernels>('kernels', 'kernels');
+  if (text('kernels') !== undefined && (backend === 'plain' || backend === 'sql')) {
+    throw new InputError(option('kernels'), ` chooses how a tfjs backend computes (wasm, cpu, tensorflow); `, option('backend'), ` ${backend} has no kernels`);
+  }
   // a trace shows what tfjs's ops compute, so the tfjs backends then run them
   if (text('trace') !== undefined && text('kernels') === 'fused') {
     throw new InputError(option('trace'), ' shows what tfjs ops compute: give it without ', option('kernels'), ' fused');
