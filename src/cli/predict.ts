@@ -27,8 +27,9 @@ Usage: npm run predict -- --model model.json (--data FILE | --sql "SELECT …" |
   --data FILE.parquet
                      Parquet, read through DuckDB as train reads it: a file, a folder of
                      .parquet files, or a glob of shards; its columns as for a CSV
-  --sql "SELECT …"   a query's rows, its columns as for a CSV; run by --db URL (default
-                     duckdb:, DuckDB in memory; duckdb:FILE.duckdb, postgres://USER@HOST/DB)
+  --sql "SELECT …"   a query's rows, its columns as for a CSV
+  --db URL           who runs --sql (or reads --data FILE.parquet): duckdb: (default, DuckDB in
+                     memory), duckdb:FILE.duckdb, postgres://USER@HOST/DB (--sql only)
   --x X.npy          x, features×samples (the article's orientation); --y Y.npy to score
   --proba            also print s = sigmoid(Wᵀ·x + b)
   --backend NAME     auto, tensorflow, wasm, cpu or plain (default: the backend the model was
