@@ -6,6 +6,7 @@ import { sharedFloats } from '../matrix';
 import { DECIMAL } from '../validate';
 import { inMemory, type Dataset } from './dataset';
 import { openInput } from './npy/io';
+import { matchModelColumns } from './model-columns';
 
 export interface CsvOptions {
   /** Label column names; default: the last column. */
@@ -118,30 +119,11 @@ export async function readCsvForModel(
   labelNames: readonly string[],
   model: ModelColumns = {},
 ): Promise<Dataset> {
-  const ignored = model.ignoredColumns ?? [];
   return readCsvWith(path, (header) => {
-    const missing = featureNames.filter((name) => !header.includes(name));
-    const extra = header.filter((name) => !featureNames.includes(name) && !labelNames.includes(name) && !ignored.includes(name));
-    if (missing.length || extra.length) {
-      const parts = [
-        ...(missing.length ? [`missing ${quoteAll(missing)}`] : []),
-        ...(extra.length ? [`extra ${quoteAll(extra)}`] : []),
-      ];
-      throw new InputError(
-        `${shownPath(path)}: the columns do not match the model's features (${shownList(featureNames)}): ${parts.join('; ')}`,
-      );
-    }
-    const presentLabels = labelNames.filter((name) => header.includes(name));
-    if (presentLabels.length > 0 && presentLabels.length < labelNames.length) {
-      const absent = labelNames.filter((name) => !header.includes(name));
-      throw new InputError(
-        `${shownPath(path)}: has the label column${presentLabels.length > 1 ? 's' : ''} ${quoteAll(presentLabels)} but not ${quoteAll(absent)}; ` +
-          'give all of the model\'s labels (to score the predictions) or none',
-      );
-    }
+    const labelled = matchModelColumns(shownPath(path), header, { featureNames, labelNames, ignoredColumns: model.ignoredColumns });
     return {
       featureCols: featureNames.map((name) => header.indexOf(name)),
-      labelCols: presentLabels.map((name) => header.indexOf(name)),
+      labelCols: labelled ? labelNames.map((name) => header.indexOf(name)) : [],
     };
   }, { positive: model.positive, training: false });
 }

@@ -1,3 +1,4 @@
+import { matchModelColumns } from '../data/model-columns';
 import { InputError, option, quote, shownList } from '../errors';
 
 /** A number as `positive` may give it for a number column. */
@@ -118,24 +119,8 @@ export interface ModelColumnNames {
 export function modelColumns(model: ModelColumnNames): (columns: readonly SqlColumn[], where: string) => ColumnChoice {
   const { featureNames, labelNames } = model;
   return (columns, where) => {
-    const names = columns.map((c) => c.name);
-    const known = [...featureNames, ...labelNames, ...(model.ignoredColumns ?? [])];
-    const missing = featureNames.filter((name) => !names.includes(name));
-    const extra = names.filter((name) => !known.includes(name));
-    if (missing.length > 0 || extra.length > 0) {
-      const parts = [...(missing.length > 0 ? [`missing ${quoteAll(missing)}`] : []), ...(extra.length > 0 ? [`extra ${quoteAll(extra)}`] : [])];
-      throw new InputError(`${where}: the columns do not match the model's features (${shownList(featureNames)}): ${parts.join('; ')}`);
-    }
-    const present = labelNames.filter((name) => names.includes(name));
-    if (present.length === 0) return { features: featureNames, unlabeled: true };
-    if (present.length < labelNames.length) {
-      const absent = labelNames.filter((name) => !names.includes(name));
-      throw new InputError(
-        `${where}: has the label column${present.length > 1 ? 's' : ''} ${quoteAll(present)} but not ${quoteAll(absent)}; give all of the model's labels (to score the predictions) or none`,
-      );
-    }
+    if (!matchModelColumns(where, columns.map((c) => c.name), model)) return { features: featureNames, unlabeled: true };
     return { features: featureNames, labels: labelNames, ...(model.positive !== undefined && { positive: model.positive }) };
   };
 }
 
-const quoteAll = (names: readonly string[]) => shownList(names, { quoted: true });
