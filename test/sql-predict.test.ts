@@ -82,6 +82,21 @@ describe('predict reads Parquet and SQL as train does (DuckDB)', function () {
     expect(benign.errors).to.be.a('number');
   });
 
+  it("says a model trained on labels 0 and 1 reads labels so (predict has no --positive to suggest)", async () => {
+    const zeroOne = dir.path('zero-one.json');
+    const train = dir.write('zero-one.csv', 'a,b,y\n0,0,0\n1,1,1\n');
+    await json('--backend', 'plain', '--iterations', '2', '--data', train, '--save', zeroOne);
+    const twos = dir.write('twos.csv', 'a,b,y\n0,0,0\n1,1,2\n');
+    expect(await predictRefused('--model', zeroOne, '--data', twos)).to.equal(`${twos}: line 3, column "y" is a label and must be 0 or 1, got 2; the model was trained on labels 0 and 1`);
+    const twosParquet = await csvToParquet(twos, dir.path('twos.parquet'));
+    expect(await predictRefused('--model', zeroOne, '--data', twosParquet)).to.equal(
+      `${twosParquet}: row 2, column "y" is a label and must be 0 or 1, got 2; the model was trained on labels 0 and 1`,
+    );
+    expect(await predictRefused('--model', zeroOne, '--sql', "SELECT 0.0 AS a, 1.0 AS b, 'M' AS y")).to.equal(
+      'the query: label column "y" is VARCHAR; expected numbers (integer, decimal, float, double or boolean); the model was trained on labels 0 and 1',
+    );
+  });
+
   it('refuses columns that do not match the model in one line, as for a CSV', async () => {
     const other = dir.path('other.parquet');
     await duck([`COPY (SELECT radius, 1.0 AS zzz, diagnosis FROM ${lit(parquet)}) TO ${lit(other)} (FORMAT parquet)`]);

@@ -6,7 +6,7 @@ import { sharedFloats } from '../matrix';
 import { DECIMAL } from '../validate';
 import { inMemory, type Dataset } from './dataset';
 import { openInput } from './npy/io';
-import { matchModelColumns } from './model-columns';
+import { matchModelColumns, otherLabelsHint } from './model-columns';
 
 export interface CsvOptions {
   /** Label column names; default: the last column. */
@@ -275,7 +275,7 @@ export function rowReader(path: string, header: string[], featureCols: number[],
           if (cell === '') throw new InputError(`${where(c)} is empty; expected a number`);
           const v = DECIMAL.test(cell) ? Number(cell) : NaN;
           if (v !== 0 && v !== 1) {
-            throw new InputError(`${where(c)} is a label and must be 0 or 1, got ${shown(cell)}; to read other values, name the one that means 1 with `, option('positive'));
+            throw new InputError(`${where(c)} is a label and must be 0 or 1, got ${shown(cell)}`, ...otherLabelsHint(!labels.training));
           }
           into[c] = v;
           return;

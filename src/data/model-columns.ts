@@ -1,4 +1,4 @@
-import { InputError, shownList } from '../errors';
+import { InputError, option, shownList, type OptionName } from '../errors';
 
 /**
  * Whether data has a saved model's columns, as a CSV header or a query names them: a column for
@@ -30,3 +30,11 @@ export function matchModelColumns(
 }
 
 const quoteAll = (names: readonly string[]) => shownList(names, { quoted: true });
+
+/**
+ * The end of a message about a label that is not 0 or 1: in training, how to read other values (name
+ * the one that means 1); for the data of a saved model, whose labels are read as it was trained.
+ */
+export function otherLabelsHint(forModel: boolean): (string | OptionName)[] {
+  return forModel ? ['; the model was trained on labels 0 and 1'] : ['; to read other values, name the one that means 1 with ', option('positive')];
+}

@@ -1,4 +1,4 @@
-import { matchModelColumns } from '../data/model-columns';
+import { matchModelColumns, otherLabelsHint } from '../data/model-columns';
 import { InputError, option, quote, shownList } from '../errors';
 
 /** A number as `positive` may give it for a number column. */
@@ -26,6 +26,8 @@ export interface ColumnPlan {
   readonly ignored: readonly SqlColumn[];
   /** The label value that means 1 (any other means 0); without it, labels must be 0 or 1. */
   readonly positive?: string;
+  /** The data of a saved model: its labels are read as the model was trained (messages say so). */
+  readonly forModel?: boolean;
 }
 
 /** The column choice, as for a CSV: labels (default: the last column), and optionally features to keep or columns to leave out. */
@@ -39,6 +41,8 @@ export interface ColumnChoice {
   readonly ignore?: readonly string[];
   /** The label value that means 1, any other 0: a number for a number column (`4` matches 4.0), else text (`M`). */
   readonly positive?: string;
+  /** The data of a saved model (see {@link modelColumns}). */
+  readonly forModel?: boolean;
 }
 
 /**
@@ -83,7 +87,7 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
       const expected = `is ${c.type}; expected numbers (integer, decimal, float, double or boolean)`;
       if (!labels.includes(c)) throw new InputError(`${where}: column ${quote(c.name)} ${expected}`);
       // as a CSV's text labels are refused
-      throw new InputError(`${where}: label column ${quote(c.name)} ${expected}; to read other values, name the one that means 1 with `, option('positive'));
+      throw new InputError(`${where}: label column ${quote(c.name)} ${expected}`, ...otherLabelsHint(choice.forModel === true));
     }
   }
   const { positive } = choice;
@@ -97,7 +101,7 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
     }
   }
   const rest = columns.filter((c) => !features.includes(c) && !labels.includes(c));
-  return { features, labels, ignored: rest, ...(positive !== undefined && { positive }) };
+  return { features, labels, ignored: rest, ...(positive !== undefined && { positive }), ...(choice.forModel === true && { forModel: true }) };
 }
 
 /** What a saved model says of its columns: its features and labels, and what its training data had besides. */
@@ -119,8 +123,8 @@ export interface ModelColumnNames {
 export function modelColumns(model: ModelColumnNames): (columns: readonly SqlColumn[], where: string) => ColumnChoice {
   const { featureNames, labelNames } = model;
   return (columns, where) => {
-    if (!matchModelColumns(where, columns.map((c) => c.name), model)) return { features: featureNames, unlabeled: true };
-    return { features: featureNames, labels: labelNames, ...(model.positive !== undefined && { positive: model.positive }) };
+    if (!matchModelColumns(where, columns.map((c) => c.name), model)) return { features: featureNames, unlabeled: true, forModel: true };
+    return { features: featureNames, labels: labelNames, forModel: true, ...(model.positive !== undefined && { positive: model.positive }) };
   };
 }
 

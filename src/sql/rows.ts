@@ -1,5 +1,6 @@
 import type { Chunk, Scores } from '../data/source';
-import { InputError, option, quote } from '../errors';
+import { InputError, quote } from '../errors';
+import { otherLabelsHint } from '../data/model-columns';
 import { sharedFloats } from '../matrix';
 import type { OpenData } from './data';
 import { dataQuery } from './query';
@@ -51,7 +52,7 @@ export async function streamChunks(
           const what = `${cell(F + o, data.labels[o].name)} is a label and must be 0 or 1, got ${v === null ? 'NULL' : v}`;
           // as for a CSV: a label of other values is read with the value that means 1
           if (v === null || data.positive !== undefined) throw new InputError(what);
-          throw new InputError(`${what}; to read other values, name the one that means 1 with `, option('positive'));
+          throw new InputError(what, ...otherLabelsHint(data.forModel === true));
         }
         ys[o * n + filled] = v;
         ones[o] += v;

@@ -1,7 +1,8 @@
 import type { Dataset } from '../data/dataset';
 import { DEFAULT_CHUNK_SAMPLES } from '../data/npy-source';
 import type { RemoteSamples, SampleSource } from '../data/source';
-import { InputError, option, quote } from '../errors';
+import { InputError, quote } from '../errors';
+import { otherLabelsHint } from '../data/model-columns';
 import { checkPositiveSeen, known, openSqlData, type OpenData, type SqlSpec } from './data';
 import { checkQuery, scoresQuery } from './query';
 import { streamScores } from './rows';
@@ -40,7 +41,7 @@ export async function databaseDataset(spec: SqlSpec): Promise<Dataset> {
       const labelHas = `${where}: column ${quote(what.name)} is a label and has ${values}`;
       if (c < F) throw new InputError(`${where}: column ${quote(what.name)} has ${values} that ${count === 1 ? 'is' : 'are'} NULL, NaN or infinite; every value must be a finite number`);
       if (data.positive !== undefined) throw new InputError(`${labelHas} that ${count === 1 ? 'is' : 'are'} NULL`);
-      throw new InputError(`${labelHas} other than 0 and 1 (or NULL); to read other values, name the one that means 1 with `, option('positive'));
+      throw new InputError(`${labelHas} other than 0 and 1 (or NULL)`, ...otherLabelsHint(false));
     });
     await checkPositiveSeen(open, counts.slice(F + k).map((v) => v ?? 0));
     const remote: SqlSamples = { name, open, engine: await open.db.engine() };
