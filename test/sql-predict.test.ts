@@ -82,6 +82,25 @@ describe('predict reads Parquet and SQL as train does (DuckDB)', function () {
     expect(benign.errors).to.be.a('number');
   });
 
+  it('reads a boolean label with --positive true or 1, and scores the same samples alike as Parquet and as CSV', async () => {
+    const rows = 'a,b,flag\n0,0,false\n1,0,false\n0,1,false\n1,1,true\n';
+    const asCsv = dir.write('flags.csv', rows);
+    const asParquet = dir.path('flags.parquet');
+    await duck([`COPY (SELECT a::DOUBLE AS a, b::DOUBLE AS b, flag::BOOLEAN AS flag FROM read_csv(${lit(asCsv)}, header = true)) TO ${lit(asParquet)} (FORMAT parquet)`]);
+    for (const positive of ['true', 'TRUE', '1', undefined]) {
+      const saved = dir.path(`flags-${positive}.json`);
+      const trained = await json('--backend', 'plain', '--iterations', '1000', '--weights', '0.4,0.2', '--bias', '1', '--data', asParquet, ...(positive === undefined ? [] : ['--positive', positive]), '--save', saved);
+      expect(trained.errors, String(positive)).to.equal(0);
+      const fromParquet = JSON.parse(await predicted('--model', saved, '--data', asParquet, '--json'));
+      expect(fromParquet.errors, String(positive)).to.equal(0);
+      // the CSV holds the words true and false: read as the training data's values were (the model's labelValues)
+      if (positive !== undefined) expect(JSON.parse(await predicted('--model', saved, '--data', asCsv, '--json')), String(positive)).to.deep.equal(fromParquet);
+    }
+    expect(await refused('--data', asParquet, '--positive', 'yes')).to.equal(
+      `--positive: "yes" is not true, false or a number, but the label column "flag" of ${asParquet} holds booleans (BOOLEAN)`,
+    );
+  });
+
   it("says a model trained on labels 0 and 1 reads labels so (predict has no --positive to suggest)", async () => {
     const zeroOne = dir.path('zero-one.json');
     const train = dir.write('zero-one.csv', 'a,b,y\n0,0,0\n1,1,1\n');

@@ -99,7 +99,7 @@ async function loadData(model: SavedModel, values: { data?: string; sql?: string
   if (values.sql !== undefined) return loadSqlForModel(model, { sql: values.sql, db: values.db });
   if (values.data !== undefined && format === 'parquet') return loadSqlForModel(model, { parquet: values.data, db: values.db });
   if (values.data !== undefined) {
-    return readCsvForModel(values.data, model.featureNames, model.labelNames, { positive: model.positive, ignoredColumns: model.ignoredColumns });
+    return readCsvForModel(values.data, model.featureNames, model.labelNames, { positive: model.positive, ignoredColumns: model.ignoredColumns, labelValues: model.labelValues });
   }
   if (values.x === undefined) throw new InputError('give the data to predict: --data FILE (CSV or Parquet), --sql "SELECT …" or --x X.npy');
   const x = readNpy(values.x);

@@ -105,12 +105,15 @@ export interface ModelColumns {
   readonly positive?: string;
   /** Columns the training file had that were neither features nor labels: allowed here, not read. */
   readonly ignoredColumns?: readonly string[];
+  /** With `positive`: the label values its training data had and what each was read as (a Parquet boolean's `true`, …). */
+  readonly labelValues?: Readonly<Record<string, 0 | 1>>;
 }
 
 /**
  * Reads a CSV for a trained model: it must have a column for each of the model's features (in any
  * order) and may have its label columns (then y holds them; otherwise y has no rows), and the
- * columns its training file ignored. Label cells are read as in training (`positive`).
+ * columns its training file ignored. Label cells are read as in training: a value the training data
+ * had as it was read then (`labelValues`), any other against `positive`.
  * Missing or extra columns are an {@link InputError} that names them.
  */
 export async function readCsvForModel(
@@ -125,7 +128,7 @@ export async function readCsvForModel(
       featureCols: featureNames.map((name) => header.indexOf(name)),
       labelCols: labelled ? labelNames.map((name) => header.indexOf(name)) : [],
     };
-  }, { positive: model.positive, training: false });
+  }, { positive: model.positive, known: model.labelValues, training: false });
 }
 
 const quoteAll = (names: string[]) => shownList(names, { quoted: true });
@@ -136,6 +139,8 @@ export type ColumnPlan = (header: string[]) => { featureCols: number[]; labelCol
 /** How label cells are read: 0/1 numbers, or `positive` against the rest; `training` checks that `positive` occurs. */
 export interface LabelRule {
   readonly positive?: string;
+  /** With `positive`, values read as these first (a model's `labelValues`). */
+  readonly known?: Readonly<Record<string, 0 | 1>>;
   readonly training: boolean;
 }
 
@@ -281,7 +286,7 @@ export function rowReader(path: string, header: string[], featureCols: number[],
           return;
         }
         if (cell === '') throw new InputError(`${where(c)} is empty; expected a label value`);
-        const v = isPositive(cell) ? 1 : 0;
+        const v = labels.known !== undefined && Object.hasOwn(labels.known, cell) ? labels.known[cell] : isPositive(cell) ? 1 : 0;
         positives[l] += v;
         if (seen.size < LABEL_VALUES_KEPT && !seen.has(cell)) seen.set(cell, v);
         if (valuesOf[l].size < LIST_ITEMS + 1) valuesOf[l].add(cell);

@@ -3,6 +3,13 @@ import { InputError, option, quote, shownList } from '../errors';
 
 /** A number as `positive` may give it for a number column. */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** `positive` for a boolean column: true or false (or 1 or 0). */
+const BOOLEAN = /^(true|false)$/i;
+
+/** The number a label column's values are compared with for `positive`: a boolean column's true is 1, false 0. */
+export function positiveNumber(c: SqlColumn, positive: string): number {
+  return c.kind === 'boolean' && BOOLEAN.test(positive) ? Number(positive.toLowerCase() === 'true') : Number(positive);
+}
 
 /**
  * How a column's values become numbers: `float32` (REAL/FLOAT: x stays float32 when every feature
@@ -92,7 +99,11 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
   }
   const { positive } = choice;
   if (positive !== undefined) {
-    const numeric = labels.find((c) => c.kind !== undefined);
+    const bool = labels.find((c) => c.kind === 'boolean');
+    if (bool && !BOOLEAN.test(positive) && !NUMBER.test(positive)) {
+      throw new InputError(option('positive'), `: ${quote(positive)} is not true, false or a number, but the label column ${quote(bool.name)} of ${where} holds booleans (${bool.type})`);
+    }
+    const numeric = labels.find((c) => c.kind !== undefined && c.kind !== 'boolean');
     if (numeric && NUMBER.test(positive) && !Number.isFinite(Number(positive))) {
       throw new InputError(option('positive'), `: ${quote(positive)} is beyond the range of a double; no value of the label column ${quote(numeric.name)} of ${where} can equal it`);
     }

@@ -1,7 +1,7 @@
 import { InputError, option } from '../errors';
 import type { Matrix } from '../matrix';
 import type { Gradient } from '../network/network';
-import type { ColumnPlan, SqlColumn } from './columns';
+import { positiveNumber, type ColumnPlan, type SqlColumn } from './columns';
 
 /**
  * The SQL that the sql backend runs: plain standard SQL (CAST, arithmetic, exp, ln, abs, CASE,
@@ -84,7 +84,7 @@ function asDouble(c: SqlColumn): string {
 function asLabel(c: SqlColumn, positive: string | undefined): string {
   if (positive === undefined) return asDouble(c);
   const ref = `q.${identifier(c.name)}`;
-  const value = c.kind === undefined ? stringLiteral(positive) : literal(Number(positive));
+  const value = c.kind === undefined ? stringLiteral(positive) : literal(positiveNumber(c, positive));
   const of = c.kind === 'boolean' ? `CAST(${ref} AS INTEGER)` : ref;
   return `CAST(CASE WHEN ${ref} IS NULL THEN NULL WHEN ${of} = ${value} THEN 1 ELSE 0 END AS DOUBLE PRECISION)`;
 }
