@@ -12,6 +12,7 @@ import { expect } from 'chai';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   linkSync,
   lstatSync,
@@ -161,6 +162,33 @@ describe('Nothing lost, ever', function () {
         `--save: "${at('shards/part-9.parquet')}" matches the --data pattern "${at('shards/part-*.parquet')}"; writing it would replace or add to the data (choose a path outside it)`);
       expectRefused(await trainIn(...FAST, '--db', `duckdb:${at('db.duckdb')}`, '--sql', 'SELECT * FROM samples', '--save', at('db.duckdb')),
         `--save: "${at('db.duckdb')}" is the --db file; writing it would destroy the data (choose another name)`);
+      for (const [name, content] of Object.entries(before)) expect(bytes(name).equals(content), name).to.equal(true);
+      // a shard that is a link (to a file outside the folder), a dangling one, the target by its own name,
+      // a glob through a linked folder, and a glob from ~
+      mkdirSync(at('ext'));
+      copyFileSync(at('v.parquet'), at('ext/shard.parquet'));
+      symlinkSync('../ext/shard.parquet', at('shards/linked.parquet'));
+      symlinkSync('../missing.parquet', at('shards/dangling.parquet'));
+      symlinkSync(at('shards'), at('shardlink'));
+      const shard = bytes('ext/shard.parquet');
+      const inside = (out: string) => `--save: "${out}" is inside the --data folder "${at('shards')}"; writing it would replace or add to the data (choose a path outside it)`;
+      for (const out of [at('shards/linked.parquet'), at('shards/dangling.parquet')]) expectRefused(await trainIn(...FAST, '--data', at('shards'), '--save', out), inside(out));
+      expectRefused(await trainIn(...FAST, '--data', at('shards'), '--save', at('ext/shard.parquet')),
+        `--save: "${at('ext/shard.parquet')}" is, through a link, one of the files --data "${at('shards')}" reads; writing it would replace or add to the data (choose a path outside it)`);
+      expectRefused(await trainIn(...FAST, '--data', at('shards/*.parquet'), '--save', at('ext/shard.parquet')),
+        `--save: "${at('ext/shard.parquet')}" is, through a link, one of the files --data "${at('shards/*.parquet')}" reads; writing it would replace or add to the data (choose a path outside it)`);
+      expectRefused(await trainIn(...FAST, '--data', at('shardlink/*.parquet'), '--save', at('shards/new.parquet')),
+        `--save: "${at('shards/new.parquet')}" matches the --data pattern "${at('shardlink/*.parquet')}"; writing it would replace or add to the data (choose a path outside it)`);
+      const home = process.env.HOME;
+      process.env.HOME = at();
+      try {
+        expectRefused(await trainIn(...FAST, '--data', '~/shards/*.parquet', '--save', at('shards/new.parquet')),
+          `--save: "${at('shards/new.parquet')}" matches the --data pattern "~/shards/*.parquet"; writing it would replace or add to the data (choose a path outside it)`);
+      } finally {
+        process.env.HOME = home;
+      }
+      expect(bytes('ext/shard.parquet').equals(shard)).to.equal(true);
+      expect(existsSync(at('missing.parquet'))).to.equal(false);
       for (const [name, content] of Object.entries(before)) expect(bytes(name).equals(content), name).to.equal(true);
       // beside the pattern's files, outside the folder: written
       const ok = await trainIn(...FAST, '--data', at('shards/part-*.parquet'), '--save', at('shards/model.json'));
@@ -478,11 +506,13 @@ describe('Nothing lost, ever', function () {
         writeFileSync(at('secret.duckdb'), 'not read');
         chmodSync(at('secret.duckdb'), 0o000);
         expectRefused(trainCli([...FAST, '--db', `duckdb:${at('secret.duckdb')}`, '--sql', 'SELECT 1.0 AS a, 1 AS y'], nobody), `${at('secret.duckdb')}: permission denied`);
+        mkdirSync(at('locked'), { mode: 0o000 });
+        expectRefused(trainCli([...FAST, '--data', at('locked')], nobody), `${at('locked')}: permission denied`);
         expectRefused(trainCli([...FAST, '--save', at('m.json')], nobody),
           `--save: cannot write "${at('m.json')}": the folder "${at()}" cannot be written (permission denied)`);
         expectRefused(trainCli([...FAST, '--export-tfjs', at('a/b')], nobody),
           `--export-tfjs: cannot write "${at('a/b')}": the folder "${at()}" cannot be written (permission denied)`);
-        expect(readdirSync(at()).sort()).to.deep.equal(['secret.csv', 'secret.duckdb']);
+        expect(readdirSync(at()).sort()).to.deep.equal(['locked', 'secret.csv', 'secret.duckdb']);
       });
     });
   });

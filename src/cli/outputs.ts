@@ -1,5 +1,6 @@
-import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { accessSync, constants, readdirSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
 import { foldStandardization } from '../data/standardize';
@@ -84,7 +85,7 @@ export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs
     const what = file.path === input.path ? `is the ${input.flag} file` : `is the same file as ${input.flag} "${shownPath(input.path)}"`;
     throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${what}; writing it would destroy the data (choose another name)`);
   }
-  for (const area of inputAreas(data)) {
+  for (const area of files.length > 0 ? inputAreas(data) : []) {
     const file = files.find((f) => area.holds(f));
     if (file) throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${area.what}; writing it would replace or add to the data (choose a path outside it)`);
   }
@@ -92,23 +93,76 @@ export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs
 
 /**
  * The data given as many files — a folder of Parquet files (every file under it is data) or a glob
- * of shards (every file that matches is) — as places no output may be in.
+ * of shards (every file that matches is) — as places no output may be in: inside the folder or
+ * matching the glob, by its name as given or with links followed (in the output and in the
+ * pattern's folders), or one of the files read now under another name (a shard that is a link).
  */
 function inputAreas(data: DataArgs | undefined): { what: string; holds: (file: Place) => boolean }[] {
   if (data?.kind !== 'parquet') return [];
+  // DuckDB reads ~/… as the shell does
+  const path = /^~(?=$|\/)/.test(data.path) ? join(homedir(), data.path.slice(1)) : data.path;
   let stat: Stats | undefined;
   try {
-    stat = statSync(data.path);
+    stat = statSync(path);
   } catch {}
-  if (stat?.isDirectory()) {
-    const folder = realpathSync.native(data.path);
-    return [{ what: `is inside the --data folder "${shownPath(data.path)}"`, holds: (file) => inside(file.real, folder) }];
+  if (stat && !stat.isDirectory()) return []; // a file: one of inputs()
+  const shown = shownPath(data.path);
+  const pattern = resolve(stat ? join(path, '**', '*.parquet') : path);
+  const base = globBase(pattern);
+  const realBase = realOr(base);
+  const patterns = [pattern, join(realBase, relative(base, pattern))];
+  const matches = (p: string) => patterns.some((glob) => minimatch(p, glob, { dot: true }));
+  const read = filesMatching(realBase, (p) => minimatch(p, patterns[1], { dot: true }));
+  const folders = stat ? [resolve(path), realBase] : [];
+  const within = (p: string) => folders.some((folder) => inside(p, folder));
+  return [
+    {
+      what: stat ? `is inside the --data folder "${shown}"` : `matches the --data pattern "${shown}"`,
+      holds: (file) => within(resolve(file.path)) || within(file.real) || matches(resolve(file.path)) || matches(file.real),
+    },
+    { what: `is, through a link, one of the files --data "${shown}" reads`, holds: (file) => read.has(file.real) },
+  ];
+}
+
+/** The folders of a glob before its first segment with a glob character (`/data/part-*.parquet` → `/data`). */
+function globBase(pattern: string): string {
+  const parts = pattern.split(sep);
+  const first = parts.findIndex((part) => /[*?[\]{}]/.test(part));
+  return first < 0 ? dirname(pattern) : parts.slice(0, first).join(sep) || sep;
+}
+
+/** A path with links followed, or as it is when it cannot be (missing, unreadable). */
+function realOr(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
   }
-  if (stat) return []; // a file: one of inputs()
-  // a glob: the output as given and with links followed, against the pattern made absolute as given
-  const pattern = resolve(data.path);
-  const matches = (path: string) => minimatch(path, pattern, { dot: true });
-  return [{ what: `matches the --data pattern "${shownPath(data.path)}"`, holds: (file) => matches(resolve(file.path)) || matches(file.real) }];
+}
+
+/** Entries under a folder looked at, at most, for the files a folder or glob of Parquet reads. */
+const LOOK_AT = 100_000;
+
+/** The files (links followed) under `folder` whose path `matches`: what DuckDB reads of a folder or a glob. */
+function filesMatching(folder: string, matches: (path: string) => boolean): Set<string> {
+  const found = new Set<string>();
+  const pending = [folder];
+  for (let seen = 0; pending.length > 0 && seen < LOOK_AT; ) {
+    const dir = pending.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue; // unreadable: DuckDB cannot read it either
+    }
+    for (const entry of entries) {
+      seen++;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (matches(path)) found.add(realOr(path));
+    }
+  }
+  return found;
 }
 
 /** A name that can be a file: not empty, not ending in "/". */

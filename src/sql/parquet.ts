@@ -17,7 +17,13 @@ export function isParquet(path: string): boolean {
   } catch {
     return /\.parquet$/i.test(path); // not there, or not reachable: a glob, or the readers say why
   }
-  if (stat.isDirectory()) return holdsParquet(path);
+  if (stat.isDirectory()) {
+    try {
+      return holdsParquet(path);
+    } catch (err) {
+      throw fileReadError(path, err, 'a folder of Parquet files'); // unreadable: one line (permission denied)
+    }
+  }
   return stat.isFile() && (/\.parquet$/i.test(path) || hasMagic(path, stat.size));
 }
 
