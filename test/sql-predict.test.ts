@@ -97,7 +97,25 @@ describe('predict reads Parquet and SQL as train does (DuckDB)', function () {
       if (positive !== undefined) expect(JSON.parse(await predicted('--model', saved, '--data', asCsv, '--json')), String(positive)).to.deep.equal(fromParquet);
     }
     expect(await refused('--data', asParquet, '--positive', 'yes')).to.equal(
-      `--positive: "yes" is not true, false or a number, but the label column "flag" of ${asParquet} holds booleans (BOOLEAN)`,
+      `--positive: "yes" is not a number, true or false, but the label column "flag" of ${asParquet} holds booleans (BOOLEAN)`,
+    );
+    expect(await refused('--data', asParquet, '--positive', '1e400')).to.equal(
+      `--positive: "1e400" is beyond the range of a double; no value of the label column "flag" of ${asParquet} can equal it`,
+    );
+    // booleans written as TRUE/FALSE or 1/0, in a CSV or an integer column, score alike with a model trained on --positive true
+    const saved = dir.path('flags-true.json');
+    const expected = JSON.parse(await predicted('--model', saved, '--data', asParquet, '--json'));
+    for (const [name, yes, no] of [['upper', 'TRUE', 'FALSE'], ['digits', '1', '0']]) {
+      const other = dir.write(`flags-${name}.csv`, rows.replace(/true/g, yes).replace(/false/g, no));
+      expect(JSON.parse(await predicted('--model', saved, '--data', other, '--json')), name).to.deep.equal(expected);
+    }
+    const asIntegers = `SELECT a::DOUBLE AS a, b::DOUBLE AS b, flag::INTEGER AS flag FROM ${lit(asParquet)}`;
+    expect(JSON.parse(await predicted('--model', saved, '--sql', asIntegers, '--json'))).to.deep.equal(expected);
+    // a model of text labels, on a number column: said in predict's words (it has no --positive)
+    const textModel = dir.path('text.json');
+    await json('--backend', 'plain', '--iterations', '2', '--data', dir.write('text.csv', 'a,b,flag\n0,0,B\n1,1,M\n'), '--positive', 'M', '--save', textModel);
+    expect(await predictRefused('--model', textModel, '--sql', asIntegers)).to.equal(
+      `the query: the label column "flag" holds numbers (INTEGER), but the model's labels are text ("M" means 1)`,
     );
   });
 

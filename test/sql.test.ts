@@ -369,9 +369,11 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
       '--chunk-samples has nothing to chunk with --backend sql: the database streams the rows itself',
     );
     expect(await refused('--data', data.parquet, '--explain-sql', '--backend', 'wasm')).to.equal('--explain-sql shows the SQL of --backend sql; --backend wasm computes here');
-    expect(await refused('--data', data.parquet, '--backend', 'sql', '--kernels', 'ops')).to.equal(
-      '--kernels chooses how a tfjs backend computes (wasm, cpu, tensorflow); --backend sql has no kernels',
-    );
+    for (const sql of [['--backend', 'sql'], ['--explain-sql']]) {
+      expect(await refused('--data', data.parquet, ...sql, '--kernels', 'ops')).to.equal(
+        '--kernels chooses how a tfjs backend computes (wasm, cpu, tensorflow); --backend sql has no kernels',
+      );
+    }
     expect(await refused('--data', data.parquet, '--explain-sql', '--save', dir.path('m.json'), '--plot', dir.path('p.svg'))).to.equal(
       '--explain-sql prints the SQL and trains nothing, so there is nothing to write with --save, --plot',
     );

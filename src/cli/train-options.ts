@@ -121,8 +121,10 @@ export function readTrainArgs(values: Values): TrainArgs {
   const backend = word<BackendRequest>('backend', 'backend');
   const gradient = word<Gradient>('gradient', 'gradient');
   const kernels = word<Kernels>('kernels', 'kernels');
-  if (text('kernels') !== undefined && (backend === 'plain' || backend === 'sql')) {
-    throw new InputError(option('kernels'), ` chooses how a tfjs backend computes (wasm, cpu, tensorflow); `, option('backend'), ` ${backend} has no kernels`);
+  // --explain-sql shows --backend sql's query
+  const computes = values['explain-sql'] === true ? 'sql' : backend;
+  if (text('kernels') !== undefined && (computes === 'plain' || computes === 'sql')) {
+    throw new InputError(option('kernels'), ` chooses how a tfjs backend computes (wasm, cpu, tensorflow); `, option('backend'), ` ${computes} has no kernels`);
   }
   // a trace shows what tfjs's ops compute, so the tfjs backends then run them
   if (text('trace') !== undefined && text('kernels') === 'fused') {

@@ -255,18 +255,24 @@ export interface RowReader {
   labelValues(): Record<string, 0 | 1>;
 }
 
+/** A label value as a number, as a database's number or boolean column holds it: `4.0` is 4, `true` (any case) 1, `false` 0; text, undefined. */
+function numberOf(value: string): number | undefined {
+  if (DECIMAL.test(value)) return Number(value);
+  return /^(true|false)$/i.test(value) ? Number(value.toLowerCase() === 'true') : undefined;
+}
+
 /**
  * Reads rows: each must have the header's number of cells; feature cells must be finite numbers;
  * label cells 0 or 1 — or, with `positive`, any non-empty value, read as 1 when it is `positive`
- * (a number matches by value: `4` is `4.0`) and 0 otherwise.
+ * (a number or a boolean matches by value: `4` is `4.0`, `true` is `TRUE` and `1`) and 0 otherwise.
  */
 export function rowReader(path: string, header: string[], featureCols: number[], labelCols: number[], labels: LabelRule): RowReader {
   const { positive } = labels;
-  const numericPositive = positive !== undefined && DECIMAL.test(positive) ? Number(positive) : undefined;
+  const numericPositive = positive === undefined ? undefined : numberOf(positive);
   const seen = new Map<string, 0 | 1>();
   const positives = new Array<number>(labelCols.length).fill(0);
   const valuesOf = labelCols.map(() => new Set<string>());
-  const isPositive = (cell: string) => cell === positive || (numericPositive !== undefined && DECIMAL.test(cell) && Number(cell) === numericPositive);
+  const isPositive = (cell: string) => cell === positive || (numericPositive !== undefined && numberOf(cell) === numericPositive);
   return {
     read(record, line, into) {
       if (record.length !== header.length) {

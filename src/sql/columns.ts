@@ -6,9 +6,9 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** `positive` for a boolean column: true or false (or 1 or 0). */
 const BOOLEAN = /^(true|false)$/i;
 
-/** The number a label column's values are compared with for `positive`: a boolean column's true is 1, false 0. */
-export function positiveNumber(c: SqlColumn, positive: string): number {
-  return c.kind === 'boolean' && BOOLEAN.test(positive) ? Number(positive.toLowerCase() === 'true') : Number(positive);
+/** The number a number or boolean label column's values are compared with for `positive`: true is 1, false 0. */
+export function positiveNumber(positive: string): number {
+  return BOOLEAN.test(positive) ? Number(positive.toLowerCase() === 'true') : Number(positive);
 }
 
 /**
@@ -98,17 +98,16 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
     }
   }
   const { positive } = choice;
-  if (positive !== undefined) {
-    const bool = labels.find((c) => c.kind === 'boolean');
-    if (bool && !BOOLEAN.test(positive) && !NUMBER.test(positive)) {
-      throw new InputError(option('positive'), `: ${quote(positive)} is not true, false or a number, but the label column ${quote(bool.name)} of ${where} holds booleans (${bool.type})`);
-    }
-    const numeric = labels.find((c) => c.kind !== undefined && c.kind !== 'boolean');
-    if (numeric && NUMBER.test(positive) && !Number.isFinite(Number(positive))) {
+  // a number or boolean label column compares positive as a number: true and false are 1 and 0
+  const numeric = positive === undefined ? undefined : labels.find((c) => c.kind !== undefined);
+  if (positive !== undefined && numeric) {
+    if (NUMBER.test(positive) && !Number.isFinite(Number(positive))) {
       throw new InputError(option('positive'), `: ${quote(positive)} is beyond the range of a double; no value of the label column ${quote(numeric.name)} of ${where} can equal it`);
     }
-    if (numeric && !NUMBER.test(positive)) {
-      throw new InputError(option('positive'), `: ${quote(positive)} is not a number, but the label column ${quote(numeric.name)} of ${where} holds numbers (${numeric.type})`);
+    if (!NUMBER.test(positive) && !BOOLEAN.test(positive)) {
+      const holds = `holds ${numeric.kind === 'boolean' ? 'booleans' : 'numbers'} (${numeric.type})`;
+      if (choice.forModel) throw new InputError(`${where}: the label column ${quote(numeric.name)} ${holds}, but the model's labels are text (${quote(positive)} means 1)`);
+      throw new InputError(option('positive'), `: ${quote(positive)} is not a number, true or false, but the label column ${quote(numeric.name)} of ${where} ${holds}`);
     }
   }
   const rest = columns.filter((c) => !features.includes(c) && !labels.includes(c));

@@ -84,7 +84,7 @@ function asDouble(c: SqlColumn): string {
 function asLabel(c: SqlColumn, positive: string | undefined): string {
   if (positive === undefined) return asDouble(c);
   const ref = `q.${identifier(c.name)}`;
-  const value = c.kind === undefined ? stringLiteral(positive) : literal(positiveNumber(c, positive));
+  const value = c.kind === undefined ? stringLiteral(positive) : literal(positiveNumber(positive));
   const of = c.kind === 'boolean' ? `CAST(${ref} AS INTEGER)` : ref;
   return `CAST(CASE WHEN ${ref} IS NULL THEN NULL WHEN ${of} = ${value} THEN 1 ELSE 0 END AS DOUBLE PRECISION)`;
 }
