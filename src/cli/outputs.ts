@@ -1,4 +1,4 @@
-import { accessSync, constants, readdirSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset';
 import { foldStandardization } from '../data/standardize';
 import { InputError, fileWriteError, shownPath } from '../errors';
 import { TEMP_NAME_MAX, fileKind, realTarget, writeTogether } from '../io/atomic';
+import { filesUnder } from '../io/walk';
 import { toRows } from '../matrix';
 import { saveClassifier } from '../model/file';
 import { plotFormat } from '../plot/format';
@@ -146,22 +147,7 @@ const LOOK_AT = 100_000;
 /** The files (links followed) under `folder` whose path `matches`: what DuckDB reads of a folder or a glob. */
 function filesMatching(folder: string, matches: (path: string) => boolean): Set<string> {
   const found = new Set<string>();
-  const pending = [folder];
-  for (let seen = 0; pending.length > 0 && seen < LOOK_AT; ) {
-    const dir = pending.pop()!;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue; // unreadable: DuckDB cannot read it either
-    }
-    for (const entry of entries) {
-      seen++;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) pending.push(path);
-      else if (matches(path)) found.add(realOr(path));
-    }
-  }
+  for (const path of filesUnder(folder, LOOK_AT, { skipUnreadable: true })) if (matches(path)) found.add(realOr(path));
   return found;
 }
 

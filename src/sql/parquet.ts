@@ -1,5 +1,6 @@
-import { closeSync, constants, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { filesUnder } from '../io/walk';
 import { fileReadError, InputError, option, shownPath } from '../errors';
 import { stringLiteral } from './query';
 
@@ -80,18 +81,13 @@ const LOOK_AT = 5000;
  * says yes: DuckDB's glob over the folder then says whether there is any.
  */
 function holdsParquet(folder: string): boolean {
-  const pending = [folder];
-  for (let seen = 0; pending.length > 0; ) {
-    if (seen >= LOOK_AT) return true;
-    const dir = pending.pop()!;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      seen++;
-      // what DuckDB's glob FOLDER/**/*.parquet reads: case as written, links to files included
-      if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.parquet')) return true;
-      if (entry.isDirectory()) pending.push(join(dir, entry.name));
-    }
+  const files = filesUnder(folder, LOOK_AT);
+  for (;;) {
+    const next = files.next();
+    if (next.done) return !next.value; // looked at them all: none; else DuckDB will say
+    // what DuckDB's glob FOLDER/**/*.parquet reads: case as written, links to files included
+    if (basename(next.value).endsWith('.parquet')) return true;
   }
-  return false;
 }
 
 /** Glob characters DuckDB expands in a file name. */
