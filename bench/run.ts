@@ -9,14 +9,16 @@ import { measureMemory, type MemoryUse } from './memory';
 import { AND_ITERATIONS, iterationsPerSample, plan, PROFILE_ITERATIONS } from './plan';
 import { profileOps, type KernelTime } from './profile';
 import { dropPostgres, timeDuckDb, timePushdown, writeParquet, writePostgres, type PushdownRunner } from './pushdown';
+import { timeScreening, type ScreeningRow } from './screening';
 import { scaled, summarize, type Summary } from './stats';
 import { NUMPY_VARIANTS, timeBackend, timeNumpy, type NumpyRunner } from './timing';
 
 /**
- * What runs: `plain`; a tfjs backend with its fused kernel (`wasm`, `cpu`, `tensorflow`); the same
- * backend with tfjs's own ops (`wasm (tfjs ops)`, …, the design card's shape); or numpy.
+ * What runs: `plain`; a tfjs backend with its fused kernel (`wasm`, `cpu`, `tensorflow`; wasm's
+ * screened); wasm's kernel reading every sample (`wasm (unscreened)`); the same backend with tfjs's
+ * own ops (`wasm (tfjs ops)`, …, the design card's shape); or numpy.
  */
-export type Runner = Backend | `${TensorBackend} (tfjs ops)` | NumpyRunner | PushdownRunner;
+export type Runner = Backend | 'wasm (unscreened)' | `${TensorBackend} (tfjs ops)` | NumpyRunner | PushdownRunner;
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -72,6 +74,8 @@ export interface BenchResults {
    * {@link BenchResults.unavailable} says why not).
    */
   readonly pushdown: Timing[];
+  /** The wasm SIMD kernel screened and unscreened, fresh runs on separable and noisy data of the largest case. */
+  readonly screening: ScreeningRow[];
 }
 
 /** Activates a tfjs backend; the reason it cannot load, or undefined. */
@@ -103,7 +107,10 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
   }
   const tfjsBackends = backends.filter((b): b is TensorBackend => b !== 'plain');
   const numpyRunners = machine.numpyAvailable ? (Object.keys(NUMPY_VARIANTS) as NumpyRunner[]) : [];
-  const runners: Runner[] = [...backends, ...tfjsBackends.map((b) => `${b} (tfjs ops)` as const), ...numpyRunners];
+  const unscreened: Runner[] = backends.includes('wasm') ? ['wasm (unscreened)'] : [];
+  const runners: Runner[] = [...backends, ...unscreened, ...tfjsBackends.map((b) => `${b} (tfjs ops)` as const), ...numpyRunners];
+  const screening: ScreeningRow[] = [];
+  const largest = p.sizes[p.sizes.length - 1];
   const raw: Omit<Timing, 'vsNumpy' | 'vsPlain' | 'vsBandwidthFloor' | 'vsBandwidthFloorAllCores'>[] = [];
   const memory: MemoryRow[] = [];
   const profiles: BenchResults['profiles'] = [];
@@ -129,6 +136,12 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
         await tryBackend(backend);
         log(`  ${c.name} ${m}: ${backend}`);
         raw.push(row(backend, timeBackend(backend, c, p)));
+      }
+      if (unscreened.length > 0) {
+        await tryBackend('wasm');
+        log(`  ${c.name} ${m}: wasm (unscreened)`);
+        raw.push(row('wasm (unscreened)', timeBackend('wasm', c, p, 'unscreened')));
+        if (c.name === 'synthetic' && m === largest) screening.push(...timeScreening(c, log));
       }
       for (const backend of tfjsBackends) {
         await tryBackend(backend);
@@ -177,7 +190,7 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
     rmSync(dir, { recursive: true, force: true });
   }
   const pushdown = withRatios([...raw, ...pushdownRaw], machine).slice(raw.length);
-  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize, pushdown };
+  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize, pushdown, screening };
 }
 
 function memoryRow(backend: Runner, use: MemoryUse, c: Case): MemoryRow {

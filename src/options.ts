@@ -39,7 +39,7 @@ export const OPTIONS = {
   weights: { flag: '--weights' },
   bias: { flag: '--bias', default: 0, check: finite },
   gradient: { flag: '--gradient', default: 'article', check: oneOf(GRADIENTS, 'a gradient', ' or ') },
-  kernels: { flag: '--kernels', default: 'fused', check: oneOf(KERNELS, 'a choice', ' or ') },
+  kernels: { flag: '--kernels', default: 'fused', check: oneOf(KERNELS, 'a choice', ', ') },
   chunkSamples: { flag: '--chunk-samples', check: atLeastOne },
   untilNoError: { flag: '--until-no-error' },
   trace: { flag: '--trace' },

@@ -196,7 +196,7 @@ describe('CLI: nothing lost, ever (input at its worst)', function () {
     it("Classifier.create({ backend: 'plain', kernels: 'gpu' }) is refused by the options table's rule", async () => {
       const err = await rejects(Classifier.create({ backend: 'plain', kernels: 'gpu' as never }));
       expect(err).to.be.instanceOf(InputError);
-      expect(err.message).to.equal('kernels: "gpu" is not a choice; expected fused or ops');
+      expect(err.message).to.equal('kernels: "gpu" is not a choice; expected fused, unscreened, ops');
     });
 
     it('toMatrix refuses rows/cols that are not whole numbers ≥ 0, and data of another length than rows×cols', () => {

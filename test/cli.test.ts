@@ -18,7 +18,8 @@ describe('CLI: npm run train', () => {
 
   describe('--json: exactly one JSON object on stdout', () => {
     // The AND data is too small for a second thread.
-    const computes = { plain: 'plain', cpu: 'cpu (JS kernel, 1 thread)', wasm: 'wasm (SIMD kernel, 1 thread)' };
+    // wasm screens: 22.1% of the samples read over the run (the CLI's stats, every 5th iteration, read them all)
+    const computes = { plain: 'plain', cpu: 'cpu (JS kernel, 1 thread)', wasm: 'wasm (SIMD kernel, 1 thread, screened: 22.1% of samples read)' };
     for (const backend of ['plain', 'cpu', 'wasm'] as const) {
       it(`holds the article's result on backend ${backend}, and says what computed: ${computes[backend]}`, async () => {
         const { code, stdout, stderr } = await run('--backend', backend, '--json');
@@ -111,7 +112,7 @@ describe('CLI: npm run train', () => {
       ['a stray argument', () => ['data.csv'], () => 'unexpected argument "data.csv": every option starts with -- (see --help)'],
       ['an option without its value', () => ['--iterations'], () => '--iterations needs a value'],
       ['an unknown backend', () => ['--backend', 'gpu'], () => '--backend: "gpu" is not a backend; expected auto, tensorflow, wasm, cpu, plain, sql'],
-      ['an unknown --kernels', () => ['--kernels', 'gpu'], () => '--kernels: "gpu" is not a choice; expected fused or ops'],
+      ['an unknown --kernels', () => ['--kernels', 'gpu'], () => '--kernels: "gpu" is not a choice; expected fused, unscreened, ops'],
       ['--kernels on plain', () => ['--backend', 'plain', '--kernels', 'ops'], () => '--kernels chooses how a tfjs backend computes (wasm, cpu, tensorflow); --backend plain has no kernels'],
       ['a non-numeric --iterations', () => ['--iterations', 'ten'], () => '--iterations: "ten" is not a number'],
       ['a negative --iterations', () => ['--iterations', '-5'], () => '--iterations must be a whole number ≥ 0, got -5'],
@@ -167,7 +168,7 @@ describe('CLI: npm run train', () => {
     it('npm start runs the article example with no error', () => {
       const { code, stdout } = npm('start', '--silent');
       expect(code).to.equal(0);
-      expect(stdout).to.match(/^backend: (tensorflow \(tfjs ops\)|wasm \(SIMD kernel, 1 thread\)|cpu \(JS kernel, 1 thread\)); auto/);
+      expect(stdout).to.match(/^backend: (tensorflow \(tfjs ops\)|wasm \(SIMD kernel, 1 thread, screened: 22\.1% of samples read\)|cpu \(JS kernel, 1 thread\)); auto/);
       expect(stdout).to.contain('predictions after training:   [[0, 0, 0, 1]]');
       expect(stdout).to.contain('no error: all 4 predictions match the labels');
     });
@@ -177,7 +178,7 @@ describe('CLI: npm run train', () => {
       expect(code).to.equal(0);
       expect(stdout.endsWith('}\n')).to.equal(true);
       expect(stdout.trim().split('\n')).to.have.length(1);
-      expect(JSON.parse(stdout)).to.include({ backend: 'wasm (SIMD kernel, 1 thread)', errors: 0 });
+      expect(JSON.parse(stdout)).to.include({ backend: 'wasm (SIMD kernel, 1 thread, screened: 22.1% of samples read)', errors: 0 });
     });
 
     it('bad input exits with status 2, one line on stderr and no stack trace', () => {

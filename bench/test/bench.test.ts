@@ -59,9 +59,11 @@ describe('bench/main.ts --quick', function () {
   it('says exactly what computed in each row', () => {
     const compute = (backend: string, m: number) => results.timings.find((t) => t.backend === backend && t.samplesInX === m)?.compute;
     expect(compute('plain', 4)).to.equal('plain');
-    expect(compute('wasm', 4)).to.equal('wasm (SIMD kernel, 1 thread)');
+    expect(compute('wasm', 4)).to.match(/^wasm \(SIMD kernel, 1 thread, screened: [\d.]+% of samples read\)$/);
+    expect(compute('wasm (unscreened)', 4)).to.equal('wasm (SIMD kernel, 1 thread)');
     expect(compute('cpu', 4)).to.equal('cpu (JS kernel, 1 thread)');
-    expect(compute('wasm', 1e5)).to.match(/^wasm \(SIMD kernel, \d threads?\)$/);
+    expect(compute('wasm', 1e5)).to.match(/^wasm \(SIMD kernel, \d threads?, screened: [\d.]+% of samples read\)$/);
+    expect(compute('wasm (unscreened)', 1e5)).to.match(/^wasm \(SIMD kernel, \d threads?\)$/);
     expect(compute('wasm (tfjs ops)', 1e5)).to.equal('wasm (tfjs ops)');
     expect(compute('numpy float32', 1e5)).to.equal('numpy float32');
   });
@@ -103,8 +105,30 @@ describe('bench/main.ts --quick', function () {
     expect(md).to.match(/\| DuckDB pushdown over Parquet ≤ 4× numpy float32 \| \*\*(not )?met\*\*: .*; DuckDB only reading the file on as many threads: [\d.]+ ms, [\d.]+× by itself\) \|/);
   });
 
+  it('times the screened kernel against the unscreened one on separable and noisy data, with the fraction it read', () => {
+    const rows = results.screening;
+    expect(rows.map((t) => `${t.data} ${t.kernels}`)).to.deep.equal(['separable fused', 'separable unscreened', 'noisy fused', 'noisy unscreened']);
+    for (const t of rows) {
+      expect(t.samplesInX).to.equal(1e5);
+      expect(t.iterations).to.equal(100);
+      for (const v of [t.msPerIteration, t.msPerIterationSecondHalf]) expect(v, t.compute).to.be.above(0).and.satisfy(Number.isFinite);
+      if (t.kernels === 'unscreened') {
+        expect(t.compute).to.match(/^wasm \(SIMD kernel, \d threads?\)$/);
+        expect(t.readFraction).to.equal(1);
+      } else {
+        expect(t.compute).to.match(/^wasm \(SIMD kernel, \d threads?, screened: [\d.]+% of samples read\)$/);
+        expect(t.readFraction).to.be.above(0).and.at.most(1);
+      }
+    }
+    // separable data converges: most blocks are skipped
+    expect(rows[0].readFraction).to.be.below(0.5);
+    const md = readFileSync(dir.path('bench/results.md'), 'utf8');
+    expect(md).to.match(/\| screened ≤ 0\.35× unscreened, separable \(whole run\) \| \*\*(not )?met\*\*: [\d.]+× /);
+    expect(md).to.match(/\| screened ≤ 1\.05× unscreened, noisy \(whole run\) \| \*\*(not )?met\*\*: [\d.]+× /);
+  });
+
   it('measures peak memory once per runner (the fused kernels and numpy, not the ops rows), against the size of x', () => {
-    const measured = results.runners.filter((r) => !r.endsWith('(tfjs ops)'));
+    const measured = results.runners.filter((r) => !r.endsWith('(tfjs ops)') && !r.endsWith('(unscreened)'));
     expect(results.memory.map((m) => m.backend).sort()).to.deep.equal([...measured].sort());
     for (const m of results.memory) {
       expect(m.xBytes).to.equal(32 * 1e5 * 4);

@@ -48,8 +48,11 @@ Training:
   --gradient KIND         article (default): y_pred − y;  logistic: s − y (cross-entropy gradient)
   --kernels KIND          tfjs backends: fused (default): the backend's own kernel for the
                           article's sums, on every core (wasm: WebAssembly SIMD; cpu: JavaScript;
-                          tensorflow has none and runs ops); ops: tfjs's own matMul, sigmoid,
-                          threshold and a hand-written update in tf.tidy, as the article reads
+                          tensorflow has none and runs ops); on wasm with the article's gradient
+                          it skips, exactly, blocks of samples whose predictions cannot have
+                          changed (the same W and b; the report says what fraction it read);
+                          unscreened: the same kernel reading every sample; ops: tfjs's own
+                          matMul, sigmoid, threshold and a hand-written update in tf.tidy
   --chunk-samples N       stream the samples in chunks of N each iteration (full-batch update);
                           .npy files are then read from disk every iteration, never held whole
   --until-no-error        stop at the first iteration with no training error

@@ -23,10 +23,13 @@ export interface TensorSums {
 export interface FusedKernel<Samples> {
   /** What computes: `JS kernel`, `SIMD kernel`. */
   readonly name: string;
-  load(chunk: Chunk): Samples;
+  /** `screen`: skip, exactly, the samples whose predictions cannot have changed, where the kernel can. */
+  load(chunk: Chunk, screen: boolean): Samples;
   unload(samples: Samples): void;
   /** How many threads a pass over these samples runs on. */
   threads(samples: Samples): number;
+  /** When the kernel screens these samples: samples (× outputs) read, and summed, by its calls so far. */
+  screening?(samples: Samples): { readonly read: number; readonly summed: number } | undefined;
   sums(samples: Samples, W: tf.Tensor2D, b: tf.Scalar, logistic: boolean, track: boolean): TensorSums;
   /** The update, when the kernel fuses it too (otherwise tfjs's ops do it). */
   update?(W: tf.Variable<tf.Rank.R2>, b: tf.Variable<tf.Rank.R0>, sums: TensorSums, a: number, m: number): void;

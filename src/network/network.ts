@@ -25,13 +25,16 @@ export const GRADIENTS: readonly Gradient[] = ['article', 'logistic'];
  * How a tfjs backend computes an iteration:
  * - `fused` (default): the backend's own kernel for the article's sums, registered with
  *   `tf.registerKernel` — WebAssembly SIMD on wasm, JavaScript on cpu, each one pass over x per
- *   iteration on every core — where the backend has one (tensorflow has none: it runs `ops`);
+ *   iteration on every core — where the backend has one (tensorflow has none: it runs `ops`).
+ *   On wasm with the article's gradient it is screened: blocks of samples whose predictions cannot
+ *   have changed since they were last read are skipped, exactly (the same sums);
+ * - `unscreened`: the fused kernel reading every sample every iteration (to measure screening);
  * - `ops`: tfjs's own ops, the design card's shape — `tf.matMul` + `tf.sigmoid` + the 0.5
  *   threshold, the update by hand inside `tf.tidy` — to hold against the article line by line.
  * Both give the same numbers within float32 rounding (tested).
  */
-export type Kernels = 'fused' | 'ops';
-export const KERNELS: readonly Kernels[] = ['fused', 'ops'];
+export type Kernels = 'fused' | 'unscreened' | 'ops';
+export const KERNELS: readonly Kernels[] = ['fused', 'unscreened', 'ops'];
 
 /** Starting point of training: W is features×outputs, b one number (the article starts at W = [0.4, 0.2], b = 1). */
 export interface NetworkInit {

@@ -22,17 +22,22 @@ interface WasmBackend {
 }
 
 /** Samples bound for the kernel, by the id its attrs carry (attrs are plain data). */
-const bound = new Map<number, BoundSamples>();
+const bound = new Map<number, WasmSamples>();
 let nextId = 1;
 
 const articleSumsShared: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as unknown as WasmBackend;
   const { W, b } = inputs as Record<'W' | 'b', tf.TensorInfo>;
   const { samples, logistic, track } = attrs as unknown as { samples: number; logistic: boolean; track: boolean };
-  const data = bound.get(samples);
-  if (!data) throw new Error(`${ARTICLE_SUMS_SHARED}: no samples bound as ${samples}`);
+  const s = bound.get(samples);
+  if (!s) throw new Error(`${ARTICLE_SUMS_SHARED}: no samples bound as ${samples}`);
+  const screen = s.screening !== undefined && !logistic;
   // views on tfjs's heap are read before any output is made (making one may grow, and so move, the heap)
-  const out = sums(data, wasm.typedArrayFromHeap(W).slice(), wasm.typedArrayFromHeap(b)[0], logistic, track);
+  const out = sums(s.data, wasm.typedArrayFromHeap(W).slice(), wasm.typedArrayFromHeap(b)[0], logistic, track, { screen });
+  if (screen) {
+    s.screening!.read += out.read;
+    s.screening!.summed += s.data.m * s.data.outputs;
+  }
   const scalar = (v: number) => wasm.makeOutput([], 'float32', undefined, Float32Array.of(v));
   return [wasm.makeOutput([...W.shape], 'float32', undefined, Float32Array.from(out.xe)), scalar(out.sumE), scalar(out.errors), scalar(out.loss)];
 };
@@ -44,22 +49,25 @@ if (!tf.getKernel(ARTICLE_SUMS_SHARED, 'wasm')) {
 interface WasmSamples {
   readonly id: number;
   readonly data: BoundSamples;
+  /** When screened (see `simd.ts`): the samples (× outputs) its calls read, and summed. */
+  readonly screening?: { read: number; summed: number };
 }
 
 /** The wasm backend's fused kernel, for `TensorNetwork`. */
 export const wasmKernel: FusedKernel<WasmSamples> = {
   name: 'SIMD kernel',
-  load: ({ x, y }: Chunk) => {
+  load: ({ x, y }: Chunk, screen) => {
     const data = bindSamples(x.data, y.data, x.rows, y.rows, x.cols);
-    const id = nextId++;
-    bound.set(id, data);
-    return { id, data };
+    const samples: WasmSamples = { id: nextId++, data, ...(screen && { screening: { read: 0, summed: 0 } }) };
+    bound.set(samples.id, samples);
+    return samples;
   },
   unload: ({ id, data }) => {
     bound.delete(id);
     releaseSamples(data);
   },
   threads: ({ data }) => kernelThreads(data),
+  screening: ({ screening }) => screening,
   sums: ({ id }, W, b, logistic, track) => {
     const [xe, sumE, errors, loss] = tf.engine().runKernel(ARTICLE_SUMS_SHARED, { W, b }, { samples: id, logistic, track }) as tf.Tensor[];
     if (track) return { xe, sumE, errors, loss } as TensorSums;

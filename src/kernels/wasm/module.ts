@@ -9,10 +9,11 @@ export const ARTICLE_WASM = join(__dirname, 'article.wasm');
 
 /** The module's exports (see `assembly/article.ts`). Pointers are byte offsets in the shared memory. */
 export interface ArticleExports {
-  /** Adds up samples [start, end) into `out` (overwritten): xe (features×outputs float64), sumE, errors, loss. */
+  /** Adds up samples [start, end) into `out` (overwritten): xe (features×outputs float64), sumE, errors, loss, samples read. */
   sums(
     x: number, y: number, m: number, features: number, outputs: number, W: number, b: number,
     start: number, end: number, logistic: number, track: number, scratch: number, out: number,
+    screen: number, now: number, dist: number, invn: number, norms: number,
   ): void;
   /** Bytes of scratch a call needs (16-byte aligned). */
   scratchBytes(features: number, outputs: number): number;

@@ -37,6 +37,8 @@ export interface KernelSums {
   readonly errors: number;
   /** Σ max(z, 0) − z·y + log1p(exp(−|z|)); 0 unless tracked. */
   readonly loss: number;
+  /** Samples (times outputs) whose x the call read: all of them unless screened. */
+  readonly read: number;
 }
 
 /** Which samples a call sums and on how many threads. */
@@ -46,6 +48,12 @@ export interface SumsOptions {
   readonly end?: number;
   /** At most this many threads (default {@link kernelThreads}()); at most 8. */
   readonly threads?: number;
+  /**
+   * Skip, exactly, the blocks of samples whose predictions cannot have changed since they were
+   * last read (see Screening in `assembly/article.ts`): the sums are the same. All the samples
+   * only; not with `logistic` (its e is never 0). Calls with `track` read every block.
+   */
+  readonly screen?: boolean;
 }
 
 interface Binding {
@@ -54,6 +62,8 @@ interface Binding {
   /** Arrays this binding copied into the heap. */
   readonly copies: Float32Array[];
   released: boolean;
+  /** Screening's state, made at the first screened call. */
+  screen?: Screen;
 }
 
 const bindings = new WeakMap<BoundSamples, Binding>();
@@ -95,6 +105,8 @@ export function releaseSamples(bound: BoundSamples): void {
   binding.released = true;
   for (const copy of binding.copies) freeFloats(copy);
   binding.copies.length = 0;
+  if (binding.screen) freeScreen(binding.screen);
+  binding.screen = undefined;
 }
 
 /** Threads a call uses: on `bound`'s samples (all of them), or a large call's by default. */
@@ -141,6 +153,114 @@ function weightsInHeap(W: ArrayLike<number>): number {
   }
   new Float32Array(heapMemory().buffer, weights.at, W.length).set(W);
   return weights.at;
+}
+
+// ---- screening
+
+/** W and b kept at most: a binding's history starts again (every block read) when it is full. */
+const HISTORY = 256;
+/** A screened call reading more than this fraction of the samples makes the next calls unscreened… */
+const FALLBACK = 0.8;
+/** …for 1, 2, 4, … up to this many calls, the longer the more often screening reads most samples. */
+const MAX_BACKOFF = 16;
+const U = 2 ** -24;
+
+/** A binding's screening state (the layout is the kernel's: see Screening in `assembly/article.ts`). */
+interface Screen {
+  /** Per output and block of 256 samples: ref (i32) and ρ (f32). */
+  readonly state: number;
+  readonly stateBytes: number;
+  /** 1/‖(x_j, 1)‖₂ per sample, rounded down, as float32: written by the first screened call. */
+  readonly invn: Float32Array;
+  norms: boolean;
+  /** The bound on |ẑ_now − ẑ_ref| / n_j per history entry and output (f64), written each call. */
+  readonly dist: number;
+  /** The float32 W (features×outputs) and b of each ref, oldest first. */
+  history: Float32Array[];
+  /**
+   * Unscreened calls to make before screening again, and the next such wait. The first call is
+   * unscreened (screening's first call reads every sample anyway, and pays for n_j and ρ): a run of
+   * one iteration costs what it did.
+   */
+  skip: number;
+  backoff: number;
+}
+
+function newScreen(bound: BoundSamples): Screen {
+  const { outputs: k, m } = bound;
+  const stateBytes = 8 * k * Math.ceil(m / BLOCK);
+  const state = allocateBytes(stateBytes);
+  const invn = heapFloats(m);
+  const screen: Screen = { state, stateBytes, invn, norms: false, dist: allocateBytes(8 * HISTORY * k), history: [], skip: 1, backoff: 1 };
+  forget(screen);
+  return screen;
+}
+
+/** Every block to be read at the next screened call (ρ = −1), and no history. */
+function forget(screen: Screen): void {
+  const refs = new Int32Array(heapMemory().buffer, screen.state, screen.stateBytes / 4);
+  const rho = new Float32Array(heapMemory().buffer, screen.state, screen.stateBytes / 4);
+  for (let i = 0; i < refs.length; i += 2) {
+    refs[i] = 0;
+    rho[i + 1] = -1;
+  }
+  screen.history = [];
+}
+
+function freeScreen(screen: Screen): void {
+  freeBytes(screen.state);
+  freeBytes(screen.dist);
+  freeFloats(screen.invn);
+}
+
+/**
+ * The ref of this call's W and b (the last one's again when they did not move), with dist written
+ * for every ref: ‖θ_now − θ_ref‖₂ + γ·(‖θ_now‖₂ + ‖θ_ref‖₂) + underflow, per output o, where
+ * θ = (W[·, o], b) as the kernel reads them (float32). By Cauchy–Schwarz on (x_j, 1), the first term
+ * bounds |z_now − z_ref| / n_j of the exact z; float32 sums of F products and b are within
+ * γ = (F+2)u/(1 − (F+2)u) of Σ|w·x| + |b| ≤ ‖θ‖₂·n_j (u = 2⁻²⁴), plus 2⁻¹⁵⁰ per product in underflow.
+ */
+function refFor(screen: Screen, W: ArrayLike<number>, b: number, F: number, k: number): number {
+  const n = F * k;
+  const last = screen.history.at(-1);
+  let same = last !== undefined && Object.is(last[n], Math.fround(b));
+  for (let i = 0; same && i < n; i++) same = Object.is(last![i], Math.fround(W[i]));
+  if (!same) {
+    const theta = new Float32Array(n + 1);
+    theta.set(W);
+    theta[n] = b;
+    if (screen.history.length === HISTORY) forget(screen);
+    screen.history.push(theta);
+  }
+  const now = screen.history.at(-1)!;
+  const g = ((F + 2) * U) / (1 - (F + 2) * U);
+  const underflow = (F + 2) * 2 ** -148;
+  const norm = (t: Float32Array, o: number) => {
+    let s = t[n] * t[n];
+    for (let f = 0; f < F; f++) s += t[f * k + o] * t[f * k + o];
+    return Math.sqrt(s);
+  };
+  const dist = new Float64Array(heapMemory().buffer, screen.dist, HISTORY * k);
+  for (let o = 0; o < k; o++) {
+    const nowNorm = norm(now, o);
+    screen.history.forEach((ref, r) => {
+      let d2 = (now[n] - ref[n]) ** 2;
+      for (let f = 0; f < F; f++) d2 += (now[f * k + o] - ref[f * k + o]) ** 2;
+      // float64 rounding of this bound itself: well inside the factor
+      dist[r * k + o] = (Math.sqrt(d2) + g * (nowNorm + norm(ref, o)) + underflow) * (1 + 1e-9);
+    });
+  }
+  return screen.history.length - 1;
+}
+
+/** After a screened call that read `fraction` of the samples: whether (and how long) to stop screening. */
+function afterScreened(screen: Screen, fraction: number): void {
+  if (fraction <= FALLBACK) {
+    screen.backoff = 1;
+    return;
+  }
+  screen.skip = screen.backoff;
+  screen.backoff = Math.min(MAX_BACKOFF, 2 * screen.backoff);
 }
 
 // ---- the workers
@@ -290,7 +410,21 @@ export function sums(
     throw new RangeError(`sums: bad samples [${start}, ${end}) of ${m}`);
   }
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`sums: bad thread count ${threads}`);
+  if (options.screen && (start !== 0 || end !== m || logistic)) {
+    throw new RangeError('sums: screening sums all the samples, with the article\'s gradient');
+  }
   const kernel = heapKernel();
+  let screen: Screen | undefined;
+  let now = 0;
+  if (options.screen) {
+    binding.screen ??= newScreen(bound);
+    if (binding.screen.skip > 0 && !track) binding.screen.skip--;
+    else {
+      screen = binding.screen;
+      now = refFor(screen, W, b, F, k);
+    }
+  }
+  const screenArgs = screen ? [screen.state, now, screen.dist, heapOffset(screen.invn)!, screen.norms ? 0 : 1] : [0, 0, 0, 0, 0];
   const wAt = weightsInHeap(W);
   const scratchBytes = kernel.scratchBytes(F, k);
   const outBytes = kernel.outBytes(F, k);
@@ -300,7 +434,7 @@ export function sums(
   const argsOf = (part: number, r: Region) => {
     const from = Math.min(end, start + part * per);
     const to = Math.min(end, from + per);
-    return [binding.xAt, binding.yAt, m, F, k, wAt, b, from, to, logistic ? 1 : 0, track ? 1 : 0, r.scratch, r.out];
+    return [binding.xAt, binding.yAt, m, F, k, wAt, b, from, to, logistic ? 1 : 0, track ? 1 : 0, r.scratch, r.out, ...screenArgs];
   };
   const used = Array.from({ length: parts }, (_, part) => regionFor(part, scratchBytes, outBytes));
   const pool = parts > 1 ? workersFor(parts - 1) : [];
@@ -312,8 +446,8 @@ export function sums(
   if (pool.length > 0) injected = undefined;
   let error: unknown;
   try {
-    const [x, y, mm, f, kk, w, bb, from, to, lg, tr, scratch, out] = argsOf(0, used[0]);
-    kernel.sums(x, y, mm, f, kk, w, bb, from, to, lg, tr, scratch, out);
+    const [x, y, mm, f, kk, w, bb, from, to, lg, tr, scratch, out, sc, nw, dist, invn, norms] = argsOf(0, used[0]);
+    kernel.sums(x, y, mm, f, kk, w, bb, from, to, lg, tr, scratch, out, sc, nw, dist, invn, norms);
   } catch (err) {
     error = err;
   }
@@ -327,17 +461,21 @@ export function sums(
     }
   }
   if (error) throw error;
+  if (screen) screen.norms = true;
   const buffer = heapMemory().buffer;
   const xe = new Float64Array(F * k);
   let sumE = 0;
   let errors = 0;
   let loss = 0;
+  let read = 0;
   for (const r of used) {
-    const out = new Float64Array(buffer, r.out, F * k + 3);
+    const out = new Float64Array(buffer, r.out, F * k + 4);
     for (let i = 0; i < F * k; i++) xe[i] += out[i];
     sumE += out[F * k];
     errors += out[F * k + 1];
     loss += out[F * k + 2];
+    read += out[F * k + 3];
   }
-  return { xe, sumE, errors, loss };
+  if (screen && !track) afterScreened(screen, read / (k * n));
+  return { xe, sumE, errors, loss, read };
 }

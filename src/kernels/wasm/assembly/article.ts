@@ -22,6 +22,17 @@
 // ~10 ms, runs of 64 KiB ~7 ms); each lane still sums its sample's products in feature order.
 // x·eᵀ then reads the sweep again, from cache, block by block. The sweep's size changes only
 // the speed: the sums are the same for any size (blocks start at `start` + multiples of 256).
+//
+// Screening (`screen` ≠ 0): a block whose samples are all classified correctly adds exact zeros to
+// x·eᵀ and sum(e), so while none of their predictions can change, its x need not be read at all.
+// For each output o and block B the caller keeps, at screen + 8·(o·blocks + B), the iteration `ref`
+// at which the block was last read (i32) and its radius ρ (f32): the least, over its samples, of
+// the margin of z to the threshold over n_j = ‖(x_j, 1)‖₂, or −1 when a sample was wrong or within
+// rounding of the threshold. `dist[ref·k + o]` (f64, the caller's) bounds |ẑ_now − ẑ_ref| / n_j for
+// every sample, W and b's move plus float32 rounding; a block is read only when ρ ≤ dist. A block
+// read refreshes its ref (to `now`) and ρ; `invn` holds 1/n_j per sample, rounded down, which a
+// call with `norms` first writes for its samples (reading every block). With `track` (the loss needs
+// every z) every block is read. Skipping changes no sum: skipped blocks' e are 0.
 
 /** Samples in a block: the unit of the float32 partial sums of x·eᵀ, and of skipping them. */
 const BLOCK: i32 = 256;
@@ -44,9 +55,9 @@ export function scratchBytes(features: i32, outputs: i32): usize {
   return <usize>sweepFor(features) * 8 + <usize>features * <usize>outputs * 16;
 }
 
-/** Bytes of a call's output: xe (features×outputs float64), then sumE, errors, loss. */
+/** Bytes of a call's output: xe (features×outputs float64), then sumE, errors, loss, and the samples read (× outputs). */
 export function outBytes(features: i32, outputs: i32): usize {
-  return (<usize>features * <usize>outputs + 3) * 8;
+  return (<usize>features * <usize>outputs + 4) * 8;
 }
 
 /** End of this module's static data (its data segments): memory below it is the module's own. */
@@ -57,11 +68,13 @@ export function heapBase(): usize {
 /**
  * The sums of samples [start, end) into `out` (overwritten; see `outBytes`).
  * x: features×m float32, y: outputs×m float32, W: features×outputs float32, all row-major;
- * scratch: `scratchBytes` bytes, 16-byte aligned; out: 8-byte aligned.
+ * scratch: `scratchBytes` bytes, 16-byte aligned; out: 8-byte aligned. Errors are always counted;
+ * the loss only with `track`. With `screen` (then `start` is a multiple of 256), see Screening above.
  */
 export function sums(
   x: usize, y: usize, m: i32, features: i32, outputs: i32, W: usize, b: f32,
   start: i32, end: i32, logistic: i32, track: i32, scratch: usize, out: usize,
+  screen: usize, now: i32, dist: usize, invn: usize, norms: i32,
 ): void {
   const F = features;
   const k = outputs;
@@ -77,22 +90,40 @@ export function sums(
       v128.store(wv + ((<usize>o * <usize>F + <usize>f) << 4), f32x4.splat(load<f32>(W + ((<usize>f * <usize>k + <usize>o) << 2))));
     }
   }
-  memory.fill(out, 0, (xeAt + 3) << 3);
+  memory.fill(out, 0, (xeAt + 4) << 3);
   sumE = 0;
   errors = 0;
   loss = 0;
+  let read: f64 = 0;
+  const blocks = (m + BLOCK - 1) / BLOCK;
   for (let j0 = start; j0 < end; j0 += sweep) {
     const n = min(sweep, end - j0);
+    const nb = (n + BLOCK - 1) / BLOCK;
     const xs = x + (<usize>j0 << 2);
+    const all: u64 = nb == 64 ? ~(<u64>0) : (<u64>1 << <u64>nb) - 1;
+    // the sweep's x, read here from memory, stays in cache for z
+    if (norms) normSweep(xs, row, F, n, invn + (<usize>j0 << 2));
     for (let o = 0; o < k; o++) {
+      // the blocks whose x is read: all, or (screening) those whose predictions may have changed
+      const at = screen + ((<usize>o * <usize>blocks + <usize>(j0 / BLOCK)) << 3);
+      const toRead = screen == 0 || track != 0 || norms != 0 ? all : unsafe(at, nb, dist, k, o);
+      if (!toRead) continue;
       const wo = wv + ((<usize>o * <usize>F) << 4);
-      zSweep(xs, row, F, n, wo, b, zb);
+      zSweep(xs, row, F, n, wo, b, zb, toRead);
       const yb = y + ((<usize>o * <usize>m + <usize>j0) << 2);
       // e, block by block; a bit of `wrong` for each block with an e ≠ 0
       let wrong: u64 = 0;
       for (let i = 0, blk = 0; i < n; i += BLOCK, blk++) {
-        const e = errorsOf(zb, yb, eb, i, min(BLOCK, n - i), logistic != 0, track != 0);
+        if (!(toRead & (<u64>1 << <u64>blk))) continue;
+        const len = min(BLOCK, n - i);
+        read += len;
+        const e = errorsOf(zb, yb, eb, i, len, logistic != 0, track != 0);
         if (e) wrong |= <u64>1 << <u64>blk;
+        if (screen) {
+          const st = at + (<usize>blk << 3);
+          store<i32>(st, now);
+          store<f32>(st, e ? -1 : radiusOf(zb, invn + (<usize>j0 << 2), i, len), 4);
+        }
       }
       if (wrong) xeSweep(xs, row, F, k, o, n, eb, wrong, out);
     }
@@ -100,6 +131,79 @@ export function sums(
   store<f64>(out + (xeAt << 3), sumE);
   store<f64>(out + ((xeAt + 1) << 3), errors);
   store<f64>(out + ((xeAt + 2) << 3), loss);
+  store<f64>(out + ((xeAt + 3) << 3), read);
+}
+
+/**
+ * 1/n_j = 1/‖(x_j, 1)‖₂ of samples [0, n) of the sweep into out, rounded down: the float32 sum of
+ * squares is within (F + 1)·2⁻²⁴ of the true one relatively (its terms are ≥ 0), sqrt and 1/… each
+ * within 2⁻²⁴, so shrinking by (F + 8)·2⁻²³ stays below 1/n_j (0 where the squares overflow).
+ */
+function normSweep(xs: usize, row: usize, F: i32, n: i32, out: usize): void {
+  const n4 = <usize>(n & ~3) << 2;
+  const one = f32x4.splat(1);
+  for (let j: usize = 0; j < n4; j += 16) v128.store(out + j, one);
+  for (let f = 0; f < F; f++) {
+    const p = xs + <usize>f * row;
+    for (let j: usize = 0; j < n4; j += 16) {
+      const v = v128.load(p + j);
+      v128.store(out + j, f32x4.add(v128.load(out + j), f32x4.mul(v, v)));
+    }
+  }
+  const shrink = f32x4.splat(<f32>(1 - <f64>(F + 8) * 1.1920928955078125e-7));
+  for (let j: usize = 0; j < n4; j += 16) v128.store(out + j, f32x4.mul(f32x4.div(one, f32x4.sqrt(v128.load(out + j))), shrink));
+  for (let j = n & ~3; j < n; j++) {
+    let s: f32 = 1;
+    for (let f = 0; f < F; f++) {
+      const v = load<f32>(xs + <usize>f * row + (<usize>j << 2));
+      s += v * v;
+    }
+    store<f32>(out + (<usize>j << 2), (1 / Mathf.sqrt(s)) * <f32>(1 - <f64>(F + 8) * 1.1920928955078125e-7));
+  }
+}
+
+/** The bits of the sweep's `nb` blocks (their screening state from `at`) that must be read: ρ ≤ dist[ref·k + o]. */
+// @ts-ignore: decorator
+@inline function unsafe(at: usize, nb: i32, dist: usize, k: i32, o: i32): u64 {
+  let bits: u64 = 0;
+  for (let blk = 0; blk < nb; blk++) {
+    const st = at + (<usize>blk << 3);
+    const ref = load<i32>(st);
+    const rho = <f64>load<f32>(st, 4);
+    if (!(rho > load<f64>(dist + ((<usize>ref * <usize>k + <usize>o) << 3)))) bits |= <u64>1 << <u64>blk;
+  }
+  return bits;
+}
+
+/**
+ * ρ of samples [i, i + n) of the sweep, all classified correctly: the least margin of z to the
+ * threshold over n_j (z ≥ 0: z; z < −2⁻²⁰: −2⁻²⁰ − z), times 1 − 2⁻²⁰ for the float32 rounding of
+ * that subtraction and product; −1 if a z lies in [−2⁻²⁰, 0) or is NaN (sigmoid decides there).
+ */
+// @ts-ignore: decorator
+@inline function radiusOf(zb: usize, invn: usize, i: i32, n: i32): f32 {
+  const zero = f32x4.splat(0);
+  const undecided = f32x4.splat(UNDECIDED);
+  let least = f32x4.splat(Infinity);
+  let ok = i32x4.splat(-1);
+  let j = i;
+  const end = i + n;
+  for (; j + 4 <= end; j += 4) {
+    const at = <usize>j << 2;
+    const z = v128.load(zb + at);
+    const ge = f32x4.ge(z, zero);
+    ok = v128.and(ok, v128.or(ge, f32x4.lt(z, undecided)));
+    const margin = v128.bitselect(z, f32x4.sub(undecided, z), ge);
+    least = f32x4.min(least, f32x4.mul(margin, v128.load(invn + at)));
+  }
+  if (!i32x4.all_true(ok)) return -1;
+  let rho = min(min(f32x4.extract_lane(least, 0), f32x4.extract_lane(least, 1)), min(f32x4.extract_lane(least, 2), f32x4.extract_lane(least, 3)));
+  for (; j < end; j++) {
+    const z = load<f32>(zb + (<usize>j << 2));
+    if (!(z >= 0 || z < UNDECIDED)) return -1;
+    rho = min(rho, (z >= 0 ? z : UNDECIDED - z) * load<f32>(invn + (<usize>j << 2)));
+  }
+  return <f32>(<f64>rho * (1 - 9.5367431640625e-7));
 }
 
 // A call's float64 sums. Globals are each instance's own (so each thread's), not in the memory.
@@ -108,39 +212,49 @@ let errors: f64 = 0;
 let loss: f64 = 0;
 
 /**
- * z of samples [0, n) of the sweep at xs into zb: z = (Σ_f w_f·x_f in float32, in feature order) + b.
- * Rows of x are read 4 at a time, each as one run; zb holds the running sums.
+ * z of the samples of the sweep at xs in the blocks marked in `blocks` into zb:
+ * z = (Σ_f w_f·x_f in float32, in feature order) + b. Rows of x are read 4 at a time, each run of
+ * consecutive marked blocks as one run; zb holds the running sums.
  */
 // @ts-ignore: decorator
-@inline function zSweep(xs: usize, row: usize, F: i32, n: i32, wo: usize, b: f32, zb: usize): void {
+@inline function zSweep(xs: usize, row: usize, F: i32, n: i32, wo: usize, b: f32, zb: usize, blocks: u64): void {
   const n4 = <usize>(n & ~3) << 2;
   const zero = f32x4.splat(0);
-  for (let j: usize = 0; j < n4; j += 16) v128.store(zb + j, zero);
-  let f = 0;
-  for (; f + 4 <= F; f += 4) {
-    const wf = wo + (<usize>f << 4);
-    const w0 = v128.load(wf), w1 = v128.load(wf, 16), w2 = v128.load(wf, 32), w3 = v128.load(wf, 48);
-    const p = xs + <usize>f * row;
-    for (let j: usize = 0; j < n4; j += 16) {
-      const q = p + j;
-      let a = v128.load(zb + j);
-      a = f32x4.add(a, f32x4.mul(w0, v128.load(q)));
-      a = f32x4.add(a, f32x4.mul(w1, v128.load(q + row)));
-      a = f32x4.add(a, f32x4.mul(w2, v128.load(q + row * 2)));
-      a = f32x4.add(a, f32x4.mul(w3, v128.load(q + row * 3)));
-      v128.store(zb + j, a);
-    }
-  }
-  for (; f < F; f++) {
-    const w = v128.load(wo + (<usize>f << 4));
-    const p = xs + <usize>f * row;
-    for (let j: usize = 0; j < n4; j += 16) {
-      v128.store(zb + j, f32x4.add(v128.load(zb + j), f32x4.mul(w, v128.load(p + j))));
-    }
-  }
   const bv = f32x4.splat(b);
-  for (let j: usize = 0; j < n4; j += 16) v128.store(zb + j, f32x4.add(v128.load(zb + j), bv));
-  // the last samples of the range, one at a time
+  // each run of marked blocks, [from, to) in bytes up to n4 (the last, partial quad comes after)
+  for (let rest = blocks; rest; ) {
+    const lo = <i32>ctz(rest);
+    const len = <i32>ctz(~(rest >> <u64>lo));
+    rest = lo + len >= 64 ? 0 : rest & ~((<u64>1 << <u64>(lo + len)) - 1);
+    const from = <usize>(lo * BLOCK) << 2;
+    const to = min(<usize>((lo + len) * BLOCK) << 2, n4);
+    for (let j = from; j < to; j += 16) v128.store(zb + j, zero);
+    let f = 0;
+    for (; f + 4 <= F; f += 4) {
+      const wf = wo + (<usize>f << 4);
+      const w0 = v128.load(wf), w1 = v128.load(wf, 16), w2 = v128.load(wf, 32), w3 = v128.load(wf, 48);
+      const p = xs + <usize>f * row;
+      for (let j = from; j < to; j += 16) {
+        const q = p + j;
+        let a = v128.load(zb + j);
+        a = f32x4.add(a, f32x4.mul(w0, v128.load(q)));
+        a = f32x4.add(a, f32x4.mul(w1, v128.load(q + row)));
+        a = f32x4.add(a, f32x4.mul(w2, v128.load(q + row * 2)));
+        a = f32x4.add(a, f32x4.mul(w3, v128.load(q + row * 3)));
+        v128.store(zb + j, a);
+      }
+    }
+    for (; f < F; f++) {
+      const w = v128.load(wo + (<usize>f << 4));
+      const p = xs + <usize>f * row;
+      for (let j = from; j < to; j += 16) {
+        v128.store(zb + j, f32x4.add(v128.load(zb + j), f32x4.mul(w, v128.load(p + j))));
+      }
+    }
+    for (let j = from; j < to; j += 16) v128.store(zb + j, f32x4.add(v128.load(zb + j), bv));
+  }
+  // the last samples of the range, one at a time (when their block is marked)
+  if (!(blocks & (<u64>1 << <u64>((n - 1) / BLOCK)))) return;
   for (let j = n & ~3; j < n; j++) {
     let p = xs + (<usize>j << 2);
     let a: f32 = 0;
@@ -167,6 +281,7 @@ let loss: f64 = 0;
   const end = i + n;
   if (!logistic && !track) {
     let blockE = zero;
+    let blockErrors = i32x4.splat(0);
     for (; j + 4 <= end; j += 4) {
       const at = <usize>j << 2;
       const z = v128.load(zb + at);
@@ -177,6 +292,7 @@ let loss: f64 = 0;
           const e = predict(load<f32>(zb + at + l)) - load<f32>(yb + at + l);
           store<f32>(eb + at + l, e);
           sum += e;
+          if (e != 0) errors += 1;
         }
         wrong = v128.or(wrong, f32x4.ne(v128.load(eb + at), zero));
         continue;
@@ -184,8 +300,12 @@ let loss: f64 = 0;
       const e = f32x4.sub(v128.and(ge, one), v128.load(yb + at));
       v128.store(eb + at, e);
       blockE = f32x4.add(blockE, e);
-      wrong = v128.or(wrong, f32x4.ne(e, zero));
+      const ne = f32x4.ne(e, zero);
+      blockErrors = i32x4.sub(blockErrors, ne);
+      wrong = v128.or(wrong, ne);
     }
+    errors += <f64>(i32x4.extract_lane(blockErrors, 0) + i32x4.extract_lane(blockErrors, 1) +
+      i32x4.extract_lane(blockErrors, 2) + i32x4.extract_lane(blockErrors, 3));
     // whole numbers of magnitude ≤ 64 (y is 0 or 1): the float32 lanes are exact
     sum += <f64>f32x4.extract_lane(blockE, 0) + <f64>f32x4.extract_lane(blockE, 1) +
       <f64>f32x4.extract_lane(blockE, 2) + <f64>f32x4.extract_lane(blockE, 3);
@@ -206,8 +326,8 @@ let loss: f64 = 0;
       yPred = predict(z);
       e = yPred - yj;
     }
+    if (yPred != yj) errors += 1;
     if (track) {
-      if (yPred != yj) errors += 1;
       const zd = <f64>z;
       loss += max(zd, 0) - zd * <f64>yj + Math.log1p(Math.exp(-Math.abs(zd)));
     }

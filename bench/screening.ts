@@ -1,0 +1,82 @@
+import { performance } from 'node:perf_hooks';
+import { memorySource } from '../src/data/source';
+import { matrix } from '../src/matrix';
+import { createNetwork } from '../src/network/create';
+import type { Kernels } from '../src/network/network';
+import { TensorNetwork } from '../src/network/tensor';
+import { seededRandom } from '../src/random';
+import { train } from '../src/training';
+import type { Case } from './cases';
+import { A } from './plan';
+
+/** Iterations of each screening run, from W = 0: long enough for its second half to show where it settles. */
+export const SCREENING_ITERATIONS = 100;
+/** The noisy data: this fraction of the synthetic labels flipped (seeded), so that some samples stay wrong. */
+export const FLIPPED = 0.1;
+
+/** One run of the wasm SIMD kernel, screened or not, on separable or noisy data. */
+export interface ScreeningRow {
+  readonly data: 'separable' | 'noisy';
+  readonly kernels: Extract<Kernels, 'fused' | 'unscreened'>;
+  /** The network's own label, e.g. `wasm (SIMD kernel, 2 threads, screened: 3.1% of samples read)`. */
+  readonly compute: string;
+  readonly features: number;
+  readonly samplesInX: number;
+  readonly iterations: number;
+  /** Mean ms per iteration over the whole run, and over its second half. */
+  readonly msPerIteration: number;
+  readonly msPerIterationSecondHalf: number;
+  /** Fraction of the samples read per iteration, on average (1 unscreened). */
+  readonly readFraction: number;
+}
+
+/** The case's data with {@link FLIPPED} of its labels flipped. */
+function noisy(c: Case): Case {
+  const { x, y } = c.data.inMemory!;
+  const rand = seededRandom(7);
+  const flipped = Float32Array.from(y.data, (v) => (rand() < FLIPPED ? 1 - v : v));
+  return { ...c, data: memorySource(x, matrix(y.rows, y.cols, flipped)) };
+}
+
+/**
+ * The wasm SIMD kernel, screened (`fused`, the default) and reading every sample (`unscreened`), each
+ * a fresh run of {@link SCREENING_ITERATIONS} from W = 0 on separable data and on noisy data, in turn.
+ * The wasm backend must be active.
+ */
+export function timeScreening(c: Case, log: (line: string) => void): ScreeningRow[] {
+  const rows: ScreeningRow[] = [];
+  for (const [data, on] of [['separable', c], ['noisy', noisy(c)]] as const) {
+    for (const kernels of ['fused', 'unscreened'] as const) {
+      log(`  screening, ${data} ${c.data.samples}: wasm (${kernels})`);
+      const net = createNetwork('wasm', c.init, kernels) as TensorNetwork;
+      const times: number[] = [];
+      let last = performance.now();
+      try {
+        train(net, on.data, {
+          a: A,
+          iterations: SCREENING_ITERATIONS,
+          onIteration: () => {
+            const now = performance.now();
+            times.push(now - last);
+            last = now;
+          },
+        });
+        const mean = (t: number[]) => t.reduce((s, v) => s + v, 0) / t.length;
+        rows.push({
+          data,
+          kernels,
+          compute: net.compute,
+          features: c.data.features,
+          samplesInX: c.data.samples,
+          iterations: SCREENING_ITERATIONS,
+          msPerIteration: mean(times),
+          msPerIterationSecondHalf: mean(times.slice(times.length / 2)),
+          readFraction: net.readFraction ?? 1,
+        });
+      } finally {
+        net.dispose();
+      }
+    }
+  }
+  return rows;
+}

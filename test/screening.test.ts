@@ -1,0 +1,195 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { bindSamples, PARALLEL_MIN_VALUES, releaseSamples, sums, type KernelSums } from '../src/kernels/wasm/simd';
+import { seededRandom } from '../src/random';
+import { useBackend } from '../src/backend';
+import { synthetic } from '../src/data/synthetic';
+import { memorySource } from '../src/data/source';
+import { matrix } from '../src/matrix';
+import { createNetwork } from '../src/network/create';
+import type { TensorNetwork } from '../src/network/tensor';
+import { train } from '../src/training';
+
+/**
+ * Screening (the wasm SIMD kernel skipping blocks whose predictions cannot have changed) against
+ * the same kernel unscreened, over whole training runs: every iteration's sums — x·eᵀ, sum(e) and
+ * the errors, hence every prediction's count and every update — must be the same to the bit, on
+ * random, separable, noisy and near-tie data, with one output or several, on one thread or two.
+ */
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 40);
+
+interface Case {
+  readonly F: number;
+  readonly k: number;
+  readonly m: number;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+}
+
+type Kind = 'random' | 'separable' | 'noisy' | 'ties';
+
+/** Data of a kind: x uniform in [−1, 1) (ties: on a grid of halves, so that many z are exactly 0), y from a hidden rule. */
+function data(kind: Kind, seed: number, F: number, k: number, m: number): Case {
+  const rand = seededRandom(seed);
+  const x = Float32Array.from({ length: F * m }, () => (kind === 'ties' ? Math.round(rand() * 4 - 2) / 2 : rand() * 2 - 1));
+  const y = new Float32Array(k * m);
+  for (let o = 0; o < k; o++) {
+    const w = Array.from({ length: F }, () => rand() * 2 - 1);
+    for (let j = 0; j < m; j++) {
+      let score = 0.05;
+      for (let f = 0; f < F; f++) score += w[f] * x[f * m + j];
+      const noise = kind === 'noisy' ? 0.3 * (rand() * 2 - 1) : 0;
+      y[o * m + j] = kind === 'random' ? (rand() < 0.5 ? 1 : 0) : score + noise >= 0 ? 1 : 0;
+    }
+  }
+  return { F, k, m, x, y };
+}
+
+/** Runs the article's loop on the kernel, screened or not; every iteration's sums. */
+function run(c: Case, screen: boolean, iterations: number, a: number, threads: number, trackEvery = 0): KernelSums[] {
+  const bound = bindSamples(c.x, c.y, c.F, c.k, c.m);
+  try {
+    const W = new Float64Array(c.F * c.k);
+    let b = 0;
+    const out: KernelSums[] = [];
+    for (let i = 0; i < iterations; i++) {
+      const track = trackEvery > 0 && i % trackEvery === 0;
+      const s = sums(bound, W, b, false, track, { screen, threads });
+      out.push(s);
+      // dW = x·eᵀ / m; db = sum(e) / m; W −= a·dW; b −= a·db (in float32, as tfjs updates)
+      for (let i2 = 0; i2 < W.length; i2++) W[i2] = Math.fround(W[i2] - Math.fround(a * Math.fround(s.xe[i2] / c.m)));
+      b = Math.fround(b - Math.fround(a * Math.fround(s.sumE / c.m)));
+    }
+    return out;
+  } finally {
+    releaseSamples(bound);
+  }
+}
+
+/** The sums of two runs, iteration by iteration, as numbers (−0 and 0 alike: a block skipped adds nothing, a block read adds x·0). */
+function expectSame(screened: KernelSums[], plain: KernelSums[]): void {
+  expect(screened.length).to.equal(plain.length);
+  screened.forEach((s, i) => {
+    const p = plain[i];
+    expect([...s.xe].map((v) => v + 0), `iteration ${i + 1}: x·eᵀ`).to.deep.equal([...p.xe].map((v) => v + 0));
+    expect(s.sumE + 0, `iteration ${i + 1}: sum(e)`).to.equal(p.sumE + 0);
+    expect(s.errors, `iteration ${i + 1}: errors`).to.equal(p.errors);
+    expect(s.loss, `iteration ${i + 1}: loss`).to.equal(p.loss);
+    expect(s.read, `iteration ${i + 1}: read at most all`).to.be.at.most(p.read);
+  });
+}
+
+const readFraction = (r: KernelSums[], c: Case) => r.reduce((t, s) => t + s.read, 0) / (r.length * c.k * c.m);
+
+describe('screening (wasm SIMD kernel)', () => {
+  it('gives the unscreened sums at every iteration on random, separable, noisy and near-tie data', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Kind>('random', 'separable', 'noisy', 'ties'),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.constantFrom(0.01, 0.1, 1, 10),
+        fc.constantFrom(0, 0, 7),
+        (kind, F, k, m, seed, a, trackEvery) => {
+          const c = data(kind, seed, F, k, m);
+          expectSame(run(c, true, 60, a, 1, trackEvery), run(c, false, 60, a, 1, trackEvery));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('skips most of separable data once its errors are few, and the sums stay the same', () => {
+    const c = data('separable', 5, 16, 1, 20000);
+    const screened = run(c, true, 200, 0.1, 1);
+    expectSame(screened, run(c, false, 200, 0.1, 1));
+    expect(readFraction(screened, c)).to.be.below(0.5);
+    expect(screened.at(-1)!.read).to.be.below(c.m / 4);
+  });
+
+  it('gives the same sums on two threads (blocks split between them) as on one', () => {
+    const m = Math.ceil(PARALLEL_MIN_VALUES / 8) + 999;
+    const c = data('separable', 9, 8, 1, m);
+    const two = run(c, true, 40, 0.5, 2);
+    expectSame(two, run(c, false, 40, 0.5, 1));
+    expectSame(two, run(c, true, 40, 0.5, 1));
+    expect(readFraction(two, c)).to.be.below(1);
+  });
+
+  it("passes the AND gate's exact ties (z = 0) as the article's run does", () => {
+    // x: features×samples; from W = [0.4, 0.2], b = 1, a = 0.1 the run meets z = 0 at iterations 13, 15, 17–20, 22 and 24
+    const c: Case = { F: 2, k: 1, m: 4, x: Float32Array.of(0, 0, 1, 1, 0, 1, 0, 1), y: Float32Array.of(0, 0, 0, 1) };
+    const go = (screen: boolean) => {
+      const bound = bindSamples(c.x, c.y, 2, 1, 4);
+      const W = [0.4, 0.2];
+      let b = 1;
+      const out: KernelSums[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const s = sums(bound, W, b, false, false, { screen });
+        out.push(s);
+        W[0] = Math.fround(W[0] - Math.fround(0.1 * Math.fround(s.xe[0] / 4)));
+        W[1] = Math.fround(W[1] - Math.fround(0.1 * Math.fround(s.xe[1] / 4)));
+        b = Math.fround(b - Math.fround(0.1 * Math.fround(s.sumE / 4)));
+      }
+      releaseSamples(bound);
+      return { out, W, b };
+    };
+    const screened = go(true);
+    const plain = go(false);
+    expectSame(screened.out, plain.out);
+    expect([...screened.W, screened.b]).to.deep.equal([...plain.W, plain.b]);
+    expect(screened.out.at(-1)!.errors).to.equal(0);
+    // once W and b stop moving, nothing is read
+    expect(screened.out.at(-1)!.read).to.equal(0);
+  });
+
+  it('refuses what it cannot screen: part of the samples, or the logistic gradient', () => {
+    const c = data('random', 1, 2, 1, 10);
+    const bound = bindSamples(c.x, c.y, 2, 1, 10);
+    expect(() => sums(bound, [0, 0], 0, false, false, { screen: true, start: 1 })).to.throw(RangeError, /screening sums all the samples/);
+    expect(() => sums(bound, [0, 0], 0, true, false, { screen: true })).to.throw(RangeError, /screening sums all the samples/);
+    releaseSamples(bound);
+  });
+});
+
+describe('screening in training (--backend wasm, --kernels fused against unscreened)', () => {
+  before(async () => {
+    await useBackend('wasm');
+  });
+
+  for (const [what, flip] of [['separable', 0], ['noisy', 0.1]] as const) {
+    it(`ends at the same W and b, to the bit, with the same stats (${what} data), and says what it read`, () => {
+      const { x, y } = synthetic({ features: 16, samples: 30000, seed: 3 }).source.inMemory!;
+      const rand = seededRandom(4);
+      const labels = matrix(y.rows, y.cols, Float32Array.from(y.data, (v) => (rand() < flip ? 1 - v : v)));
+      const go = (kernels: 'fused' | 'unscreened') => {
+        const net = createNetwork('wasm', { W: matrix(16, 1), b: 0 }, kernels) as TensorNetwork;
+        const stats: unknown[] = [];
+        train(net, memorySource(x, labels), { a: 0.1, iterations: 150, statsEvery: 25, onIteration: (_, s) => s && stats.push(s) });
+        const out = { W: [...net.weights().data], b: net.bias(), stats, compute: net.compute, read: net.readFraction };
+        net.dispose();
+        return out;
+      };
+      const screened = go('fused');
+      const plain = go('unscreened');
+      expect(screened.W).to.deep.equal(plain.W);
+      expect(screened.b).to.equal(plain.b);
+      expect(screened.stats).to.deep.equal(plain.stats);
+      expect(plain.compute).to.match(/^wasm \(SIMD kernel, \d threads?\)$/);
+      expect(plain.read).to.equal(undefined);
+      expect(screened.compute).to.match(/^wasm \(SIMD kernel, \d threads?, screened: [\d.]+% of samples read\)$/);
+      if (what === 'separable') expect(screened.read).to.be.below(0.5);
+      else expect(screened.read).to.be.at.most(1);
+    });
+  }
+
+  it('does not screen the logistic gradient (its e is never 0), nor say so', () => {
+    const net = createNetwork('wasm', { W: matrix(2, 1), b: 0 }, 'fused') as TensorNetwork;
+    train(net, memorySource(matrix(2, 4, Float64Array.of(0, 0, 1, 1, 0, 1, 0, 1)), matrix(1, 4, Float64Array.of(0, 0, 0, 1))), { a: 0.1, iterations: 20, gradient: 'logistic' });
+    expect(net.compute).to.equal('wasm (SIMD kernel, 1 thread)');
+    net.dispose();
+  });
+});
