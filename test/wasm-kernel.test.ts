@@ -311,6 +311,39 @@ describe('the WebAssembly SIMD kernel', () => {
     });
   });
 
+  describe('its loss', () => {
+    it('is the float64 form max(z, 0) − z·y + log1p(exp(−|z|)) within 1e-6 relatively (vector lanes, float32 exp and log1p)', () => {
+      const zs: number[] = [];
+      for (let v = -120; v <= 120; v += 0.00537) zs.push(fround(v));
+      zs.push(...[0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 87, 87.5, -87.5, 88.7, 103, 1e30, -1e30].map(fround));
+      for (const yv of [0, 1]) {
+        // each z four times: one vector of lanes per call
+        const x = heapFloats(4 * zs.length);
+        zs.forEach((z, i) => x.fill(z, 4 * i, 4 * i + 4));
+        const bound = bindSamples(x, new Float32Array(4 * zs.length).fill(yv), 1, 1, 4 * zs.length);
+        zs.forEach((z, i) => {
+          const got = sums(bound, [1], 0, false, true, { start: 4 * i, end: 4 * i + 4 }).loss / 4;
+          const want = Math.max(z, 0) - z * yv + Math.log1p(Math.exp(-Math.abs(z)));
+          // terms below 1e-30 (e^−|z| past float32's range) count as 0
+          const tolerance = want > 1e-30 ? 1e-6 * want : 1e-30;
+          expect(Math.abs(got - want), `z ${z}, y ${yv}: ${got} vs ${want}`).to.be.at.most(tolerance);
+        });
+        releaseSamples(bound);
+        freeFloats(x);
+      }
+    });
+
+    it('is NaN where the float64 form is (z = ±∞ with y = 1 or 0 as it gives)', () => {
+      const x = heapFloats(8);
+      x.set([Infinity, Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity, -Infinity]);
+      const bound = bindSamples(x, new Float32Array(8).fill(1), 1, 1, 8);
+      expect(sums(bound, [1], 0, false, true, { start: 0, end: 4 }).loss).to.be.NaN;
+      expect(sums(bound, [1], 0, false, true, { start: 4, end: 8 }).loss).to.equal(Infinity);
+      releaseSamples(bound);
+      freeFloats(x);
+    });
+  });
+
   describe('its ranges', () => {
     for (const logistic of [false, true]) {
       it(`sum the same in parts as in one call (${logistic ? 'logistic' : 'article'})`, () => {
