@@ -9,6 +9,7 @@ import { measureMemory, type MemoryUse } from './memory';
 import { AND_ITERATIONS, iterationsPerSample, plan, PROFILE_ITERATIONS } from './plan';
 import { profileOps, type KernelTime } from './profile';
 import { dropPostgres, timeDuckDb, timePushdown, writeParquet, writePostgres, type PushdownRunner } from './pushdown';
+import { timeCli, type CliCostRow } from './cli-cost';
 import { timeScreening, type ScreeningRow } from './screening';
 import { scaled, summarize, type Summary } from './stats';
 import { NUMPY_VARIANTS, timeBackend, timeNumpy, type NumpyRunner } from './timing';
@@ -76,6 +77,8 @@ export interface BenchResults {
   readonly pushdown: Timing[];
   /** The wasm SIMD kernel screened and unscreened, fresh runs on separable and noisy data of the largest case. */
   readonly screening: ScreeningRow[];
+  /** What an iteration costs through `simple-nn train --backend wasm` on the largest case, screened and not. */
+  readonly cli: CliCostRow[];
 }
 
 /** Activates a tfjs backend; the reason it cannot load, or undefined. */
@@ -110,6 +113,7 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
   const unscreened: Runner[] = backends.includes('wasm') ? ['wasm (unscreened)'] : [];
   const runners: Runner[] = [...backends, ...unscreened, ...tfjsBackends.map((b) => `${b} (tfjs ops)` as const), ...numpyRunners];
   const screening: ScreeningRow[] = [];
+  const cli: CliCostRow[] = [];
   const largest = p.sizes[p.sizes.length - 1];
   const raw: Omit<Timing, 'vsNumpy' | 'vsPlain' | 'vsBandwidthFloor' | 'vsBandwidthFloorAllCores'>[] = [];
   const memory: MemoryRow[] = [];
@@ -141,7 +145,10 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
         await tryBackend('wasm');
         log(`  ${c.name} ${m}: wasm (unscreened)`);
         raw.push(row('wasm (unscreened)', timeBackend('wasm', c, p, 'unscreened')));
-        if (c.name === 'synthetic' && m === largest) screening.push(...timeScreening(c, log));
+        if (c.name === 'synthetic' && m === largest) {
+          screening.push(...timeScreening(c, log));
+          cli.push(...timeCli(c, log));
+        }
       }
       for (const backend of tfjsBackends) {
         await tryBackend(backend);
@@ -190,7 +197,7 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
     rmSync(dir, { recursive: true, force: true });
   }
   const pushdown = withRatios([...raw, ...pushdownRaw], machine).slice(raw.length);
-  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize, pushdown, screening };
+  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize, pushdown, screening, cli };
 }
 
 function memoryRow(backend: Runner, use: MemoryUse, c: Case): MemoryRow {

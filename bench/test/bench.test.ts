@@ -127,6 +127,18 @@ describe('bench/main.ts --quick', function () {
     expect(md).to.match(/\| screened ≤ 1\.05× unscreened, noisy \(whole run\) \| \*\*(not )?met\*\*: [\d.]+× /);
   });
 
+  it('times an iteration through the CLI, screened and unscreened, against the kernel rows', () => {
+    expect(results.cli.map((t) => t.kernels)).to.deep.equal(['fused', 'unscreened']);
+    for (const t of results.cli) {
+      expect(t.samplesInX).to.equal(1e5);
+      expect(t.msPerIteration, t.kernels).to.satisfy(Number.isFinite);
+    }
+    expect(results.cli[0].compute).to.match(/^wasm \(SIMD kernel, \d threads?, screened: [\d.]+% of samples read\)$/);
+    expect(results.cli[1].compute).to.match(/^wasm \(SIMD kernel, \d threads?\)$/);
+    const md = readFileSync(dir.path('bench/results.md'), 'utf8');
+    expect(md).to.match(/\| CLI per iteration ≤ 1\.2× the kernel row, unscreened \| \*\*(not )?met\*\*: [\d.]+× /);
+  });
+
   it('measures peak memory once per runner (the fused kernels and numpy, not the ops rows), against the size of x', () => {
     const measured = results.runners.filter((r) => !r.endsWith('(tfjs ops)') && !r.endsWith('(unscreened)'));
     expect(results.memory.map((m) => m.backend).sort()).to.deep.equal([...measured].sort());

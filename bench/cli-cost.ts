@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Case } from './cases';
+
+/** The CLI as a user runs it (built by `npm install`'s prepare). */
+const CLI = join(__dirname, '..', 'dist', 'cli', 'main.js');
+/** Runs of each length; the fastest counts (the machine is shared). */
+const RUNS = 3;
+export const LONG = 202;
+export const SHORT = 2;
+
+/** What an iteration costs through the CLI, stats and all: (time at {@link LONG} − time at {@link SHORT}) / their difference. */
+export interface CliCostRow {
+  readonly kernels: 'fused' | 'unscreened';
+  readonly features: number;
+  readonly samplesInX: number;
+  readonly msPerIteration: number;
+  /** The backend line of the long run's report. */
+  readonly compute: string;
+}
+
+function run(c: Case, kernels: string, iterations: number): { ms: number; compute: string } {
+  let best = Infinity;
+  let compute = '';
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    const out = execFileSync(process.execPath, [CLI, 'train', '--x', c.xPath, '--y', c.yPath, '--backend', 'wasm', '--kernels', kernels, '--iterations', String(iterations), '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 1 << 26,
+    });
+    best = Math.min(best, performance.now() - start);
+    compute = JSON.parse(out).backend;
+  }
+  return { ms: best, compute };
+}
+
+/** `simple-nn train --backend wasm` on the case's .npy files, screened (the default) and unscreened. */
+export function timeCli(c: Case, log: (line: string) => void): CliCostRow[] {
+  return (['fused', 'unscreened'] as const).map((kernels) => {
+    log(`  the CLI, ${SHORT} and ${LONG} iterations: wasm (${kernels})`);
+    const short = run(c, kernels, SHORT);
+    const long = run(c, kernels, LONG);
+    return {
+      kernels,
+      features: c.data.features,
+      samplesInX: c.data.samples,
+      msPerIteration: (long.ms - short.ms) / (LONG - SHORT),
+      compute: long.compute,
+    };
+  });
+}
