@@ -62,8 +62,13 @@ interface Binding {
   /** Arrays this binding copied into the heap. */
   readonly copies: Float32Array[];
   released: boolean;
-  /** Screening's state, made at the first screened call. */
+  /**
+   * Screening's state, made at the second call asking for it: the first is unscreened (screening's
+   * first call reads every sample anyway, and pays for n_j and ρ), so a run of one iteration costs
+   * what it did.
+   */
   screen?: Screen;
+  screenAsked: number;
 }
 
 const bindings = new WeakMap<BoundSamples, Binding>();
@@ -94,7 +99,7 @@ export function bindSamples(
   if (y.length !== outputs * m) throw new RangeError(`bindSamples: y has ${y.length} values, not ${outputs}×${m}`);
   const copies: Float32Array[] = [];
   const bound: BoundSamples = { features, outputs, m, x: inHeap(x, features * m, copies), y: inHeap(y, outputs * m, copies) };
-  bindings.set(bound, { xAt: heapOffset(bound.x)!, yAt: heapOffset(bound.y)!, copies, released: false });
+  bindings.set(bound, { xAt: heapOffset(bound.x)!, yAt: heapOffset(bound.y)!, copies, released: false, screenAsked: 0 });
   return bound;
 }
 
@@ -177,11 +182,7 @@ interface Screen {
   readonly dist: number;
   /** The float32 W (features×outputs) and b of each ref, oldest first. */
   history: Float32Array[];
-  /**
-   * Unscreened calls to make before screening again, and the next such wait. The first call is
-   * unscreened (screening's first call reads every sample anyway, and pays for n_j and ρ): a run of
-   * one iteration costs what it did.
-   */
+  /** Unscreened calls to make before screening again, and the next such wait. */
   skip: number;
   backoff: number;
 }
@@ -191,7 +192,7 @@ function newScreen(bound: BoundSamples): Screen {
   const stateBytes = 8 * k * Math.ceil(m / BLOCK);
   const state = allocateBytes(stateBytes);
   const invn = heapFloats(m);
-  const screen: Screen = { state, stateBytes, invn, norms: false, dist: allocateBytes(8 * HISTORY * k), history: [], skip: 1, backoff: 1 };
+  const screen: Screen = { state, stateBytes, invn, norms: false, dist: allocateBytes(8 * HISTORY * k), history: [], skip: 0, backoff: 1 };
   forget(screen);
   return screen;
 }
@@ -416,7 +417,7 @@ export function sums(
   const kernel = heapKernel();
   let screen: Screen | undefined;
   let now = 0;
-  if (options.screen) {
+  if (options.screen && binding.screenAsked++ > 0) {
     binding.screen ??= newScreen(bound);
     if (binding.screen.skip > 0 && !track) binding.screen.skip--;
     else {
