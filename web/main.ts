@@ -38,9 +38,9 @@ const CHART_POINTS = 600;
 /** Iterations without a new fewest-errors count after which the page says the errors stopped falling. */
 const STALL = 100;
 /**
- * A sample is at a tie when |z| is at most this fraction of |W1·x1| + |W2·x2| + |b|: z is 0 up to
- * float32 rounding, s is 0.5, and the article's s >= 0.5 makes it class 1. (On the AND gate, the
- * exact ties land within about 1e-7 of 0 in float32; the nearest non-tie z is a quarter of its terms.)
+ * A sample is at a tie when |z| is at most this fraction of the largest |W1·x1| + |W2·x2| + |b| over
+ * the samples: z is 0 up to float32 rounding, s is 0.5, and the article's s >= 0.5 makes it class 1.
+ * (On the AND gate, the exact ties land within about 1e-7 of 0 in float32; the other z are 0.025 or more.)
  */
 const TIE = 1e-5;
 
@@ -647,11 +647,11 @@ function viewOf(s: Session): View {
   const step = replay(s, k);
   const { x } = s.data.source.inMemory!;
   const m = x.cols;
+  // the size of z's terms over the data (not per sample: at x = (0, 0), z is b alone, and a tie there is b ≈ 0)
+  let scale = 0;
+  for (let j = 0; j < m; j++) scale = Math.max(scale, Math.abs(before.w1 * x.data[j]) + Math.abs(before.w2 * x.data[m + j]) + Math.abs(before.b));
   const ties = new Set<number>();
-  for (let j = 0; j < m; j++) {
-    const scale = Math.abs(before.w1 * x.data[j]) + Math.abs(before.w2 * x.data[m + j]) + Math.abs(before.b);
-    if (Math.abs(step.z.data[j]) <= TIE * scale) ties.add(j);
-  }
+  for (let j = 0; j < m; j++) if (Math.abs(step.z.data[j]) <= TIE * scale) ties.add(j);
   return { k, step, before, after: k >= 1 ? at(k) : undefined, ties };
 }
 
@@ -948,7 +948,7 @@ function renderTable(s: Session, v: View): void {
   ui.samples.tBodies[0].innerHTML = rows.join('');
   ui.samplesMore.textContent = m > rowsShown.length ? `… and ${m - rowsShown.length} more (all are plotted).` : '';
   ui.tieNote.textContent = v.ties.size
-    ? `tie: z is 0 but for float32 rounding (|z| ≤ ${TIE} of |W1·x1| + |W2·x2| + |b|), so s = sigmoid(z) is 0.5, and the article's s >= 0.5 makes y_pred 1.`
+    ? `tie: z is 0 but for float32 rounding (|z| ≤ ${TIE} of the largest |W1·x1| + |W2·x2| + |b| over the samples), so s = sigmoid(z) is 0.5, and the article's s >= 0.5 makes y_pred 1.`
     : '';
 }
 
