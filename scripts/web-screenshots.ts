@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     await runToEnd(page);
     // scrubbed back to the first iteration with the fewest errors: the best line this run drew still has one wrong
     const verdict = (await page.$eval('#verdict', (el) => el.textContent)) as string;
-    const best = Number(/first at iteration (\d+)/.exec(verdict)?.[1]);
+    const best = Number(/since iteration (\d+)/.exec(verdict)?.[1]);
     if (!Number.isInteger(best)) throw new Error(`the page did not say when the errors stopped falling: ${verdict}`);
     await scrubTo(page, best);
     await shot(page, 'web-xor.png', ['.plot', '.side']);

@@ -426,7 +426,8 @@ function edited(points: readonly Point[], focus?: number): void {
   pageData = { ...pageData, points, name, preset: undefined };
   focusPoint = focus;
   reset();
-  if (session?.state === 'ready') toggleRun();
+  // (a bad initial W or b leaves the old session: reset has said why)
+  if (session?.page === pageData && session.state === 'ready') toggleRun();
 }
 
 // ---- editing on the plot ----------------------------------------------------------------------
@@ -510,9 +511,11 @@ function onPlotKey(event: KeyboardEvent): void {
   const p = pageData.points[j];
   const [d1, d2] = pageData.domain;
   const steps = event.shiftKey ? 5 : 1;
+  // within the plotted ranges, as a drag is
+  const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
   const move = (dx: number, dy: number) => {
-    const x1 = snap(p.x1 + dx * steps * (tickStep(d1) / 10), d1);
-    const x2 = snap(p.x2 + dy * steps * (tickStep(d2) / 10), d2);
+    const x1 = clamp(snap(p.x1 + dx * steps * (tickStep(d1) / 10), d1), d1);
+    const x2 = clamp(snap(p.x2 + dy * steps * (tickStep(d2) / 10), d2), d2);
     edited(pageData.points.map((q, i) => (i === j ? { ...q, x1, x2 } : q)), j);
   };
   switch (event.key) {
@@ -732,20 +735,22 @@ function renderVerdict(s: Session): void {
   const stalled = n > 0 && fewest > 0 && n - first >= STALL;
   ui.verdict.dataset.state = stalled ? (s.separable ? 'stalled' : 'not-separable') : '';
   if (!stalled) {
-    ui.verdict.textContent = '';
+    if (ui.verdict.textContent !== '') ui.verdict.textContent = '';
     return;
   }
   const m = s.data.source.samples;
-  const head = `The errors have stopped falling: never fewer than ${fewest} of ${m} (first at iteration ${first}), and none fewer in the ${n - first} iterations since.`;
+  const head = `The errors have stopped falling: none fewer than ${fewest} of ${m} since iteration ${first}.`;
   const xor =
     s.page.preset === 'xor'
       ? ' In XOR, (0, 1) and (1, 0) are 1, and (0, 0) and (1, 1) are 0: a line with both 1s on its side always has a 0 there too.'
       : '';
-  ui.verdict.textContent = s.separable
+  const text = s.separable
     ? `${head} A straight line does separate these points, so some W and b make 0 errors; this run has not found them (try more iterations or another learning rate).`
     : `${head} They never will: no straight line puts every ● (y = 1) on one side and every ■ (y = 0) on the other.${xor} ` +
       'This network has no hidden layer, so all it can draw is one straight line, W1·x1 + W2·x2 + b = 0, and say 1 on one side and 0 on the other. ' +
       'Data like this needs a hidden layer: several lines, combined.';
+  // a live region: set only when it changes, so that it is announced once
+  if (ui.verdict.textContent !== text) ui.verdict.textContent = text;
 }
 
 const PLOT = { size: 400, left: 46, right: 12, top: 12, bottom: 40 };
