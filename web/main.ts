@@ -33,6 +33,8 @@ type PageBackend = (typeof BACKENDS)[number];
 const MAX_CSV_BYTES = 512 * 1024;
 /** Samples listed in the table (all are plotted). */
 const TABLE_ROWS = 8;
+/** Up to this many samples, each point on the plot is a focusable button (more would be a long Tab trail); the mouse edits any. */
+const FOCUSABLE_POINTS = 100;
 /** Points a chart series is drawn with at most (longer runs are bucketed, keeping each bucket's highest value). */
 const CHART_POINTS = 600;
 /** Iterations without a new fewest-errors count after which the page says the errors stopped falling. */
@@ -812,7 +814,7 @@ function renderPlot(s: Session, v: View): void {
     const label =
       `sample ${j + 1}: ${n1} ${p.x1}, ${n2} ${p.x2}, ${pageData.labelName} = ${p.y}${tie ? ', at a tie (z is 0, s = 0.5)' : ''}. ` +
       'Space flips its label, the arrow keys move it, Delete removes it';
-    const attrs = `data-index="${j}" tabindex="0" role="button" aria-label="${escapeHtml(label)}"`;
+    const attrs = m <= FOCUSABLE_POINTS ? `data-index="${j}" tabindex="0" role="button" aria-label="${escapeHtml(label)}"` : `data-index="${j}"`;
     if (tie) parts.push(`<circle class="tie-ring" cx="${cx}" cy="${cy}" r="${r + 5}"/>`);
     parts.push(
       p.y === 1
@@ -934,7 +936,7 @@ function renderTable(s: Session, v: View): void {
   const { x, y } = s.data.source.inMemory!;
   const m = x.cols;
   // the shown samples first, then those at a tie (so that a tie is never hidden past the table's end)
-  const rowsShown = [...Array.from({ length: Math.min(m, TABLE_ROWS) }, (_, j) => j), ...[...v.ties].filter((j) => j >= TABLE_ROWS)];
+  const rowsShown = [...Array.from({ length: Math.min(m, TABLE_ROWS) }, (_, j) => j), ...[...v.ties].filter((j) => j >= TABLE_ROWS).slice(0, TABLE_ROWS)];
   const [n1, n2] = s.data.featureNames;
   ui.samples.querySelector('#h-x1')!.textContent = n1;
   ui.samples.querySelector('#h-x2')!.textContent = n2;
