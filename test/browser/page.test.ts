@@ -19,6 +19,7 @@ declare const document: any;
 declare const getComputedStyle: any;
 declare const crossOriginIsolated: boolean;
 declare const Event: any;
+declare const DOMPoint: any;
 
 /** numpy's (float64) result for the article's AND example; the page computes in float32. */
 const ARTICLE = { W: [0.049999999999999954, 0.050000000000000024], b: -0.07499999999999982 };
@@ -286,6 +287,208 @@ describe('the page, in headless Chromium', function () {
     });
     await runToEnd(page);
     expect(await attr(page, '#out-errors', 'value'), 'OR learnt').to.equal('0');
+    expect(problems).to.deep.equal([]);
+  });
+
+  /** Iterations control set to n (as typed). */
+  async function setIterations(page: Page, n: number): Promise<void> {
+    await page.$eval(
+      '#iterations',
+      (el, v) => {
+        el.value = String(v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      n,
+    );
+  }
+
+  /** Where data point (x1, x2) is on the screen, from the plot's own axes (ticks at 0 and 1 on the presets). */
+  async function screenAt(page: Page, x1: number, x2: number): Promise<{ x: number; y: number }> {
+    return page.evaluate(
+      (a: number, b: number) => {
+        const svg = document.querySelector('#plot');
+        const ticks = [...svg.querySelectorAll('text.tick')].map((t: any) => ({ v: Number(t.textContent), x: Number(t.getAttribute('x')), y: Number(t.getAttribute('y')) }));
+        // x ticks are centred below the axes, y ticks end left of them
+        const xt = ticks.filter((t) => svg.querySelector(`text.tick[x="${t.x}"][text-anchor="middle"]`));
+        const yt = ticks.filter((t) => !xt.includes(t));
+        const [x0, x1t] = [xt.find((t) => t.v === 0)!, xt.find((t) => t.v === 1)!];
+        const [y0, y1t] = [yt.find((t) => t.v === 0)!, yt.find((t) => t.v === 1)!];
+        const sx = x0.x + a * (x1t.x - x0.x);
+        const sy = y0.y - 4 + b * (y1t.y - y0.y);
+        const p = new DOMPoint(sx, sy).matrixTransform(svg.getScreenCTM());
+        return { x: p.x, y: p.y };
+      },
+      x1,
+      x2,
+    );
+  }
+
+  const count = (page: Page, selector: string) => page.$$eval(selector, (els) => els.length);
+
+  it('preset XOR never reaches 0 errors, and the page says why once they stop falling; AND, OR and NAND reach 0', async () => {
+    const { page, problems } = await open();
+    await page.click('#use-xor');
+    expect(await text(page, '#data-name')).to.equal('the XOR gate: 4 samples, features x1, x2, label y');
+    expect(await count(page, '#plot circle.pt-one')).to.equal(2);
+    expect(await text(page, '#verdict'), 'nothing said before training').to.equal('');
+    await runToEnd(page);
+    expect(await attr(page, '#out-iteration', 'value')).to.equal('1000');
+    expect(Number(await attr(page, '#out-errors', 'fewest')), 'the fewest errors over all 1000 iterations').to.be.greaterThan(0);
+    expect(await attr(page, '#verdict', 'state')).to.equal('not-separable');
+    const verdict = await text(page, '#verdict');
+    expect(verdict).to.match(/^The errors have stopped falling: none fewer than [12] of 4 since iteration \d+\. They never will: no straight line puts every ● \(y = 1\) on one side and every ■ \(y = 0\) on the other\./);
+    expect(verdict).to.include('In XOR, (0, 1) and (1, 0) are 1, and (0, 0) and (1, 1) are 0');
+    expect(verdict).to.include('This network has no hidden layer');
+    expect(await page.$eval('#verdict', (el) => el.getAttribute('role'))).to.equal('status');
+    // the separable gates need far fewer iterations (in plain float64 the last error is at iteration 25 for AND, 40 for OR, 22 for NAND)
+    await setIterations(page, 100);
+    for (const gate of ['and', 'or', 'nand']) {
+      await page.click(`#use-${gate}`);
+      expect(await text(page, '#verdict'), `${gate}: reset clears it`).to.equal('');
+      await runToEnd(page);
+      expect(await attr(page, '#out-errors', 'value'), `${gate} learnt`).to.equal('0');
+      expect(await attr(page, '#verdict', 'state'), gate).to.equal('');
+    }
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('a click on the plot adds a sample and retrains from the initial W and b; shift-click flips it, drag moves it, keys do both', async () => {
+    const { page, problems } = await open();
+    await setIterations(page, 200);
+    const at = await screenAt(page, 0.5, 0.5);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await count(page, '#plot [data-index]'), 'five samples plotted').to.equal(5);
+    expect(await count(page, '#plot circle.pt-one'), 'the new one labelled 1 (the default)').to.equal(2);
+    expect(await text(page, '#data-name')).to.equal("the article's AND gate (edited): 5 samples, features x1, x2, label y");
+    expect(await page.$eval('#plot [data-index="4"]', (el) => el.getAttribute('aria-label'))).to.match(/^sample 5: x1 0\.5, x2 0\.5, y = 1/);
+    expect(await count(page, '#samples tbody tr')).to.equal(5);
+    expect(await attr(page, '#out-iteration', 'value'), 'retrained up to Iterations').to.equal('200');
+    // the scrubber at 0: the initial W and b again (a retrain starts from them, not from where the last run ended)
+    await page.focus('#scrub');
+    await page.keyboard.press('Home');
+    expect(await attr(page, '#out-w', 'w1')).to.equal(String(Math.fround(0.4)));
+    expect(await attr(page, '#out-b', 'value')).to.equal('1');
+
+    // shift-click flips the new sample's label
+    await page.keyboard.down('Shift');
+    await page.mouse.click(at.x, at.y);
+    await page.keyboard.up('Shift');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await count(page, '#plot circle.pt-one')).to.equal(1);
+    expect(await count(page, '#plot rect.pt-zero')).to.equal(4);
+
+    // drag moves it
+    const to = await screenAt(page, 0.5, 0.25);
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await page.$eval('#plot [data-index="4"]', (el) => el.getAttribute('aria-label'))).to.match(/^sample 5: x1 0\.5, x2 0\.25, y = 0/);
+    expect(await count(page, '#plot [data-index]')).to.equal(5);
+
+    // keys on the focused sample: Space flips, ArrowRight moves (by a tenth of the tick spacing, 0.05), Delete removes; the focus stays on it
+    // Tab reaches the samples, in order, after the controls
+    await page.focus('#csv');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement.getAttribute('data-index')), 'Tab after the controls').to.equal('0');
+    await page.$eval('#plot [data-index="4"]', (el) => el.focus());
+    await page.keyboard.press('Space');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await page.evaluate(() => document.activeElement.getAttribute('data-index'))).to.equal('4');
+    expect(await page.$eval('#plot [data-index="4"]', (el) => el.getAttribute('aria-label'))).to.match(/^sample 5: x1 0\.5, x2 0\.25, y = 1/);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await page.$eval('#plot [data-index="4"]', (el) => el.getAttribute('aria-label'))).to.match(/^sample 5: x1 0\.55, x2 0\.25, y = 1/);
+    await page.keyboard.press('Delete');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await count(page, '#plot [data-index]')).to.equal(4);
+    // Add a point (keyboard): at the middle of the plot, focused
+    await page.select('#new-label', '0');
+    await page.click('#add-point');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await count(page, '#plot rect.pt-zero')).to.equal(4);
+    expect(await page.evaluate(() => document.activeElement.getAttribute('data-index'))).to.equal('4');
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('the scrubber (arrow keys) shows an earlier iteration: the ties at 13, 15, 17–20, 22 and 24 of the AND gate, the trace as plain gives it', async () => {
+    const expected = new Map<number, string>();
+    const plain = createNetwork('plain', { W: matrix(2, 1, Float64Array.from(ARTICLE_INIT.weights)), b: ARTICLE_INIT.bias });
+    train(plain, andGate().source, { a: 0.1, iterations: 30, trace: () => true, onTrace: (step) => expected.set(step.iteration, formatTraceStep(step)) });
+
+    const { page, problems } = await open();
+    await setIterations(page, 30);
+    await runToEnd(page);
+    const tensors = await attr(page, 'body', 'tensors');
+    expect(await page.$eval('#scrub', (el) => [el.min, el.max, el.value, el.disabled])).to.deep.equal(['0', '30', '30', false]);
+    await page.focus('#scrub');
+    await page.keyboard.press('Home');
+    expect(await attr(page, '#trace', 'iteration')).to.equal('0');
+    const tied: number[] = [];
+    for (let k = 1; k <= 30; k++) {
+      await page.keyboard.press('ArrowRight');
+      expect(await attr(page, '#trace', 'iteration')).to.equal(String(k));
+      expect(await attr(page, '#out-iteration', 'value')).to.equal(String(k));
+      expectTraceClose(await text(page, '#trace'), expected.get(k)!);
+      const rings = await count(page, '#plot .tie-ring');
+      expect(await count(page, '#samples tbody tr.tie'), `iteration ${k}: the table and the plot mark the same ties`).to.equal(rings);
+      if (rings > 0) tied.push(k);
+    }
+    expect(tied).to.deep.equal([13, 15, 17, 18, 19, 20, 22, 24]);
+    // Page Down moves further than one iteration; End goes back to the latest
+    await page.keyboard.press('PageDown');
+    expect(Number(await attr(page, '#trace', 'iteration'))).to.be.lessThan(29);
+    await page.keyboard.press('End');
+    expect(await attr(page, '#trace', 'iteration')).to.equal('30');
+
+    // iteration 13: the third sample (x = (0, 1), y = 0) is at a tie, s = 0.5, classed 1
+    for (let k = 30; k > 13; k--) await page.keyboard.press('ArrowLeft');
+    expect(await page.$eval('#scrub', (el) => el.getAttribute('aria-valuetext'))).to.equal('iteration 13 of 30');
+    expect(await text(page, '#trace')).to.match(/^iteration 13\n/);
+    const row = await page.$$eval('#samples tbody tr.tie td', (tds) => tds.map((td) => (td.textContent as string).trim()));
+    expect(row.slice(0, 4)).to.deep.equal(['3', '0', '1', '0']);
+    expect(Math.abs(Number(row[4])), 'z is 0 but for float32 rounding').to.be.lessThan(1e-6);
+    expect(row[5]).to.equal('0.5000');
+    expect(row[6]).to.match(/^1 ✗ \(wrong\) tie$/);
+    expect(await text(page, '#tie-note')).to.match(/^tie: z is 0 but for float32 rounding/);
+    expect(await text(page, '#table-title')).to.equal('Samples in iteration 13 (W and b before its update)');
+    expect(await attr(page, '#out-errors', 'value')).to.equal('3');
+    expect(await page.$eval('#plot desc', (el) => el.textContent)).to.include('1 sample at a tie (ringed)');
+    expect(await count(page, '#chart line.cursor'), 'the chart marks the iteration').to.equal(1);
+    expect(await attr(page, 'body', 'tensors'), 'replaying iterations holds no tensor').to.equal(tensors);
+    // Step goes back to the latest and runs on
+    await setIterations(page, 31);
+    await page.click('#step');
+    await page.waitForSelector('#trace[data-iteration="31"]');
+    expect(problems).to.deep.equal([]);
+  });
+
+  it("beside the trace, the article's numpy lines with the iteration's numbers; a replayed iteration is the stepped one, digit for digit", async () => {
+    const { page, problems } = await open();
+    await page.click('#step');
+    await page.waitForSelector('#trace[data-iteration="1"]');
+    const first = await text(page, '#trace');
+    // float32's sigmoid: 0.7310585 where float64 rounds to 0.7310586
+    const rows = await page.$$eval('#numpy tbody tr', (trs) => trs.map((tr) => [tr.querySelector('th').innerText, tr.querySelector('td').innerText]));
+    expect(rows).to.deep.equal([
+      ['z = np.dot ( W.T , x ) + b', 'z = np.dot([[0.4, 0.2]], [[0, 1, 0, 1], [0, 0, 1, 1]]) + 1 = [[1, 1.4, 1.2, 1.6]]'],
+      ['s = 1 / ( 1 + np.exp(-z) )', 's = 1 / (1 + np.exp(-[[1, 1.4, 1.2, 1.6]])) = [[0.7310585, 0.8021838, 0.7685248, 0.8320184]]'],
+      ["s = s >= 0.5\ny_pred = np.array( s, dtype = 'int64' )", 'y_pred = [[0.7310585, 0.8021838, 0.7685248, 0.8320184]] >= 0.5 = [[1, 1, 1, 1]]'],
+      ['m = x.shape[1]', 'm = 4'],
+      ['dW = np.dot( x, (y_pred - y).T ) / m', 'dW = np.dot([[0, 1, 0, 1], [0, 0, 1, 1]], ([[1, 1, 1, 1]] - [[0, 0, 0, 1]]).T) / 4 = [[0.25], [0.25]]'],
+      ['db = np.sum( y_pred - y ) / m', 'db = np.sum([[1, 1, 1, 1]] - [[0, 0, 0, 1]]) / 4 = 0.75'],
+      ['W = W - a * dW', 'W = [[0.4], [0.2]] - 0.1 * [[0.25], [0.25]] = [[0.375], [0.175]]'],
+      ['b = b - a * db', 'b = 1 - 0.1 * 0.75 = 0.925'],
+    ]);
+    await page.click('#step');
+    await page.waitForSelector('#trace[data-iteration="2"]');
+    await page.focus('#scrub');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForSelector('#trace[data-iteration="1"]');
+    expect(await text(page, '#trace')).to.equal(first);
+    expect(await text(page, '#numpy caption')).to.equal("The article's numpy beside iteration 1's numbers (W and b before its update; 7 significant digits, float32's precision)");
     expect(problems).to.deep.equal([]);
   });
 });
