@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { headline, updateDocs } from '../bench/report';
+import type { BenchResults } from '../bench/run';
 import { tempDir } from './helpers';
 
 const ROOT = join(__dirname, '..');
@@ -121,5 +123,47 @@ describe("docs/library-api.md's example", function () {
     expect(lines).to.include('[ [ 0, 0, 0, 1 ] ]');
     expect(lines).to.include('1');
     expect(JSON.parse(lines[lines.length - 1])).to.include({ format: 'simple-nn-model', version: 1 });
+  });
+});
+
+describe('bench --readme (updateDocs)', () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+  const row = (c: 'and' | 'synthetic', backend: string, samplesInX: number, median: number) => ({
+    case: c, backend, compute: backend === 'wasm' ? 'wasm (SIMD kernel, 2 threads)' : backend, features: c === 'and' ? 2 : 32, samplesInX,
+    unit: 'ms per iteration', xBytesPerIteration: 4 * 32 * samplesInX, median, p25: median, p75: median, min: median, max: median, samples: 5,
+    vsNumpy: median / 6, vsPlain: 1, vsBandwidthFloor: 2, vsBandwidthFloorAllCores: 1.5,
+  });
+  const results = {
+    machine: { cpu: 'Test CPU', cores: 2, node: 'v20', numpy: 'numpy 2', readBandwidth: 2e10, readBandwidthAllCores: 4e10, readBandwidthCores: 2 },
+    quick: false, date: '2026-01-01T00:00:00.000Z', runners: ['wasm', 'numpy float32'], unavailable: {},
+    timings: [row('and', 'wasm', 4, 20), row('synthetic', 'wasm', 1e6, 4), row('synthetic', 'numpy float32', 1e6, 6)],
+    memory: [], profiles: [], profileSize: 1e6, pushdown: [], screening: [],
+  } as unknown as BenchResults;
+
+  it('writes the tables into docs/benchmark.md and the headline into README.md, each between its markers', () => {
+    const page = dir.write('benchmark.md', 'before\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n');
+    const readme = dir.write('README.md', 'top\n<!-- bench-headline:start -->\nold\n<!-- bench-headline:end -->\nend\n');
+    expect(updateDocs(results, { page, readme })).to.deep.equal([page, readme]);
+    const written = readFileSync(page, 'utf8');
+    expect(written).to.match(/^before\n<!-- bench:start -->\nMachine: Test CPU, 2 cores/).and.match(/\n<!-- bench:end -->\nafter\n$/);
+    expect(written).to.include('| 32×1e6 | wasm | wasm (SIMD kernel, 2 threads) | 4.00 |').and.not.include('# Benchmark');
+    expect(readFileSync(readme, 'utf8')).to.equal(`top\n<!-- bench-headline:start -->\n${headline(results)}\n<!-- bench-headline:end -->\nend\n`);
+    expect(headline(results).split('\n')).to.deep.equal([
+      'Per iteration on 32×1e6 float32 data (Test CPU, 2 cores, 2026-01-01T00:00:00.000Z; median of the samples):',
+      '',
+      '| backend | what computes | median ms | × numpy | × floor (all cores) |',
+      '| --- | --- | ---: | ---: | ---: |',
+      '| wasm | wasm (SIMD kernel, 2 threads) | 4.00 | 0.67× | 1.5× |',
+      '| numpy float32 | numpy float32 | 6.00 | 1.0× | 1.5× |',
+    ]);
+  });
+
+  it('changes neither file when one has no markers', () => {
+    const page = dir.write('benchmark2.md', 'before\n<!-- bench:start -->\nold\n<!-- bench:end -->\n');
+    const readme = dir.write('README2.md', 'no markers\n');
+    expect(() => updateDocs(results, { page, readme })).to.throw(`${readme} has no <!-- bench-headline:start --> … <!-- bench-headline:end --> section`);
+    expect(readFileSync(page, 'utf8')).to.equal('before\n<!-- bench:start -->\nold\n<!-- bench:end -->\n');
+    expect(readFileSync(readme, 'utf8')).to.equal('no markers\n');
   });
 });
