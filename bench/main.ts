@@ -2,10 +2,11 @@
  * The benchmark: `npm run bench [-- --quick] [-- --out DIR] [-- --readme]`.
  * Times every backend that loads here and numpy, and writes DIR/results.json, results.md,
  * chart.svg and chart.png (DIR defaults to bench/out/). With --readme it also puts the tables into
- * README.md, between the `<!-- bench:start -->` and `<!-- bench:end -->` lines.
+ * docs/benchmark.md, between the `<!-- bench:start -->` and `<!-- bench:end -->` lines, and the
+ * headline table into README.md, between `<!-- bench-headline:start -->` and `<!-- bench-headline:end -->`.
  */
 import { join } from 'node:path';
-import { markdown, updateReadme, writeResults } from './report';
+import { markdown, updateDocs, writeResults } from './report';
 import { runBench } from './run';
 
 async function main(argv: string[]): Promise<void> {
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<void> {
   const results = await runBench({ quick, log: (line) => console.error(line) });
   const files = await writeResults(dir, results);
   console.log(markdown(results));
-  if (readme) files.push(updateReadme(markdown(results)));
+  if (readme) files.push(...updateDocs(results));
   console.error(`wrote ${files.join(', ')}`);
 }
 

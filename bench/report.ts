@@ -259,17 +259,43 @@ export async function writeResults(dir: string, r: BenchResults): Promise<string
   return files;
 }
 
-/** The repository's README, whose benchmark section {@link updateReadme} rewrites. */
+/** The README, whose headline table {@link updateDocs} rewrites. */
 export const README = join(__dirname, '..', 'README.md');
+/** The benchmark's page, whose tables {@link updateDocs} rewrites. */
+export const BENCHMARK_PAGE = join(__dirname, '..', 'docs', 'benchmark.md');
 
-/** Replaces the README's benchmark section (between its markers) with the tables of this run. */
-export function updateReadme(md: string, path = README): string {
-  const text = readFileSync(path, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
+/** The README's headline: every row of the largest synthetic case, per iteration. */
+export function headline(r: BenchResults): string {
+  const largest = Math.max(...r.timings.filter((t) => t.case === 'synthetic').map((t) => t.samplesInX));
+  const rows = r.timings.filter((t) => t.case === 'synthetic' && t.samplesInX === largest);
+  if (rows.length === 0) return 'No synthetic case ran.';
+  return [
+    `Per iteration on ${sizeLabel(rows[0])} float32 data (${r.machine.cpu}, ${r.machine.cores} cores, ${r.date}; median of the samples):`,
+    '',
+    '| backend | what computes | median ms | × numpy | × floor (all cores) |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...rows.map((t) => `| ${t.backend} | ${t.compute} | ${ms(t.median)} | ${ratio(t.vsNumpy)} | ${ratio(t.vsBandwidthFloorAllCores)} |`),
+  ].join('\n');
+}
+
+/** `text` with what stands between its `<!-- name:start -->` and `<!-- name:end -->` lines replaced by `body`. */
+function replaceSection(text: string, name: string, body: string, file: string): string {
+  const [start, end] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
   const [i, j] = [text.indexOf(start), text.indexOf(end)];
-  if (i < 0 || j < i) throw new Error(`README.md has no ${start} … ${end} section`);
-  const body = md.split('\n').slice(1).join('\n').trim(); // without the "# Benchmark" title
-  writeFileSync(path, `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`);
-  return path;
+  if (i < 0 || j < i) throw new Error(`${file} has no ${start} … ${end} section`);
+  return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`;
+}
+
+/**
+ * Puts this run's tables into the benchmark's page (between its `bench` markers) and its headline
+ * into the README (between its `bench-headline` markers). Both files are checked before either is
+ * written, so a file without its markers leaves both as they were.
+ */
+export function updateDocs(r: BenchResults, paths = { page: BENCHMARK_PAGE, readme: README }): string[] {
+  const body = markdown(r).split('\n').slice(1).join('\n').trim(); // without the "# Benchmark" title
+  const page = replaceSection(readFileSync(paths.page, 'utf8'), 'bench', body, paths.page);
+  const readme = replaceSection(readFileSync(paths.readme, 'utf8'), 'bench-headline', headline(r), paths.readme);
+  writeFileSync(paths.page, page);
+  writeFileSync(paths.readme, readme);
+  return [paths.page, paths.readme];
 }

@@ -423,15 +423,15 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     expect(tracked).to.include('AS errors').and.include('AS loss').and.not.include('WHERE');
   });
 
-  it('prints the SQL it runs (--explain-sql) and exits 0, as the README shows it', async () => {
+  it('prints the SQL it runs (--explain-sql) and exits 0, as docs/sql.md shows it', async () => {
     const file = dir.path('and-explain.parquet');
     await duck([`COPY (SELECT * FROM (VALUES (0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 1)) t(x1, x2, y)) TO ${lit(file)} (FORMAT parquet)`]);
     const { code, stdout, stderr } = await cli('--data', file, ...ARTICLE, '--explain-sql');
     expect(stderr).to.equal('');
     expect(code).to.equal(0);
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    const block = /```sql\n(-- npm run train -- --data and\.parquet[^\n]*\n)([\s\S]*?)```/.exec(readme);
-    expect(block, 'the README\'s ```sql block of --explain-sql').to.not.equal(null);
+    const page = readFileSync(join(__dirname, '..', 'docs', 'sql.md'), 'utf8');
+    const block = /```sql\n(-- npm run train -- --data and\.parquet[^\n]*\n)([\s\S]*?)```/.exec(page);
+    expect(block, 'docs/sql.md\'s ```sql block of --explain-sql').to.not.equal(null);
     expect(stdout.replace(lit(file), "'and.parquet'")).to.equal(block![2]);
     // the query the database runs, exactly: the user's query stands as given, even over several lines
     const query = "SELECT x1, length(s) AS n, x2 FROM (VALUES (0, 0, 'a\n  b'), (1, 1, 'c')) t(x1, x2, s) -- trailing comment";

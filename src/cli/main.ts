@@ -85,7 +85,7 @@ Usage: simple-nn bench [--quick] [--out DIR] [--readme]      (or: npm run bench 
 
   --quick      about 15 s (up to 1e5 samples)
   --out DIR    where results.json, results.md, chart.svg and chart.png go (default bench/out/)
-  --readme     also put the tables into README.md
+  --readme     also put the tables into docs/benchmark.md and the headline table into README.md
 `;
 
 const WEB_HELP = `The page that trains the article's network in a browser (scripts/web.ts, run by ts-node).
