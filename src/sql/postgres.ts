@@ -81,8 +81,8 @@ export async function openPostgres(url: Extract<DbUrl, { kind: 'postgres' }>): P
       const { rows } = await query(sql);
       return numbers(rows[0] ?? []);
     },
-    async texts(sql) {
-      const { rows } = await query(sql);
+    async texts(sql, values) {
+      const { rows } = await query(sql, values && [...values]);
       return rows.map((row: unknown[]) => row.map((v) => (v === null ? '' : String(v))));
     },
     async stream(sql, visit) {
