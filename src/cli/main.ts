@@ -2,7 +2,7 @@
 /**
  * The `simple-nn` command (package.json `bin`, built to dist/cli/main.js by `npm run build`):
  *
- *   simple-nn train|predict|make-npy|convert|bench|web [options]      simple-nn <command> --help
+ *   simple-nn train|predict|make-npy|convert|bench|shard|web [options]      simple-nn <command> --help
  *
  * One entry of {@link COMMANDS} per subcommand. A command's module is loaded only when that command
  * runs (`import()` compiles to a lazy `require`), so `simple-nn --help` and unknown commands never
@@ -31,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   'make-npy': { summary: 'write synthetic data as x.npy and y.npy, of any size', load: async () => (await import('./make-npy')).makeNpy },
   bench: { summary: 'the benchmark (a development tool: needs the source checkout, runs via ts-node)', load: async () => devScript('bench/main.ts', BENCH_HELP) },
   convert: { summary: 'stream a CSV file of any size into x.npy and y.npy (float32, features×samples)', load: async () => (await import('./convert')).convert },
+  shard: { summary: 'split data into shards on PostgreSQL servers, under one partitioned table on a coordinator', load: async () => (await import('./shard')).shard },
   web: { summary: 'build and serve the page that trains the network in a browser (needs the source checkout)', load: async () => devScript('scripts/web.ts', WEB_HELP) },
 };
 

@@ -164,7 +164,7 @@ async function fit(
 }
 
 /** The samples the options name, checked at the edge. */
-async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Promise<Dataset> {
+export async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Promise<Dataset> {
   switch (data.kind) {
     case 'article':
       return andGate();

@@ -87,9 +87,25 @@ export async function openSqlData(spec: SqlSpec): Promise<OpenData> {
   try {
     const columns = await db.columns(query);
     const plan = planColumns(where, columns, typeof spec.columns === 'function' ? spec.columns(columns, where) : spec.columns);
-    return { db, data: { query, ...plan }, where, name: sqlDataName(spec) };
+    const shardKey = await findShardKey(db, plan.ignored);
+    return { db, data: { query, ...plan, ...(shardKey !== undefined && { shardKey }) }, where, name: sqlDataName(spec) };
   } catch (err) {
     await db.close();
     throw err;
   }
+}
+
+/**
+ * The ignored column, if any, that has the name of the (one-column) partition key of a partitioned
+ * table in a PostgreSQL database: the sums are then grouped by it, and run on each shard (see
+ * docs/sharding.md). Grouping by a column that is not a partition key gives the same sums, added in
+ * another order.
+ */
+async function findShardKey(db: Database, ignored: readonly SqlColumn[]): Promise<string | undefined> {
+  if (db.dialect !== 'postgres' || ignored.length === 0) return undefined;
+  const keys = await db.texts(
+    'SELECT DISTINCT a.attname FROM pg_catalog.pg_partitioned_table p JOIN pg_catalog.pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0] WHERE p.partnatts = 1',
+  );
+  const names = new Set(keys.map(([name]) => name));
+  return ignored.find((c) => names.has(c.name))?.name;
 }

@@ -26,8 +26,8 @@ export interface Database {
   columns(query: string): Promise<SqlColumn[]>;
   /** The one row of an aggregate query, as numbers (NULL as null). */
   row(sql: string): Promise<(number | null)[]>;
-  /** Every row of a small query, each value as text (NULL as ''). */
-  texts(sql: string): Promise<string[][]>;
+  /** Every row of a small query, each value as text (NULL as ''); `values` for its $1, $2, … (PostgreSQL only). */
+  texts(sql: string, values?: readonly unknown[]): Promise<string[][]>;
   /** The rows of a query whose columns are all numbers, batch after batch, in the order the database gives them. */
   stream(sql: string, visit: (batch: Batch) => void): Promise<void>;
   /** Runs `read` on one consistent snapshot of the data (PostgreSQL: a read-only repeatable-read transaction). */

@@ -73,7 +73,8 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
       const rows = (await run(() => connection.runAndReadAll(sql))).getRowsJS();
       return (rows[0] ?? []).map((v) => (v === null ? null : Number(v)));
     },
-    async texts(sql) {
+    async texts(sql, values) {
+      if (values !== undefined) throw new Error('texts: query parameters are for PostgreSQL');
       const rows = (await run(() => connection.runAndReadAll(sql))).getRowsJS();
       return rows.map((row) => row.map((v) => (v === null ? '' : String(v))));
     },

@@ -22,7 +22,10 @@ export async function explainSql(spec: SqlSpec, { weights, bias, gradient, track
   try {
     checkWeightCount(weights, { name: open.name, featureNames: open.data.features.map((c) => c.name), outputs: open.data.labels.length });
     const W = startingW(weights, open.data.features.length, open.data.labels.length);
-    return `${sumsQuery(open.data, W, bias, { gradient, track, fence: open.db.dialect === 'postgres' })}\n`;
+    const sql = sumsQuery(open.data, W, bias, { gradient, track, fence: open.db.dialect === 'postgres' });
+    // the session setting the query needs to run per shard (see docs/sharding.md), as a comment, so that the text stays one query
+    const setting = open.data.shardKey !== undefined ? '-- per shard, with SET enable_partitionwise_aggregate = on\n' : '';
+    return `${setting}${sql}\n`;
   } finally {
     await open.db.close();
   }

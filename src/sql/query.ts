@@ -17,7 +17,16 @@ import { positiveNumber, type ColumnPlan, type SqlColumn } from './columns';
 export interface SqlData extends ColumnPlan {
   /** The user's query, as given (without trailing semicolons). */
   readonly query: string;
+  /**
+   * A column of the query (one of the ignored ones) that is the partition key of a partitioned
+   * table: the aggregates are then grouped by it, so that PostgreSQL runs each partition's sums on
+   * the server that holds it (see docs/sharding.md), and the per-shard sums are added outside.
+   */
+  readonly shardKey?: string;
 }
+
+/** Our name of the shard key column in the levels above the user's query. */
+const KEY = 'shard_key';
 
 /** The query as given, without surrounding space and trailing semicolons; an empty one is an {@link InputError}. */
 export function cleanQuery(text: string): string {
@@ -109,15 +118,16 @@ export function labelValuesQuery(data: SqlData, o: number, limit: number): strin
  * stays harmless).
  */
 export function dataQuery(data: SqlData): string {
-  return withQuery(wrapped(data), data);
+  return withQuery(wrapped(data, false), data);
 }
 
-/** {@link dataQuery} with the user's query still a placeholder. */
-function wrapped(data: SqlData): string {
+/** {@link dataQuery} with the user's query still a placeholder, and the shard key as `shard_key` when there is one (and `key`). */
+function wrapped(data: SqlData, key = true): string {
   const k = data.labels.length;
   const columns = [
     ...data.features.map((c, f) => `${asDouble(c)} AS x${f + 1}`),
     ...data.labels.map((c, o) => `${asLabel(c, data.positive)} AS ${named('y', o, k)}`),
+    ...(key && data.shardKey !== undefined ? [`q.${identifier(data.shardKey)} AS ${KEY}`] : []),
   ];
   return `SELECT ${columns.join(', ')}\nFROM (\n${QUERY}\n) q`;
 }
@@ -138,7 +148,23 @@ export function checkQuery(data: SqlData): string {
     }),
   ];
   const ones = data.labels.map((_, o) => `sum(CASE WHEN ${named('y', o, k)} = 1 THEN 1 ELSE 0 END) AS ones_${named('y', o, k)}`);
-  return withQuery(`SELECT count(*) AS m, ${[...bad, ...ones].join(', ')}\nFROM (\n${indent(wrapped(data), '  ')}\n) d`, data);
+  const counts = [`count(*) AS m`, ...bad, ...ones];
+  return withQuery(perShard(data, `SELECT ${counts.join(', ')}\nFROM (\n${indent(wrapped(data), '  ')}\n) d`, counts, [], 'd'), data);
+}
+
+/**
+ * An aggregate query run per shard when the data has a {@link SqlData.shardKey}: grouped by the key
+ * (and by `groups`, columns of level `from`), each result column summed outside, so that the result
+ * is still one row. PostgreSQL 15 pushes a partitioned table's aggregate down to its foreign
+ * partitions only when it is grouped by the partition key (`enable_partitionwise_aggregate = on`);
+ * a plain sum over the whole table makes every shard send its rows. Without a key, `sql` as it is.
+ */
+function perShard(data: SqlData, sql: string, columns: readonly string[], groups: readonly string[], from: string, orZero = false): string {
+  if (data.shardKey === undefined) return sql;
+  const names = columns.map((c) => c.slice(c.lastIndexOf(' AS ') + 4));
+  const outer = names.map((n) => (orZero ? `COALESCE(sum(${n}), 0) AS ${n}` : `sum(${n}) AS ${n}`));
+  const inner = `${sql}\nGROUP BY ${[`${from}.${KEY}`, ...groups.map((g) => `${from}.${g}`)].join(', ')}`;
+  return `SELECT\n${outer.map((c) => `  ${c}`).join(',\n')}\nFROM (\n${indent(inner, '  ')}\n) per_shard`;
 }
 
 /** What a sums query computes besides x·eᵀ and sum(e). */
@@ -149,7 +175,8 @@ export interface SumsOptions {
   /**
    * End the z and e levels with `OFFSET 0`, so that they stay levels of their own (PostgreSQL
    * otherwise pulls the subqueries up into the aggregate and computes z again for every reference
-   * to it: 30× slower at 32 features). The rows and the numbers are the same without it.
+   * to it: 30× slower at 32 features). The rows and the numbers are the same without it. Not with a
+   * {@link SqlData.shardKey}: a fenced level cannot be pushed down to the shards.
    */
   readonly fence?: boolean;
 }
@@ -195,15 +222,24 @@ export function sumsQuery(data: SqlData, W: Matrix, b: number, { gradient, track
   // then each sum is COALESCEd to 0 (the sums of a W and b that classify every sample right).
   const onlyWrong = gradient === 'article' && !track;
   const sum = (of: string) => (onlyWrong ? `COALESCE(sum(${of}), 0)` : `sum(${of})`);
+  // per shard, the sums are added outside, and the COALESCE goes there (a shard may have no misclassified row)
+  const sharded = data.shardKey !== undefined;
+  const inSum = (of: string) => (sharded ? `sum(${of})` : sum(of));
   const sums = [
-    ...xs.flatMap((x, f) => outputs.map((o) => `${sum(`${x} * ${e(o)}`)} AS xe_${f + 1}${k === 1 ? '' : `_${o + 1}`}`)),
-    ...outputs.map((o) => `${sum(e(o))} AS ${k === 1 ? 'sum_e' : `sum_e_${o + 1}`}`),
+    ...xs.flatMap((x, f) => outputs.map((o) => `${inSum(`${x} * ${e(o)}`)} AS xe_${f + 1}${k === 1 ? '' : `_${o + 1}`}`)),
+    ...outputs.map((o) => `${inSum(e(o))} AS ${k === 1 ? 'sum_e' : `sum_e_${o + 1}`}`),
     ...(track ? [`sum(${outputs.map(wrong).join(' + ')}) AS errors`, `sum(${outputs.map(l).join(' + ')}) AS loss`] : []),
   ];
   const where = onlyWrong ? `\nWHERE ${outputs.map((o) => `${e(o)} <> 0`).join(' OR ')}` : '';
-  const zLevel = zOf(data, W, b, [...xs, ...outputs.map(y)], fence);
-  const eLevel = `SELECT ${xs.join(', ')},\n${perRow.map((p) => `  ${p}`).join(',\n')}\nFROM (\n${indent(zLevel, '  ')}\n) zt${fence ? '\nOFFSET 0' : ''}`;
-  return withQuery(`SELECT\n${sums.map((s) => `  ${s}`).join(',\n')}\nFROM (\n${indent(eLevel, '  ')}\n) t${where}`, data);
+  // a shard gets the levels below as one flat SELECT (postgres_fdw writes z and e out in every sum, and
+  // the shard computes them again for each); grouped by e too, it computes e once a row: e is then a
+  // grouping expression, which the shard's planner computes in the scan and each sum reads from there
+  const byE = sharded && onlyWrong ? outputs.map(e) : [];
+  const carry = sharded ? [KEY] : [];
+  const zLevel = zOf(data, W, b, [...xs, ...outputs.map(y), ...carry], fence && !sharded);
+  const eLevel = `SELECT ${[...xs, ...carry].join(', ')},\n${perRow.map((p) => `  ${p}`).join(',\n')}\nFROM (\n${indent(zLevel, '  ')}\n) zt${fence && !sharded ? '\nOFFSET 0' : ''}`;
+  const query = `SELECT\n${sums.map((s) => `  ${s}`).join(',\n')}\nFROM (\n${indent(eLevel, '  ')}\n) t${where}`;
+  return withQuery(perShard(data, query, sums, byE, 't', onlyWrong), data);
 }
 
 /**
