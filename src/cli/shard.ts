@@ -171,7 +171,7 @@ async function load(servers: readonly Server[], table: string, data: Dataset, co
   const { source } = data;
   const N = servers.length;
   const m = source.samples;
-  const first = (i: number) => Math.floor((i * m) / N);
+  const counts = new Array<number>(N).fill(0);
   const defs = [`${KEY} integer NOT NULL`, ...columns.map((c) => `${identifier(c)} double precision`)]; // the key first: the label stays the last column
   for (let i = 0; i < N; i++) await run(servers[i], `CREATE TABLE ${identifier(shardTable(table, i))} (${defs.join(', ')}, CHECK (${KEY} = ${i + 1}))`);
   const width = columns.length + 1;
@@ -194,6 +194,7 @@ async function load(servers: readonly Server[], table: string, data: Dataset, co
       for (let f = 0; f < x.rows; f++) values.push(x.data[f * x.cols + j]);
       for (let o = 0; o < y.rows; o++) values.push(y.data[o * y.cols + j]);
       queued.push({ shard: shardOf, values });
+      counts[shardOf]++;
     }
   });
   for (const { shard: s, values } of queued) {
@@ -203,7 +204,7 @@ async function load(servers: readonly Server[], table: string, data: Dataset, co
   }
   await flush();
   for (let i = 0; i < N; i++) await run(servers[i], `ANALYZE ${identifier(shardTable(table, i))}`);
-  return Array.from({ length: N }, (_, i) => (i + 1 < N ? first(i + 1) : m) - first(i));
+  return counts;
 }
 
 /** The coordinator's servers, user mappings, partitioned table and foreign partitions (in its open transaction). */
