@@ -16,6 +16,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { ENDING_SIGNALS } from '../src/cli/run';
 
 const ROOT = resolve(__dirname, '..');
 const WEB = join(ROOT, 'web');
@@ -251,8 +252,7 @@ async function main(): Promise<void> {
   const { server, url } = await servePage(files, port);
   process.stdout.write(`serving the page at ${url} (127.0.0.1 only; Ctrl-C stops)\n`);
   const stop = () => server.close(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  for (const signal of ENDING_SIGNALS) process.once(signal, stop);
 }
 
 if (require.main === module) {

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors';
-import { runScript, type Io } from './run';
+import { runScript, signalStatus, type EndingSignal, type Io } from './run';
 
 /** A subcommand's entry point: its own argv (after the command's name); returns the exit status. */
 export type CommandMain = (argv: readonly string[], io: Io) => Promise<void | number>;
@@ -100,7 +100,7 @@ Usage: simple-nn web [--port N] [--out DIR]      (or: npm run web -- …)
 /**
  * A development command that stays TypeScript run by ts-node (bench/ and scripts/web.ts are
  * outside src/ and not compiled): it runs `node -r ts-node/register/transpile-only FILE …` in a
- * child process, in the caller's folder, and passes SIGINT/SIGTERM on to it.
+ * child process, in the caller's folder, and passes every ending signal on to it.
  */
 function devScript(file: string, help: string): CommandMain {
   return async (argv, io) => {
@@ -120,19 +120,22 @@ function devScript(file: string, help: string): CommandMain {
       stdio: 'inherit',
       env: { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? join(ROOT, 'tsconfig.json') },
     });
-    const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
-    const onInt = forward('SIGINT');
-    const onTerm = forward('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    // Every ending signal goes on to the child (which stops as it would alone); the forwarder
+    // listens again after each, so a second signal reaches the child too, and the command
+    // ends with the child's status, 128 + the signal's number when a signal ended it.
+    let stop: (() => void) | undefined;
+    const forward = (signal: EndingSignal) => {
+      child.kill(signal);
+      stop = io.onInterrupt?.(forward);
+    };
+    stop = io.onInterrupt?.(forward);
     try {
       return await new Promise<number>((resolve, reject) => {
         child.on('error', reject);
-        child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1)));
+        child.on('close', (code, signal) => resolve(code ?? (signal ? signalStatus(signal) : 1)));
       });
     } finally {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      stop?.();
     }
   };
 }

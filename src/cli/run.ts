@@ -1,5 +1,25 @@
+import { constants } from 'node:os';
 import { InputError, oneLine } from '../errors';
 import { flagOf } from '../options';
+
+/**
+ * The signals that end a process when it does not handle them, and that a run hears (node lets a
+ * process handle each of them): Ctrl-C, kill's default, a closed terminal, Ctrl-\, and the rest a
+ * user or a supervisor sends. SIGUSR1 (node's inspector), SIGPIPE and SIGXFSZ (ignored by node) do
+ * not end a node process; SIGKILL and SIGSTOP cannot be heard.
+ */
+export const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU'] as const;
+export type EndingSignal = (typeof ENDING_SIGNALS)[number];
+
+/** The exit status of a run that `signal` ended, as a shell reports it: 128 + its number (SIGINT 130, SIGTERM 143, SIGHUP 129). */
+export function signalStatus(signal: NodeJS.Signals): number {
+  return 128 + constants.signals[signal];
+}
+
+/** How a user names a signal in "… again to quit at once": Ctrl-C for SIGINT, else its name. */
+export function signalName(signal: NodeJS.Signals): string {
+  return signal === 'SIGINT' ? 'Ctrl-C' : signal;
+}
 
 /** Where a command writes, and how it hears Ctrl-C; tests pass buffers, scripts pass the process. */
 export interface Io {
@@ -10,11 +30,13 @@ export interface Io {
   /** The stream a progress bar draws on. */
   progressStream?: NodeJS.WritableStream;
   /**
-   * Calls `handler` on the first Ctrl-C (SIGINT) or SIGTERM, then stops listening, so that a
-   * second one takes the signal's default action at once — even in the middle of an iteration,
-   * when no JavaScript handler could run. The returned function stops listening earlier.
+   * Calls `handler` on the first of the {@link ENDING_SIGNALS} (or when npm, which started the
+   * run, has gone), then stops listening, so that a second one takes the signal's default action
+   * at once — even in the middle of an iteration, when no JavaScript handler could run. The
+   * returned function stops listening earlier. Without a handler, a signal ends the process
+   * through `process.exit` (exit handlers run: temporary files are removed).
    */
-  onInterrupt?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+  onInterrupt?: (handler: (signal: EndingSignal) => void) => () => void;
   /** Ends the process now, with `code` (exit handlers run: temporary files are removed). */
   exitNow?: (code: number) => never;
 }
@@ -25,14 +47,55 @@ export const processIo: Io = {
   stderrIsTTY: process.stderr.isTTY === true,
   progressStream: process.stderr,
   onInterrupt: (handler) => {
-    const signals = ['SIGINT', 'SIGTERM'] as const;
-    const stop = () => signals.forEach((signal) => process.off(signal, listeners[signal]));
-    const listeners = Object.fromEntries(signals.map((signal) => [signal, () => (stop(), handler(signal))])) as Record<(typeof signals)[number], () => void>;
-    signals.forEach((signal) => process.on(signal, listeners[signal]));
-    return stop;
+    interruptHandler = handler;
+    hearSignals();
+    return () => {
+      if (interruptHandler === handler) interruptHandler = undefined;
+      hearSignals(); // a signal after this ends the process, exit handlers run
+    };
   },
   exitNow: (code) => process.exit(code),
 };
+
+/** The handler {@link processIo}'s `onInterrupt` was given, until a signal takes it. */
+let interruptHandler: ((signal: EndingSignal) => void) | undefined;
+
+/**
+ * What every ending signal does in a run: the first goes to the command's handler, and then no
+ * JavaScript listens (the next takes the default action at once); with no handler, the process
+ * ends now by `process.exit`, whose handlers remove temporary files (src/io/atomic.ts, writeTogether).
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  const handler = interruptHandler;
+  if (!handler) process.exit(signalStatus(signal));
+  interruptHandler = undefined;
+  for (const s of ENDING_SIGNALS) process.off(s, onSignal);
+  handler(signal as EndingSignal);
+}
+
+function hearSignals(): void {
+  for (const signal of ENDING_SIGNALS) if (!process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
+}
+
+/** How often a run started by npm looks whether npm is still there, in ms. */
+const PARENT_CHECK_MS = 200;
+
+/**
+ * npm (`npm run train`, `npm start`) passes SIGINT and SIGTERM on to the run, but any other
+ * signal that ends npm (SIGHUP, SIGQUIT, SIGKILL, …) leaves the run behind, orphaned. A run that
+ * npm started therefore looks, between iterations, whether its parent is still npm; once it is
+ * not, it acts as on SIGHUP. A run started otherwise (a shell, nohup) keeps going as it always did.
+ */
+function endWithNpm(): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onSignal('SIGHUP');
+  }, PARENT_CHECK_MS);
+  timer.unref();
+}
 
 /**
  * Runs a command and returns its exit status: what it returns (0 by default; 130 after a Ctrl-C
@@ -62,6 +125,8 @@ export function runScript(main: (argv: readonly string[], io: Io) => Promise<voi
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+  hearSignals();
+  endWithNpm();
   void runCommand((io) => main(process.argv.slice(2), io), processIo).then((code) => {
     process.exitCode = code;
   });

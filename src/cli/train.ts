@@ -16,7 +16,7 @@ import { TrainingProgress } from './progress';
 import { writeJson } from './json';
 import { checkOutputs, writeOutputs } from './outputs';
 import { describeRun, makeReport } from './report';
-import type { Io } from './run';
+import { signalName, signalStatus, type EndingSignal, type Io } from './run';
 import { checkSqlArgs, explainTraining, loadSqlData } from './sql-data';
 import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs } from './train-options';
 import type { DataArgs, RunFacts, TrainArgs } from './types';
@@ -47,7 +47,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Trains and reports; returns the exit status: 0, or 130 / 143 when Ctrl-C / SIGTERM stopped the run (results kept). */
+/** Trains and reports; returns the exit status: 0, or 128 + the signal's number when a signal stopped the run (results kept: 130 for Ctrl-C, 143 for SIGTERM). */
 async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<number> {
   const { train: trainSet, test, indices } =
     args.testSplit === undefined ? { train: dataset, test: undefined, indices: undefined } : splitDataset(dataset, args.testSplit, args.seed);
@@ -70,17 +70,17 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
     kernels: args.kernels,
     standardize: args.standardize && stats ? standardization(stats) : undefined,
   });
-  // Ctrl-C or SIGTERM: the first stops after the current iteration (then results are printed and
-  // saved as usual, exit 130 or 143); a second takes the signal's default action at once. Outputs
-  // are renamed into place together at the end, so they are never cut in half.
-  let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+  // Ctrl-C, SIGTERM, SIGHUP, … (or npm gone): the first stops after the current iteration (then
+  // results are printed and saved as usual, exit 128 + the signal's number); a second takes the
+  // signal's default action at once. Outputs are renamed into place together at the end, so they
+  // are never cut in half.
+  let interrupted: EndingSignal | undefined;
   const progress = new TrainingProgress(io, args.iterations);
   let stopAfterTraining: (() => void) | undefined;
   const stopListening = io.onInterrupt?.((signal) => {
     interrupted = signal;
     progress.stop(); // so the bar does not draw over the message
-    const again = signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM';
-    io.stderr(`interrupted: stopping after the current iteration (${again} again to quit at once)\n`);
+    io.stderr(`interrupted: stopping after the current iteration (${signalName(signal)} again to quit at once)\n`);
   });
   try {
     const before = args.json ? undefined : (await net.evaluateAsync(trainSet.source, args.chunkSamples)).predictions;
@@ -89,7 +89,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
     // process.exit, whose handlers remove the outputs' temporary files; the outputs are renamed
     // into place synchronously, so a signal never cuts that in half.
     stopListening?.();
-    stopAfterTraining = io.onInterrupt?.((signal) => io.exitNow?.(signal === 'SIGTERM' ? 143 : 130));
+    stopAfterTraining = io.onInterrupt?.((signal) => io.exitNow?.(signalStatus(signal)));
     const result = net.lastFit!;
     const facts: RunFacts = {
       args,
@@ -121,7 +121,7 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
     if (result.stoppedBy === 'interrupt') {
       const saved = args.outputs.save === undefined ? '' : `; saved the last completed state to ${args.outputs.save}`;
       io.stderr(`stopped after ${result.iterationsRun} iterations (interrupted)${saved}\n`);
-      return interrupted === 'SIGTERM' ? 143 : 130;
+      return signalStatus(interrupted ?? 'SIGINT');
     }
     return 0;
   } finally {

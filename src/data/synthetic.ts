@@ -39,6 +39,15 @@ export function synthetic(options: SyntheticOptions): Dataset {
  * so that data larger than memory can be written out.
  */
 export function syntheticChunks(options: SyntheticOptions, chunkSamples: number, visit: (chunk: Chunk) => void): void {
+  for (const chunk of eachSyntheticChunk(options, chunkSamples)) visit(chunk);
+}
+
+/**
+ * {@link syntheticChunks} as a generator: the caller takes one chunk at a time (and may yield to
+ * the event loop between them, as make-npy does, so that a signal is heard). A chunk's buffers are
+ * reused by the next.
+ */
+export function* eachSyntheticChunk(options: SyntheticOptions, chunkSamples: number): Generator<Chunk> {
   const { features, samples, seed, outputs = 1 } = options;
   const rand = seededRandom(seed);
   const hidden = Array.from({ length: outputs }, () => ({
@@ -63,6 +72,6 @@ export function syntheticChunks(options: SyntheticOptions, chunkSamples: number,
         y[o * n + j] = score >= 0 ? 1 : 0;
       }
     });
-    visit({ x: { rows: features, cols: n, data: x }, y: { rows: outputs, cols: n, data: y }, offset });
+    yield { x: { rows: features, cols: n, data: x }, y: { rows: outputs, cols: n, data: y }, offset };
   }
 }
