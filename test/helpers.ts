@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,4 +76,15 @@ export async function until(condition: () => boolean, what: string, ms = 30000):
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Checks a refused run: exit 2, nothing on stdout, and one line on stderr (`error: ` + message, or matching it). */
+export function expectRefused(r: { code: number | null; stdout: string; stderr: string }, message: string | RegExp): void {
+  expect(r.stdout, 'stdout').to.equal('');
+  if (typeof message === 'string') expect(r.stderr).to.equal(`error: ${message}\n`);
+  else {
+    expect(r.stderr.split('\n').filter(Boolean), r.stderr).to.have.length(1);
+    expect(r.stderr).to.match(message);
+  }
+  expect(r.code, r.stderr).to.equal(2);
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { readNpy } from '../src/data/npy';
 import { synthetic } from '../src/data/synthetic';
-import { cpuSeconds, spawnCollecting, tempDir, until } from './helpers';
+import { cpuSeconds, expectRefused, spawnCollecting, tempDir, until } from './helpers';
 
 const MAIN = join(__dirname, '..', 'dist', 'cli', 'main.js');
 const IS_ROOT = process.getuid?.() === 0;
@@ -18,16 +18,6 @@ const IS_ROOT = process.getuid?.() === 0;
 function makeNpy(args: string[]) {
   const r = spawnSync(process.execPath, [MAIN, 'make-npy', ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function expectRefused(r: { code: number | null; stdout: string; stderr: string }, message: string | RegExp): void {
-  expect(r.stdout, 'stdout').to.equal('');
-  if (typeof message === 'string') expect(r.stderr).to.equal(`error: ${message}\n`);
-  else {
-    expect(r.stderr.split('\n').filter(Boolean), r.stderr).to.have.length(1);
-    expect(r.stderr).to.match(message);
-  }
-  expect(r.code, r.stderr).to.equal(2);
 }
 
 describe('make-npy: staged, all-or-nothing outputs', function () {

@@ -33,7 +33,7 @@ import { readNpyHeader, writeNpy } from '../src/data/npy';
 import { InputError } from '../src/errors';
 import { writeFileAtomic, writeFilesAtomic, writeTogether } from '../src/io/atomic';
 import { loadModel } from '../src/model/file';
-import { rejects, runInProcess, tempDir, throws } from './helpers';
+import { expectRefused, rejects, runInProcess, tempDir, throws } from './helpers';
 import { duck } from './sql-helpers';
 
 const ROOT = join(__dirname, '..');
@@ -90,17 +90,6 @@ function trainInBash(args: string, before = 'exec', timeout = 60_000): Ran {
     env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
-}
-
-/** Exit 2, nothing on stdout, and exactly this one line on stderr. */
-function expectRefused(r: { code: number | null; stdout: string; stderr: string }, message: string | RegExp): void {
-  expect(r.stdout, 'stdout').to.equal('');
-  if (typeof message === 'string') expect(r.stderr).to.equal(`error: ${message}\n`);
-  else {
-    expect(r.stderr.split('\n').filter(Boolean), r.stderr).to.have.length(1);
-    expect(r.stderr).to.match(message);
-  }
-  expect(r.code, r.stderr).to.equal(2);
 }
 
 /** Temporary files our writes leave behind (none, ever). */
