@@ -1,16 +1,16 @@
-import { isSampleSource, memorySource, type SampleSource } from './data/source';
-import { checkStandardization, featureStats, standardization, standardizedSource, standardizeMatrix, type Standardization } from './data/standardize';
-import { InputError, option } from './errors';
+import { isSampleSource, type SampleSource } from './data/source';
+import { featureStats, standardization, standardizedSource, standardizeMatrix, standardizeOption, type Standardization } from './data/standardize';
+import { InputError } from './errors';
 import { toRows, type Matrix, type MatrixLike } from './matrix';
 import { addConfusion, emptyConfusion, evaluate, evaluateAsync, evaluation, type FullEvaluation } from './metrics';
 import { checkModel, modelOf, type ModelMeta, type SavedModel } from './model/format';
-import { createNetwork } from './network/create';
 import { checkDataFitsFloat32, checkSettingsFitFloat32 } from './network/float32';
-import { startingW, asMatrix, type InitialWeights } from './network/init';
-import { isTensorBackend, type Backend, type Gradient, type Kernels, type Network, type TrainResult, type TrainSettings } from './network/network';
+import { asMatrix, type InitialWeights } from './network/init';
+import { isTensorBackend, type Backend, type Gradient, type Kernels, type TrainResult, type TrainSettings } from './network/network';
+import { NetworkSlot } from './network/slot';
 import { checkOption, optionOrDefault } from './options';
 import { train, trainAsync } from './training';
-import { checkLabels, toMatrix } from './validate';
+import { checkedSource, checkLabels, toMatrix } from './validate';
 
 export type BackendRequest = Backend | 'auto';
 
@@ -58,13 +58,8 @@ export class Classifier {
   readonly gradient: Gradient;
   /** How the last `fit` ended. */
   lastFit: TrainResult | undefined;
-  private network: Network | undefined;
-  private disposed = false;
-  private readonly kernels: Kernels;
-  private readonly initialWeights: InitialWeights | undefined;
-  private readonly initialBias: number;
-  private scaling: Standardization | undefined;
-  private readonly standardizeOnFit: boolean;
+  private readonly slot: NetworkSlot;
+  private scaling: Standardization | 'on fit' | undefined;
 
   private constructor(
     /** The backend that runs (never `auto`). */
@@ -76,19 +71,11 @@ export class Classifier {
     this.learningRate = optionOrDefault('learningRate', options.learningRate);
     this.iterations = optionOrDefault('iterations', options.iterations);
     this.gradient = optionOrDefault('gradient', options.gradient);
-    this.kernels = optionOrDefault('kernels', options.kernels);
-    this.initialBias = optionOrDefault('bias', options.bias);
-    this.initialWeights = options.weights;
+    const b = optionOrDefault('bias', options.bias);
     const W = options.weights === undefined ? undefined : asMatrix(options.weights); // checked here, used when W is made
-    if (isTensorBackend(backend)) checkSettingsFitFloat32(backend, this.learningRate, W, this.initialBias);
-    const scaling = options.standardize;
-    this.standardizeOnFit = scaling === true;
-    if (typeof scaling === 'object' && scaling !== null) {
-      checkStandardization(scaling, scaling.mean.length);
-      this.scaling = { mean: [...scaling.mean], std: [...scaling.std] };
-    } else if (scaling !== undefined && typeof scaling !== 'boolean') {
-      throw new InputError(option('standardize'), ` must be true, false or {mean, std}, got ${String(scaling)}`);
-    }
+    if (isTensorBackend(backend)) checkSettingsFitFloat32(backend, this.learningRate, W, b);
+    this.scaling = standardizeOption(options.standardize);
+    this.slot = new NetworkSlot(backend, optionOrDefault('kernels', options.kernels), options.weights, b);
   }
 
   /** Checks the options, loads the backend (`auto` by default) and returns an untrained classifier. */
@@ -159,7 +146,7 @@ export class Classifier {
   /** `s = sigmoid(Wᵀ·x + b)`: outputs×samples. */
   predictProba(xLike: MatrixLike): number[][] {
     const x = toMatrix('x', xLike);
-    return toRows(this.forPrediction(x.rows).predictProba(this.scaled(x)));
+    return toRows(this.slot.forPrediction(x.rows).predictProba(this.scaled(x)));
   }
 
   /** The fraction of right predictions over all outputs and samples. */
@@ -175,33 +162,31 @@ export class Classifier {
 
   /** Predictions and their comparison with the labels, chunk by chunk: errors, confusion counts, and per output precision, recall, F1 and ROC AUC. */
   evaluate(data: SampleSource, chunkSamples?: number): FullEvaluation {
-    const network = this.forPrediction(data.features, data.outputs);
-    return evaluate(network, this.scaling ? standardizedSource(data, this.scaling) : data, chunkSamples);
+    return evaluate(this.slot.forPrediction(data.features, data.outputs), this.scaledSource(data), chunkSamples);
   }
 
   /** {@link evaluate}, for any source and for samples read asynchronously (in a database, as `backend: 'sql'` trains on them). */
   async evaluateAsync(data: SampleSource, chunkSamples?: number): Promise<FullEvaluation> {
-    const network = this.forPrediction(data.features, data.outputs);
-    return evaluateAsync(network, this.scaling ? standardizedSource(data, this.scaling) : data, chunkSamples);
+    return evaluateAsync(this.slot.forPrediction(data.features, data.outputs), this.scaledSource(data), chunkSamples);
   }
 
   /** The z-scores applied to the inputs (`standardize`), once known. */
   get standardization(): Standardization | undefined {
-    return this.scaling;
+    return this.scaling === 'on fit' ? undefined : this.scaling;
   }
 
   /** W, features×outputs. */
   get weights(): number[][] {
-    return toRows(this.fitted().weights());
+    return toRows(this.slot.current().weights());
   }
 
   get bias(): number {
-    return this.fitted().bias();
+    return this.slot.current().bias();
   }
 
   /** What computes: `plain`, or the tfjs backend and how, as it ran in the last `fit` (e.g. `wasm (SIMD kernel, 2 threads)`). */
   get compute(): string {
-    return this.network?.compute ?? this.backend;
+    return this.slot.compute ?? this.backend;
   }
 
   /**
@@ -219,100 +204,38 @@ export class Classifier {
 
   /** Frees the network's tensors (and threads); the classifier cannot be used afterwards. */
   dispose(): void {
-    this.network?.dispose();
-    this.network = undefined;
-    this.disposed = true;
+    this.slot.dispose();
   }
 
   private prepareFit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions) {
     const given = isSampleSource(first) ? first : checkedSource(first, second as MatrixLike);
     const options = ((isSampleSource(first) ? second : third) ?? {}) as FitOptions;
-    if (this.standardizeOnFit && !this.scaling) {
-      this.usable();
-      this.scaling = standardization(featureStats(given, options.chunkSamples));
+    const chunkSamples = options.chunkSamples === undefined ? undefined : checkOption('chunkSamples', options.chunkSamples);
+    if (this.scaling === 'on fit') {
+      this.slot.usable();
+      this.scaling = standardization(featureStats(given, chunkSamples));
     }
-    const data = this.scaling ? standardizedSource(given, this.scaling) : given;
-    const settings: TrainSettings = {
-      ...options,
-      a: this.learningRate,
-      gradient: this.gradient,
-      iterations: optionOrDefault('iterations', options.iterations ?? this.iterations),
-      chunkSamples: options.chunkSamples === undefined ? undefined : checkOption('chunkSamples', options.chunkSamples),
-    };
-    const network = this.forTraining(data);
+    const data = this.scaledSource(given);
+    const iterations = optionOrDefault('iterations', options.iterations ?? this.iterations);
+    const settings: TrainSettings = { ...options, a: this.learningRate, gradient: this.gradient, iterations, chunkSamples };
+    const network = this.slot.forTraining(data);
     if (isTensorBackend(this.backend)) checkDataFitsFloat32(data, this.backend);
     return { network, data, settings };
   }
 
   private predictMatrix(xLike: MatrixLike): Matrix {
     const x = toMatrix('x', xLike);
-    return this.forPrediction(x.rows).predict(this.scaled(x));
+    return this.slot.forPrediction(x.rows).predict(this.scaled(x));
   }
 
   /** x standardized as the classifier's inputs are, after checking it has the features W was made for. */
   private scaled(x: Matrix): Matrix {
-    if (!this.scaling) return x;
-    this.forPrediction(x.rows);
+    if (this.scaling === undefined || this.scaling === 'on fit') return x;
+    this.slot.forPrediction(x.rows);
     return standardizeMatrix(x, this.scaling);
   }
 
-  /** W and b as they are now: trained, or the initial weights before any training. */
-  private fitted(): Network {
-    this.usable();
-    const init = this.initialWeights;
-    return this.forPrediction(this.network?.features ?? (init === undefined ? 0 : asMatrix(init).rows));
+  private scaledSource(data: SampleSource): SampleSource {
+    return this.scaling === undefined || this.scaling === 'on fit' ? data : standardizedSource(data, this.scaling);
   }
-
-  /** The network to train on `data`, made on first use with W sized from the data. */
-  private forTraining(data: SampleSource): Network {
-    this.usable();
-    if (data.samples < 1 || data.features < 1 || data.outputs < 1) {
-      throw new InputError(`the data has ${data.features} features, ${data.outputs} outputs and ${data.samples} samples; each must be ≥ 1`);
-    }
-    this.network ??= this.make(startingW(this.initialWeights, data.features, data.outputs));
-    return this.matching(data.features, data.outputs);
-  }
-
-  /**
-   * The network to predict on x with `features` rows: trained, or made from the initial weights —
-   * as given, or for `outputs` outputs (a value per feature filling its row, as training makes W)
-   * when the data's outputs are known.
-   */
-  private forPrediction(features: number, outputs?: number): Network {
-    this.usable();
-    if (!this.network) {
-      if (this.initialWeights === undefined) {
-        throw new InputError('the classifier has no weights yet: call fit() first, or create it with initial weights');
-      }
-      const init = asMatrix(this.initialWeights);
-      this.network = this.make(outputs === undefined ? startingW(init, init.rows, init.cols) : startingW(this.initialWeights, features, outputs));
-    }
-    return this.matching(features);
-  }
-
-  private make(W: Matrix): Network {
-    return createNetwork(this.backend, { W, b: this.initialBias }, this.kernels);
-  }
-
-  private usable(): void {
-    if (this.disposed) throw new InputError('the classifier was disposed: create a new one');
-  }
-
-  private matching(features: number, outputs?: number): Network {
-    const net = this.network!;
-    if (features !== net.features) throw new InputError(`x has ${features} features (rows), but W was made for ${net.features}`);
-    if (outputs !== undefined && outputs !== net.outputs) {
-      throw new InputError(`y has ${outputs} outputs (rows), but W was made for ${net.outputs}`);
-    }
-    return net;
-  }
-}
-
-/** x and y from nested arrays or matrices, checked: same samples, labels 0 or 1. */
-function checkedSource(xLike: MatrixLike, yLike: MatrixLike): SampleSource {
-  const x = toMatrix('x', xLike);
-  const y = toMatrix('y', yLike);
-  if (y.cols !== x.cols) throw new InputError(`x has ${x.cols} samples (columns) but y has ${y.cols}; both are …×samples`);
-  checkLabels('y', y);
-  return memorySource(x, y);
 }

@@ -1,5 +1,6 @@
 import { InputError, quote, shown } from './errors';
 import { isMatrix, matrix, type Matrix, type MatrixLike } from './matrix';
+import { memorySource, type SampleSource } from './data/source';
 
 /** A number as people write it in files and options: decimal, with an optional exponent. */
 export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -74,4 +75,13 @@ function describeType(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   const kind = typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
   return `${/^[aeiouAEIOU]/.test(kind) ? 'an' : 'a'} ${shown(kind, 40)}`;
+}
+
+/** x and y from nested arrays or matrices, checked: same samples, labels 0 or 1. */
+export function checkedSource(xLike: MatrixLike, yLike: MatrixLike): SampleSource {
+  const x = toMatrix('x', xLike);
+  const y = toMatrix('y', yLike);
+  if (y.cols !== x.cols) throw new InputError(`x has ${x.cols} samples (columns) but y has ${y.cols}; both are …×samples`);
+  checkLabels('y', y);
+  return memorySource(x, y);
 }

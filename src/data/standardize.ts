@@ -171,3 +171,19 @@ export function foldStandardization(W: readonly (readonly number[])[], b: number
   const bias = W[0].map((_, o) => W.reduce((acc, row, f) => acc - (row[o] * s.mean[f]) / s.std[f], b));
   return { W: folded, b: bias };
 }
+
+/**
+ * The estimators' `standardize` option, checked: `'on fit'` for `true` (computed from the first
+ * fit's samples), a copy of the given z-scores, or undefined for none.
+ */
+export function standardizeOption(value: unknown): Standardization | 'on fit' | undefined {
+  if (value === true) return 'on fit';
+  if (value === undefined || value === false) return undefined;
+  if (typeof value === 'object' && value !== null) {
+    const s = value as Standardization;
+    if (!Array.isArray(s.mean) || !Array.isArray(s.std)) throw new InputError(option('standardize'), ' must be {mean, std}: two lists of numbers, one per feature');
+    checkStandardization(s, s.mean.length);
+    return { mean: [...s.mean], std: [...s.std] };
+  }
+  throw new InputError(option('standardize'), ` must be true, false or {mean, std}, got ${String(value)}`);
+}
