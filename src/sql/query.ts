@@ -225,19 +225,26 @@ export function sumsQuery(data: SqlData, W: Matrix, b: number, { gradient, track
   // per shard, the sums are added outside, and the COALESCE goes there (a shard may have no misclassified row)
   const sharded = data.shardKey !== undefined;
   const inSum = (of: string) => (sharded ? `sum(${of})` : sum(of));
+  // Per shard, postgres_fdw writes z and e out in full in every sum it sends, and the shard computes
+  // them again for each. With one output, e of a misclassified sample is exactly 1 − 2y (+1 where
+  // y = 0, −1 where y = 1), so the sums read y and e is computed once, in the WHERE (the same
+  // products to the bit, as x·(±1) is exact). With several outputs, e is a grouping expression
+  // instead, which the shard computes once a row; but the planner then expects a group per row,
+  // and on large tables it may choose to fetch the rows (see docs/sharding.md).
+  const eIsSign = sharded && onlyWrong && k === 1;
+  const eTerm = (o: number) => (eIsSign ? `(1 - 2 * ${y(o)})` : e(o));
   const sums = [
-    ...xs.flatMap((x, f) => outputs.map((o) => `${inSum(`${x} * ${e(o)}`)} AS xe_${f + 1}${k === 1 ? '' : `_${o + 1}`}`)),
-    ...outputs.map((o) => `${inSum(e(o))} AS ${k === 1 ? 'sum_e' : `sum_e_${o + 1}`}`),
+    ...xs.flatMap((x, f) => outputs.map((o) => `${inSum(`${x} * ${eTerm(o)}`)} AS xe_${f + 1}${k === 1 ? '' : `_${o + 1}`}`)),
+    ...outputs.map((o) => `${inSum(eTerm(o))} AS ${k === 1 ? 'sum_e' : `sum_e_${o + 1}`}`),
     ...(track ? [`sum(${outputs.map(wrong).join(' + ')}) AS errors`, `sum(${outputs.map(l).join(' + ')}) AS loss`] : []),
   ];
   const where = onlyWrong ? `\nWHERE ${outputs.map((o) => `${e(o)} <> 0`).join(' OR ')}` : '';
-  // a shard gets the levels below as one flat SELECT (postgres_fdw writes z and e out in every sum, and
-  // the shard computes them again for each); grouped by e too, it computes e once a row: e is then a
-  // grouping expression, which the shard's planner computes in the scan and each sum reads from there
-  const byE = sharded && onlyWrong ? outputs.map(e) : [];
+  // a shard gets the levels below as one flat SELECT; grouped by e too, it computes e once a row: e is
+  // then a grouping expression, which the shard's planner computes in the scan and each sum reads from there
+  const byE = sharded && onlyWrong && !eIsSign ? outputs.map(e) : [];
   const carry = sharded ? [KEY] : [];
   const zLevel = zOf(data, W, b, [...xs, ...outputs.map(y), ...carry], fence && !sharded);
-  const eLevel = `SELECT ${[...xs, ...carry].join(', ')},\n${perRow.map((p) => `  ${p}`).join(',\n')}\nFROM (\n${indent(zLevel, '  ')}\n) zt${fence && !sharded ? '\nOFFSET 0' : ''}`;
+  const eLevel = `SELECT ${[...xs, ...(eIsSign ? outputs.map(y) : []), ...carry].join(', ')},\n${perRow.map((p) => `  ${p}`).join(',\n')}\nFROM (\n${indent(zLevel, '  ')}\n) zt${fence && !sharded ? '\nOFFSET 0' : ''}`;
   const query = `SELECT\n${sums.map((s) => `  ${s}`).join(',\n')}\nFROM (\n${indent(eLevel, '  ')}\n) t${where}`;
   return withQuery(perShard(data, query, sums, byE, 't', onlyWrong), data);
 }
