@@ -49,21 +49,21 @@ export async function writeParquet(x: Matrix, y: Matrix, path: string): Promise<
   }
 }
 
-/** Puts x and y into a PostgreSQL table of columns x1…xF and y (real), replacing it; returns the query that reads it. */
-export async function writePostgres(x: Matrix, y: Matrix, url: string, table: string): Promise<string> {
+/** Puts x and y into a PostgreSQL table of columns x1…xF and y (real, or `type`), replacing it; returns the query that reads it. */
+export async function writePostgres(x: Matrix, y: Matrix, url: string, table: string, type: 'real' | 'double precision' = 'real'): Promise<string> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
     const F = x.rows;
     const m = x.cols;
     await client.query(`DROP TABLE IF EXISTS ${table}`);
-    await client.query(`CREATE TABLE ${table} (${[...Array.from({ length: F }, (_, f) => `x${f + 1} real`), 'y real'].join(', ')})`);
-    for (let start = 0; start < m; start += 1000) {
-      const rows: string[] = [];
-      for (let j = start; j < Math.min(m, start + 1000); j++) {
-        rows.push(`(${[...Array.from({ length: F }, (_, f) => x.data[f * m + j]), y.data[j]].join(',')})`);
-      }
-      await client.query(`INSERT INTO ${table} VALUES ${rows.join(',')}`);
+    await client.query(`CREATE TABLE ${table} (${[...Array.from({ length: F }, (_, f) => `x${f + 1} ${type}`), `y ${type}`].join(', ')})`);
+    // one array a column, unnest making them rows: as simple-nn shard loads its shards
+    const names = [...Array.from({ length: F }, (_, f) => `x${f + 1}`), 'y'];
+    for (let start = 0; start < m; start += 20000) {
+      const end = Math.min(m, start + 20000);
+      const columns = [...Array.from({ length: F }, (_, f) => Array.from(x.data.subarray(f * m + start, f * m + end))), Array.from(y.data.subarray(start, end))];
+      await client.query(`INSERT INTO ${table} (${names.join(', ')}) SELECT * FROM unnest(${names.map((_, c) => `$${c + 1}::${type}[]`).join(', ')})`, columns);
     }
     await client.query(`ANALYZE ${table}`);
     return `SELECT * FROM ${table}`;

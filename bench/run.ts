@@ -9,6 +9,7 @@ import { measureMemory, type MemoryUse } from './memory';
 import { AND_ITERATIONS, iterationsPerSample, plan, PROFILE_ITERATIONS } from './plan';
 import { profileOps, type KernelTime } from './profile';
 import { dropPostgres, timeDuckDb, timePushdown, writeParquet, writePostgres, type PushdownRunner } from './pushdown';
+import { timeShards, type ShardTiming } from './shards';
 import { timeCli, type CliCostRow } from './cli-cost';
 import { timeScreening, type ScreeningRow } from './screening';
 import { scaled, summarize, type Summary } from './stats';
@@ -79,6 +80,13 @@ export interface BenchResults {
   readonly screening: ScreeningRow[];
   /** What an iteration costs through `simple-nn train --backend wasm` on the largest case, screened and not. */
   readonly cli: CliCostRow[];
+  /** One PostgreSQL server against two shards on the largest case, when PGURL and PGSHARD_URLS are set (else {@link BenchResults.unavailable} says why not). */
+  readonly shards: ShardRow[];
+}
+
+/** A sharded row: ms per iteration, and the bytes an iteration moved. */
+export interface ShardRow extends Summary, Omit<ShardTiming, 'ms'> {
+  readonly samplesInX: number;
 }
 
 /** Activates a tfjs backend; the reason it cannot load, or undefined. */
@@ -122,6 +130,9 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
   const pushdownRaw: typeof raw = [];
   const pgurl = process.env.PGURL;
   if (!pgurl) unavailable['sql (PostgreSQL)'] = 'PGURL is not set; .ci/with-postgres runs a command with a throwaway server';
+  const shardUrls = process.env.PGSHARD_URLS?.split(',').filter((u) => u !== '');
+  if (!pgurl || !shardUrls?.length) unavailable['sql (PostgreSQL, 2 shards)'] = 'PGURL and PGSHARD_URLS are not set; .ci/with-postgres-shards runs a command with a coordinator and two shards';
+  const shards: ShardRow[] = [];
   try {
     for (const c of cases(dir, p, log)) {
       const m = c.data.samples;
@@ -185,6 +196,9 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
           await dropPostgres(pgurl, table);
         }
       }
+      if (c.name === 'synthetic' && m === largest && pgurl && shardUrls?.length) {
+        for (const { ms, ...t } of await timeShards(c, c.init, p, m, pgurl, shardUrls, log)) shards.push({ ...t, samplesInX: m, ...scaled(summarize(ms), per) });
+      }
       if (c.name === 'synthetic' && m === profileSize) {
         const { x, y } = c.data.inMemory!;
         for (const backend of tfjsBackends.filter((b): b is 'cpu' | 'wasm' => b === 'cpu' || b === 'wasm')) {
@@ -197,7 +211,7 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
     rmSync(dir, { recursive: true, force: true });
   }
   const pushdown = withRatios([...raw, ...pushdownRaw], machine).slice(raw.length);
-  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize, pushdown, screening, cli };
+  return { machine, quick, date: new Date().toISOString(), runners, unavailable, timings: withRatios(raw, machine), memory, profiles, profileSize, pushdown, screening, cli, shards };
 }
 
 function memoryRow(backend: Runner, use: MemoryUse, c: Case): MemoryRow {

@@ -11,14 +11,23 @@ interface OptionRule {
   readonly check?: Check;
 }
 
-const count: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : ` must be a whole number ≥ 0, got ${shown(v)}`);
-const atLeastOne: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : ` must be a whole number ≥ 1, got ${shown(v)}`);
+// counts stop at 2⁵³ − 1: above it, i + 1 === i in float64, and a loop counting to it would never end
+const count: Check = (v) =>
+  Number.isInteger(v) && (v as number) >= 0 ? tooLarge(v as number) : ` must be a whole number ≥ 0, got ${shown(v)}`;
+const atLeastOne: Check = (v) =>
+  Number.isInteger(v) && (v as number) >= 1 ? tooLarge(v as number) : ` must be a whole number ≥ 1, got ${shown(v)}`;
+const tooLarge = (v: number) => (Number.isSafeInteger(v) ? undefined : ` must be at most ${Number.MAX_SAFE_INTEGER} (2⁵³ − 1), got ${shown(v)}`);
 const positive: Check = (v) => (Number.isFinite(v) && (v as number) > 0 ? undefined : ` must be a finite number > 0, got ${shown(v)}`);
 const finite: Check = (v) => (Number.isFinite(v) ? undefined : ` must be a finite number, got ${shown(v)}`);
 const fraction: Check = (v) =>
   typeof v === 'number' && v > 0 && v < 1 ? undefined : ` must be a fraction between 0 and 1 (exclusive), got ${shown(v)}`;
 /** A seed is a 32-bit unsigned integer (src/random.ts); a larger one would silently wrap around. */
-const seedRule: Check = (v) => count(v) ?? ((v as number) <= MAX_SEED ? undefined : ` must be a whole number from 0 to ${MAX_SEED} (2³² − 1), got ${shown(v)}`);
+const seedRule: Check = (v) =>
+  !(Number.isInteger(v) && (v as number) >= 0)
+    ? ` must be a whole number ≥ 0, got ${shown(v)}`
+    : (v as number) <= MAX_SEED
+      ? undefined
+      : ` must be a whole number from 0 to ${MAX_SEED} (2³² − 1), got ${shown(v)}`;
 const oneOf =
   (values: readonly string[], noun: string, join: string): Check =>
   (v) =>

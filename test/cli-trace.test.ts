@@ -44,6 +44,8 @@ describe('train --trace', () => {
   const bad = [
     [['--trace', '1,x'], '--trace: "1,x" is not a list of iterations; expected e.g. 1,2,12 or 16-19 or first:3 or last:2 or all'],
     [['--trace', '0'], '--trace: "0" is not a list of iterations; expected e.g. 1,2,12 or 16-19 or first:3 or last:2 or all'],
+    [['--trace', '2,1001'], '--trace: iteration 1001 never runs; --iterations is 1000, so the run has iterations 1 to 1000'],
+    [['--trace', '4-6', '--iterations', '5'], '--trace: iteration 6 never runs; --iterations is 5, so the run has iterations 1 to 5'],
     [['--trace', '1', '--kernels', 'fused'], '--trace shows what tfjs ops compute: give it without --kernels fused'],
     [['--trace', '1', '--chunk-samples', '2', '--backend', 'plain'], 'tracing needs the samples whole in memory (not in chunks)'],
   ] as const;

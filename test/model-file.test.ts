@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { InputError } from '../src/errors';
 import { loadModel, saveModel, type SavedModel } from '../src/model/file';
 import { tempDir, throws } from './helpers';
@@ -58,6 +59,30 @@ describe('saveModel / loadModel', () => {
     const path = dir.path('nope.json');
     expect(throws(() => loadModel(path)).message).to.equal(`${path}: no such file`);
     expect(throws(() => loadModel(dir.path(''))).message).to.equal(`${dir.path('')}: is a directory, expected a model file`);
+  });
+
+  it('a FIFO or a character device: refused at once, never read (a read would block or never end) (#21)', () => {
+    const fifo = dir.path('model.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(throws(() => loadModel(fifo)).message).to.equal(`${fifo}: is a FIFO (named pipe), expected a model file`);
+    expect(throws(() => loadModel('/dev/zero')).message).to.equal('/dev/zero: is a character device, expected a model file');
+  });
+
+  it('a file larger than any model, or nested deeper: refused before JSON.parse (#21)', () => {
+    const big = dir.path('big.model.json');
+    writeFileSync(big, '');
+    truncateSync(big, 256 * 1024 * 1024 + 1); // sparse: no disk used
+    expect(throws(() => loadModel(big)).message).to.equal(`${big}: not a valid model file: it is 268435457 bytes, more than any model file (at most 268435456, 256 MiB)`);
+    const deep = loadError('deep.json', `${'['.repeat(100000)}${']'.repeat(100000)}`);
+    expect(deep.message).to.equal(`${dir.path('deep.json')}: not a valid model file: its JSON nests 65 levels deep; a model file nests 64 at most`);
+    // brackets inside strings are not nesting
+    const named = { ...AND_MODEL, featureNames: ['[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[', 'x"{2'] };
+    expect(loadModel(dir.write('brackets.json', JSON.stringify(named))).featureNames).to.deep.equal(named.featureNames);
+  });
+
+  it('duplicate featureNames are a bad model, not a confusing column error later (#21)', () => {
+    const err = loadError('twice.json', JSON.stringify({ ...AND_MODEL, featureNames: ['x1', 'x1'] }));
+    expect(err.message).to.equal(`${dir.path('twice.json')}: not a valid model file: featureNames names "x1" twice`);
   });
 
   it('a truncated file', () => {

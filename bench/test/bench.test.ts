@@ -105,6 +105,36 @@ describe('bench/main.ts --quick', function () {
     expect(md).to.match(/\| DuckDB pushdown over Parquet ≤ 4× numpy float32 \| \*\*(not )?met\*\*: .*; DuckDB only reading the file on as many threads: [\d.]+ ms, [\d.]+× by itself\) \|/);
   });
 
+  it('times one PostgreSQL server against two shards, with the bytes an iteration moved (when PGSHARD_URLS is set)', function () {
+    if (!process.env.PGURL || !process.env.PGSHARD_URLS) {
+      expect(results.shards).to.deep.equal([]);
+      expect(results.unavailable['sql (PostgreSQL, 2 shards)']).to.match(/^PGURL and PGSHARD_URLS are not set/);
+      return;
+    }
+    const rows = results.shards;
+    expect(rows.map((t) => t.runner)).to.deep.equal([
+      'sql (PostgreSQL, one server)',
+      'sql (PostgreSQL, one server, no parallel workers)',
+      'sql (PostgreSQL, 2 shards)',
+      'the 2 shards queried at once, no coordinator',
+    ]);
+    const [one, serial, two, direct] = rows;
+    expect(direct.compute).to.match(/^sql \(PostgreSQL 15\.\d+\) × 2, in parallel$/);
+    expect(direct.bytesBetweenServers).to.equal(0);
+    for (const t of rows) {
+      expect(t.samplesInX).to.equal(1e5);
+      if (t !== direct) expect(t.compute).to.match(/^sql \(PostgreSQL 15\.\d+\)$/);
+      expect(t.p25).to.be.at.most(t.median);
+      // the answer is one row of F + 1 sums: a few kB of query text and protocol, never the 1e5 rows (26 MB as doubles)
+      expect(t.bytesToClient, t.runner).to.be.above(0).and.below(50_000);
+    }
+    expect(one.bytesBetweenServers).to.equal(0);
+    expect(serial.bytesBetweenServers).to.equal(0);
+    expect(two.bytesBetweenServers, 'each shard sends its sums, not its rows').to.be.above(0).and.below(100_000);
+    const md = readFileSync(dir.path('bench/results.md'), 'utf8');
+    expect(md).to.match(/\| two shards ≥ 1\.5× faster than one server \| \*\*(not )?met\*\*: [\d.]+× .*one server without parallel workers: [\d.]+ ms; the floor here, both shards queried at once with no coordinator: [\d.]+ ms, [\d.]+× one server\) \|/);
+  });
+
   it('times the screened kernel against the unscreened one on separable and noisy data, with the fraction it read', () => {
     const rows = results.screening;
     expect(rows.map((t) => `${t.data} ${t.kernels}`)).to.deep.equal(['separable fused', 'separable unscreened', 'noisy fused', 'noisy unscreened']);

@@ -56,10 +56,9 @@ ${lines.join('\n')}
 /** `simple-nn <command> …`: picks the command and runs it with the rest of argv. */
 export async function simpleNn(argv: readonly string[], io: Io): Promise<void | number> {
   const [name, ...rest] = argv;
-  if (name === undefined) {
-    io.stderr(usage());
-    return 2;
-  }
+  const available = () => Object.keys(COMMANDS).filter((n) => COMMANDS[n].load).join(', ');
+  // the usage goes to stdout, and only when asked for (--help); a missing command is one line
+  if (name === undefined) throw new InputError(`no command given; commands: ${available()} (see simple-nn --help)`);
   if (name === '--help' || name === '-h' || name === 'help') {
     if (rest.length === 0) {
       io.stdout(usage());
@@ -74,7 +73,7 @@ export async function simpleNn(argv: readonly string[], io: Io): Promise<void | 
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     const what = name.startsWith('-') ? `unknown option ${name} before the command` : `unknown command "${name}"`;
-    throw new InputError(`${what}; commands: ${Object.keys(COMMANDS).filter((n) => COMMANDS[n].load).join(', ')} (see simple-nn --help)`);
+    throw new InputError(`${what}; commands: ${available()} (see simple-nn --help)`);
   }
   if (!command.load) throw new InputError(`simple-nn ${name} is not available yet (see simple-nn --help)`);
   return (await command.load())(rest, io);

@@ -32,8 +32,8 @@ Then: simple-nn train --backend sql --db URL --sql 'SELECT * FROM NAME' --ignore
 /** The partition key column of the tables made. */
 const KEY = 'shard';
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,40}$/;
-/** Rows per INSERT (each a parameter per column: PostgreSQL takes at most 65535 parameters). */
-const ROWS_PER_INSERT = 1000;
+/** Rows per INSERT (each column one array parameter). */
+const ROWS_PER_INSERT = 20000;
 
 /** A shard's or the coordinator's connection, with the name messages give it. */
 interface Server {
@@ -180,8 +180,10 @@ async function load(servers: readonly Server[], table: string, data: Dataset, co
   const flush = async () => {
     if (rows.length === 0) return;
     const n = rows.length / width;
-    const tuples = Array.from({ length: n }, (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
-    await run(servers[at], `INSERT INTO ${identifier(shardTable(table, at))} VALUES ${tuples.join(', ')}`, rows);
+    // one array a column (unnest makes them rows): a few parameters, however many rows, parsed by the server's array_in
+    const byColumn = Array.from({ length: width }, (_, c) => Array.from({ length: n }, (_, r) => rows[r * width + c]));
+    const types = ['integer[]', ...columns.map(() => 'double precision[]')];
+    await run(servers[at], `INSERT INTO ${identifier(shardTable(table, at))} SELECT * FROM unnest(${types.map((t, c) => `$${c + 1}::${t}`).join(', ')})`, byColumn);
     rows = [];
   };
   // the chunks are visited synchronously; their rows are queued and inserted after

@@ -21,5 +21,9 @@ export function parseTraceSpec(text: string, iterations: number): (iteration: nu
     if (from < 1 || to < from || to - from > 1e6) throw bad();
     for (let i = from; i <= to; i++) wanted.add(i);
   }
+  const beyond = Math.max(...wanted);
+  if (beyond > iterations) {
+    throw new InputError(option('trace'), `: iteration ${beyond} never runs; `, option('iterations'), ` is ${iterations}, so the run has iterations 1 to ${iterations}`);
+  }
   return (i) => wanted.has(i);
 }

@@ -4,6 +4,7 @@ import type { Gradient, Kernels } from '../network/network';
 import { checkOption, optionOrDefault, OPTIONS, type OptionKey } from '../options';
 import { dataFormat } from '../sql/parquet';
 import { parseNameList, parseNumber, parseNumberList } from './args';
+import { parseTraceSpec } from './trace';
 import type { DataArgs, TrainArgs } from './types';
 
 export const TRAIN_HELP = `Trains the article's network with no hidden layer (forward propagation + backpropagation).
@@ -133,9 +134,11 @@ export function readTrainArgs(values: Values): TrainArgs {
   if (text('trace') !== undefined && text('kernels') === 'fused') {
     throw new InputError(option('trace'), ' shows what tfjs ops compute: give it without ', option('kernels'), ' fused');
   }
+  const iterations = number('iterations', 'iterations') ?? (OPTIONS.iterations.default as number);
+  if (text('trace') !== undefined) parseTraceSpec(text('trace')!, iterations); // checked here, before any data is read
   return {
     backend,
-    iterations: number('iterations', 'iterations') ?? (OPTIONS.iterations.default as number),
+    iterations,
     a: number('lr', 'learningRate') ?? (OPTIONS.learningRate.default as number),
     weights: text('weights') === undefined ? undefined : parseNumberList('weights', text('weights')!),
     bias: number('bias', 'bias'),

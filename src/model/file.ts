@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { Classifier, type ClassifierOptions } from '../classifier';
 import { fileReadError, InputError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
@@ -26,10 +26,19 @@ export function saveModel(path: string, model: SavedModel): void {
 export function loadModel(path: string): SavedModel {
   let text: string;
   try {
+    // a FIFO or a device would block the read, or never end: only a regular file, and of a model's size
+    const info = statSync(path);
+    if (!info.isFile()) throw new InputError(`${path}: is ${kindOf(info)}, expected a model file`);
+    if (info.size > MAX_MODEL_BYTES) {
+      throw new InputError(`${path}: not a valid model file: it is ${info.size} bytes, more than any model file (at most ${MAX_MODEL_BYTES}, 256 MiB)`);
+    }
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw fileReadError(path, err, 'a model file');
   }
+  const depth = jsonDepth(text);
+  if (depth > MAX_MODEL_DEPTH) throw new InputError(`${path}: not a valid model file: its JSON nests ${depth} levels deep; a model file nests ${MAX_MODEL_DEPTH} at most`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -48,4 +57,37 @@ export function saveClassifier(path: string, net: Classifier, meta?: ModelMeta):
 /** Loads a model file (written by {@link saveClassifier} or `train --save`) as a classifier; see `Classifier.fromModel` for the backend. */
 export async function loadClassifier(path: string, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
   return Classifier.fromModel(loadModel(path), options);
+}
+
+/** The largest model file read: W of a million features with their names is about 50 MB. */
+const MAX_MODEL_BYTES = 256 * 1024 * 1024;
+/** A model file's JSON nests 4 levels (the model, training, W's rows); deeper text is refused before JSON.parse. */
+const MAX_MODEL_DEPTH = 64;
+
+/** How deep a JSON text's arrays and objects nest, counting brackets outside strings (stops counting past the limit). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // a backslash escapes the next character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      deepest = Math.max(deepest, ++depth);
+      if (deepest > MAX_MODEL_DEPTH) return deepest;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
 }

@@ -1,5 +1,5 @@
 import { defaultNames } from '../data/dataset';
-import { InputError } from '../errors';
+import { InputError, quote } from '../errors';
 
 /** The `format` tag of a saved model file. */
 export const MODEL_FORMAT = 'simple-nn-model';
@@ -202,6 +202,9 @@ function checkNames(path: string, field: string, names: unknown, count: number, 
   if (names.length !== count) {
     throw new InputError(`${path}: ${field} has ${plural(names.length, 'name')}, but weights has ${plural(count, unit)}`);
   }
+  // a model reads its columns by name: two with one name could not both be found
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new InputError(`${path}: not a valid model file: ${field} names `, quote(twice), ' twice');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
