@@ -156,17 +156,26 @@ export async function timeDuckDb(parquet: string, init: NetworkInit, p: Plan, m:
         },
       );
     }
-    const ms: number[][] = contenders.map(() => []);
-    for (let round = 0; round < p.samples(m); round++) {
-      for (let turn = 0; turn < contenders.length; turn++) {
-        const c = (round + turn) % contenders.length;
-        const start = performance.now();
-        await contenders[c].run();
-        ms[c].push(performance.now() - start);
-      }
-    }
+    const ms = await timeInTurns(contenders.map((c) => c.run), p.samples(m));
     return contenders.map(({ runner, compute }, c) => ({ runner, compute, ms: ms[c] }));
   } finally {
     for (const o of opened.reverse()) o.close();
   }
+}
+
+/**
+ * Times each of `runs` `rounds` times, in turn, round after round (the order rotating), so that a busy
+ * spell of this shared machine falls on all of them alike: ms per run, one list each.
+ */
+export async function timeInTurns(runs: readonly (() => Promise<unknown>)[], rounds: number): Promise<number[][]> {
+  const ms: number[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let turn = 0; turn < runs.length; turn++) {
+      const k = (round + turn) % runs.length;
+      const start = performance.now();
+      await runs[k]();
+      ms[k].push(performance.now() - start);
+    }
+  }
+  return ms;
 }

@@ -1,5 +1,4 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { shard } from '../src/cli/shard';
 import { createNetwork } from '../src/network/create';
 import type { NetworkInit } from '../src/network/network';
@@ -7,7 +6,7 @@ import { databaseDataset } from '../src/sql/samples';
 import { trainAsync } from '../src/training';
 import type { Case } from './cases';
 import { A, iterationsPerSample, warmupIterations, type Plan } from './plan';
-import { dropPostgres, writePostgres } from './pushdown';
+import { dropPostgres, timeInTurns, writePostgres } from './pushdown';
 
 /**
  * The sharded rows: `--backend sql` on one PostgreSQL server holding every sample, against a
@@ -150,15 +149,7 @@ export async function timeShards(c: Case, init: NetworkInit, p: Plan, m: number,
       between: [],
       run: () => Promise.all(halves.map(({ net, dataset }) => trainAsync(net, dataset.source, { a: A, iterations }))),
     });
-    const ms: number[][] = contenders.map(() => []);
-    for (let round = 0; round < p.samples(m); round++) {
-      for (let turn = 0; turn < contenders.length; turn++) {
-        const k = (round + turn) % contenders.length;
-        const start = performance.now();
-        await contenders[k].run();
-        ms[k].push(performance.now() - start);
-      }
-    }
+    const ms = await timeInTurns(contenders.map((k) => k.run), p.samples(m));
     // the bytes of one run of `iterations`, each contender alone
     const measured: Pick<ShardTiming, 'bytesBetweenServers' | 'bytesToClient' | 'shardConnections'>[] = [];
     const total = (rs: readonly Relay[], of: 'bytes' | 'connections') => rs.reduce((sum, r) => sum + r[of], 0);
