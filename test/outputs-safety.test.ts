@@ -185,6 +185,35 @@ describe('Nothing lost, ever', function () {
       expect(existsSync(at('shards/model.json'))).to.equal(true);
     });
 
+    it('the files a --sql query reads (quoted, in read_csv/read_parquet, by a hard link, a glob, through a link) are inputs no output may replace', async () => {
+      const at = folder();
+      mkdirSync(at('shards'));
+      mkdirSync(at('ext'));
+      writeFileSync(at('v.csv'), AND_CSV);
+      writeFileSync(at("it's.csv"), AND_CSV);
+      const and = "SELECT * FROM (VALUES (0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 1)) t(x1, x2, y)";
+      await duck([`COPY (${and}) TO '${at('v.parquet')}' (FORMAT parquet)`, `COPY (${and}) TO '${at('ext/s.parquet')}' (FORMAT parquet)`]);
+      linkSync(at('v.parquet'), at('hard.parquet'));
+      symlinkSync('../ext/s.parquet', at('shards/linked.parquet'));
+      const names = ['v.csv', "it's.csv", 'v.parquet', 'ext/s.parquet'];
+      const before = names.map((name) => readFileSync(at(name)));
+      const reads = (out: string, flag = '--save') => `${flag}: "${out}" is a file the --sql query reads; writing it would destroy the data (choose another name)`;
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM '${at('v.csv')}'`, '--save', at('v.csv')), reads(at('v.csv')));
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM "${at('v.csv')}"`, '--save', at('v.csv')), reads(at('v.csv')));
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM read_csv('${at("it''s.csv")}') -- '${at('v.csv')}'`, '--predictions', at("it's.csv")),
+        reads(at("it's.csv"), '--predictions'));
+      // a name only in a comment is not read
+      const commented = await trainIn(...FAST, '--sql', `SELECT * FROM read_csv('${at('v.csv')}') /* '${at('ext/s.parquet')}' */`, '--save', at('ext/model.json'));
+      expect(commented.code, commented.stderr).to.equal(0);
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM read_parquet(['${at('v.parquet')}'])`, '--save', at('hard.parquet')),
+        `--save: "${at('hard.parquet')}" is the same file as "${at('v.parquet')}", which the --sql query reads; writing it would destroy the data (choose another name)`);
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM read_parquet('${at('shards/*.parquet')}')`, '--save', at('shards/new.parquet')),
+        `--save: "${at('shards/new.parquet')}" matches "${at('shards/*.parquet')}", a pattern the --sql query reads; writing it would replace or add to the data (choose a path outside it)`);
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM '${at('shards/*.parquet')}'`, '--save', at('ext/s.parquet')),
+        `--save: "${at('ext/s.parquet')}" is, through a link, one of the files the --sql query reads ("${at('shards/*.parquet')}"); writing it would replace or add to the data (choose a path outside it)`);
+      names.forEach((name, i) => expect(readFileSync(at(name)).equals(before[i]), name).to.equal(true));
+    });
+
     it('--x v.npy --save v.npy and --save onto --y are refused; the arrays are untouched', async () => {
       const at = folder();
       writeNpy(at('v.npy'), { rows: 2, cols: 4, data: Float64Array.from([0, 1, 0, 1, 0, 0, 1, 1]) });
@@ -606,6 +635,25 @@ describe('Nothing lost, ever', function () {
         expectRefused(r, message);
         expect(r.ms).to.be.below(20_000);
       }
+    });
+
+    it('--save /dev/stdout >> log, /dev/fd/2 2>> log and a link to /dev/stdout are refused; the logs keep what they had', function () {
+      if (!existsSync('/proc/self/fd')) this.skip();
+      const at = folder();
+      writeFileSync(at('log.txt'), 'earlier\n');
+      writeFileSync(at('err.txt'), 'earlier\n');
+      symlinkSync('/dev/stdout', at('out.json'));
+      const refused = (flag: string, path: string, via = '') =>
+        `error: ${flag}: "${path}" is an open file descriptor${via}, not a file; give a file name (writing through it would replace the file it is open on)\n`;
+      let r = trainInBash(`${FAST.join(' ')} --save /dev/stdout >> '${at('log.txt')}'`);
+      expect([r.code, r.stderr]).to.deep.equal([2, refused('--save', '/dev/stdout', ' (through /proc/self/fd/1)')]);
+      r = trainInBash(`${FAST.join(' ')} --save /dev/fd/2 2>> '${at('err.txt')}'`);
+      expect(r.code).to.equal(2);
+      expect(readFileSync(at('err.txt'), 'utf8')).to.equal(`earlier\n${refused('--save', '/dev/fd/2')}`);
+      r = trainInBash(`${FAST.join(' ')} --predictions '${at('out.json')}' >> '${at('log.txt')}'`);
+      expect([r.code, r.stderr]).to.deep.equal([2, refused('--predictions', at('out.json'), ' (through /proc/self/fd/1)')]);
+      expect(readFileSync(at('log.txt'), 'utf8')).to.equal('earlier\n');
+      expect(lstatSync(at('out.json')).isSymbolicLink()).to.equal(true);
     });
 
     it('writeFilesAtomic into /proc/foo/bar (the library, not only the CLI) fails at once', function () {

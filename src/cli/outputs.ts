@@ -1,4 +1,4 @@
-import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
@@ -14,6 +14,7 @@ import type { IterationStats } from '../network/network';
 import { writePredictionsCsv, type PredictionRows } from './predictions-file';
 import type { DataArgs, OutputArgs, TrainReport } from './types';
 import { minimatch } from 'minimatch';
+import { quotedTexts } from '../sql/literals';
 import { parseDbUrl } from '../sql/url';
 
 /** The longest file name (one path component) Linux file systems take, in bytes. */
@@ -83,7 +84,14 @@ export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs
   for (const input of inputs(data)) {
     const file = files.find((f) => sameFile(f, input));
     if (!file) continue;
-    const what = file.path === input.path ? `is the ${input.flag} file` : `is the same file as ${input.flag} "${shownPath(input.path)}"`;
+    const what =
+      input.flag === '--sql'
+        ? file.path === input.path
+          ? 'is a file the --sql query reads'
+          : `is the same file as "${shownPath(input.path)}", which the --sql query reads`
+        : file.path === input.path
+          ? `is the ${input.flag} file`
+          : `is the same file as ${input.flag} "${shownPath(input.path)}"`;
     throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${what}; writing it would destroy the data (choose another name)`);
   }
   for (const area of files.length > 0 ? inputAreas(data) : []) {
@@ -92,22 +100,42 @@ export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs
   }
 }
 
+/** Something no output may be: `holds` says whether a file is in it, `what` says so in the message. */
+interface InputArea {
+  what: string;
+  holds: (file: Place) => boolean;
+}
+
 /**
- * The data given as many files — a folder of Parquet files (every file under it is data) or a glob
- * of shards (every file that matches is) — as places no output may be in: inside the folder or
- * matching the glob, by its name as given or with links followed (in the output and in the
- * pattern's folders), or one of the files read now under another name (a shard that is a link).
+ * The data given as many files — a folder of Parquet files (every file under it is data), a glob
+ * of shards (every file that matches is), or a glob a --sql query reads — as places no output may
+ * be in: inside the folder or matching the glob, by its name as given or with links followed (in
+ * the output and in the pattern's folders), or one of the files read now under another name (a
+ * shard that is a link).
  */
-function inputAreas(data: DataArgs | undefined): { what: string; holds: (file: Place) => boolean }[] {
+function inputAreas(data: DataArgs | undefined): InputArea[] {
+  if (data?.kind === 'sql') {
+    return sqlReads(data.query)
+      .filter((text) => /[*?[\]{}]/.test(text) && /[./]/.test(text))
+      .flatMap((text) => manyFiles(text, { pattern: `matches "${shownPath(text)}", a pattern the --sql query reads`, link: `is, through a link, one of the files the --sql query reads ("${shownPath(text)}")` }));
+  }
   if (data?.kind !== 'parquet') return [];
-  // DuckDB reads ~/… as the shell does
-  const path = /^~(?=$|\/)/.test(data.path) ? join(homedir(), data.path.slice(1)) : data.path;
+  const shown = shownPath(data.path);
+  return manyFiles(data.path, {
+    folder: `is inside the --data folder "${shown}"`,
+    pattern: `matches the --data pattern "${shown}"`,
+    link: `is, through a link, one of the files --data "${shown}" reads`,
+  });
+}
+
+/** The areas of a folder or a glob of files read (none for a single file: that is one of inputs()). */
+function manyFiles(given: string, what: { folder?: string; pattern: string; link: string }): InputArea[] {
+  const path = homed(given);
   let stat: Stats | undefined;
   try {
     stat = statSync(path);
   } catch {}
-  if (stat && !stat.isDirectory()) return []; // a file: one of inputs()
-  const shown = shownPath(data.path);
+  if (stat && (!stat.isDirectory() || what.folder === undefined)) return [];
   const pattern = resolve(stat ? join(path, '**', '*.parquet') : path);
   const base = globBase(pattern);
   const realBase = realOr(base);
@@ -118,11 +146,24 @@ function inputAreas(data: DataArgs | undefined): { what: string; holds: (file: P
   const within = (p: string) => folders.some((folder) => inside(p, folder));
   return [
     {
-      what: stat ? `is inside the --data folder "${shown}"` : `matches the --data pattern "${shown}"`,
+      what: stat ? what.folder! : what.pattern,
       holds: (file) => within(resolve(file.path)) || within(file.real) || matches(resolve(file.path)) || matches(file.real),
     },
-    { what: `is, through a link, one of the files --data "${shown}" reads`, holds: (file) => read.has(file.real) },
+    { what: what.link, holds: (file) => read.has(file.real) },
   ];
+}
+
+/** A path as DuckDB reads it: ~/… as the shell does. */
+function homed(path: string): string {
+  return /^~(?=$|\/)/.test(path) ? join(homedir(), path.slice(1)) : path;
+}
+
+/**
+ * The names a --sql query may read files by: its quoted texts ({@link quotedTexts}), less the
+ * empty ones and URLs (https://…, s3://…), ~/… as DuckDB reads it.
+ */
+function sqlReads(query: string): string[] {
+  return quotedTexts(query).filter((text) => text !== '' && !/^[A-Za-z][\w+.-]*:\/\//.test(text));
 }
 
 /** The folders of a glob before its first segment with a glob character (`/data/part-*.parquet` → `/data`). */
@@ -164,6 +205,7 @@ function notAFileName(flag: string, path: string): InputError {
 /** --save, --plot or --predictions: a regular file or a new name, in a folder that exists and can be written. */
 function outputFile(flag: string, path: string): Place {
   checkLength(flag, path);
+  checkNotDescriptor(flag, path);
   const stat = statOf(flag, path);
   if (stat?.isDirectory()) throw notAFileName(flag, path);
   if (stat && !stat.isFile()) throw notRegular(flag, path, stat);
@@ -181,6 +223,7 @@ function outputFile(flag: string, path: string): Place {
 /** --export-tfjs (or convert's --out): a folder, or a name for one under a folder that exists and can be written. */
 function exportFolder(dir: string, flag = '--export-tfjs', firstFile = TFJS_FILES[0]): Place {
   checkLength(flag, dir);
+  checkNotDescriptor(flag, dir);
   const stat = statOf(flag, dir);
   if (stat && !stat.isDirectory()) {
     throw new InputError(
@@ -212,11 +255,39 @@ function exportFile(folder: Place, name: string): Place {
   return { flag: folder.flag, path, real: stat ? resolved(folder.flag, path) : join(folder.real, name), stat };
 }
 
+/**
+ * An output named through an open file descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N, or a
+ * link to one) is refused: its link leads to the file the descriptor is open on (`>> log.txt`),
+ * which a staged write would replace by rename, losing what was there. Each link on the way is
+ * followed, and none may be in a process's fd folder (/proc/PID/fd, where /dev/fd leads).
+ */
+function checkNotDescriptor(flag: string, path: string): void {
+  let at = resolve(path);
+  for (let hops = 0; hops <= 40; hops++) {
+    const folder = realOr(dirname(at));
+    if (/^\/proc\/[^/]+(\/task\/[^/]+)?\/fd$/.test(folder)) {
+      const via = at === resolve(path) ? '' : ` (through ${shownPath(at)})`;
+      throw new InputError(`${flag}: "${shownPath(path)}" is an open file descriptor${via}, not a file; give a file name (writing through it would replace the file it is open on)`);
+    }
+    let link: string;
+    try {
+      if (!lstatSync(at).isSymbolicLink()) return;
+      link = readlinkSync(at);
+    } catch {
+      return; // missing or unreadable: for the checks that follow
+    }
+    at = resolve(folder, link);
+  }
+}
+
 function notRegular(flag: string, path: string, stat: Stats): InputError {
   return new InputError(`${flag}: "${shownPath(path)}" is ${fileKind(stat)}, not a regular file; writing would replace it (give a regular file or a new file name)`);
 }
 
-/** The input files of the data options (a CSV, x and y, a Parquet file, a DuckDB database), as far as they exist (a missing one is the loader's to report). */
+/**
+ * The input files of the data options (a CSV, x and y, a Parquet file, a DuckDB database, the files
+ * a --sql query names), as far as they exist (a missing one is the loader's to report).
+ */
 function inputs(data: DataArgs | undefined): Place[] {
   const given: string[][] = [];
   if (data?.kind === 'csv' || data?.kind === 'parquet') given.push(['--data', data.path]);
@@ -225,20 +296,22 @@ function inputs(data: DataArgs | undefined): Place[] {
     const url = parseDbUrl(data.db);
     if (url.kind === 'duckdb' && url.path !== undefined) given.push(['--db', url.path]);
   }
-  return given.flatMap(([flag, path]) => {
+  if (data?.kind === 'sql') for (const text of sqlReads(data.query)) given.push(['--sql', homed(text), text]);
+  return given.flatMap(([flag, path, shown = path]) => {
     let stat: Stats;
     try {
       stat = statSync(path);
     } catch {
       return [];
     }
+    if (stat.isDirectory()) return [];
     let real: string;
     try {
       real = realpathSync.native(path);
     } catch {
       real = resolve(path);
     }
-    return [{ flag, path, real, stat }];
+    return [{ flag, path: shown, real, stat }];
   });
 }
 
