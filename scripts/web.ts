@@ -13,10 +13,13 @@
  */
 import { builtinModules } from 'node:module';
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { ENDING_SIGNALS } from '../src/cli/run';
+import { checkOutputFolder } from '../src/cli/outputs';
+import { runScript, signalStatus, type Io } from '../src/cli/run';
+import { InputError } from '../src/errors';
+import { writeFilesAtomic } from '../src/io/atomic';
 
 const ROOT = resolve(__dirname, '..');
 const WEB = join(ROOT, 'web');
@@ -77,10 +80,13 @@ export async function buildPage(): Promise<PageFiles> {
   return files;
 }
 
-/** Writes the page's files to `dir` (made if missing); returns their names. */
+/**
+ * Writes the page's files to `dir` (made if missing), all or none ({@link writeFilesAtomic}):
+ * files of the page's names there are replaced, nothing else in the folder is touched; returns their names.
+ */
 export function writePage(files: PageFiles, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
+  checkOutputFolder('--out', dir, [...files.keys()]);
+  writeFilesAtomic(dir, Object.fromEntries(files));
   return [...files.keys()].sort();
 }
 
@@ -210,8 +216,8 @@ function csvParseForBrowsers(): Plugin {
   };
 }
 
-/** `--out DIR` and `--port N` from the command line. */
-function parseArgs(argv: readonly string[]): { out?: string; port: number } {
+/** `--out DIR` and `--port N` from the command line; a bad one is an {@link InputError} (exit 2, one line). */
+function parseArgs(argv: readonly string[], io: Io): { out?: string; port: number } | undefined {
   let out: string | undefined;
   let port = 0;
   for (let i = 0; i < argv.length; i++) {
@@ -219,45 +225,48 @@ function parseArgs(argv: readonly string[]): { out?: string; port: number } {
     const [flag, inline] = arg.split(/=(.*)/s, 2);
     const value = () => {
       const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
+      if (v === undefined || v === '') throw new InputError(`${flag} needs a value`);
       return v;
     };
     if (flag === '--out') out = value();
     else if (flag === '--port') {
       const v = value();
       port = Number(v);
-      if (!/^\d+$/.test(v) || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, got ${v}`);
+      if (!/^\d+$/.test(v) || port > 65535) throw new InputError(`--port must be a whole number from 0 to 65535, got ${v}`);
     } else if (flag === '--help' || flag === '-h') {
-      process.stdout.write('usage: npm run web [-- --out DIR | --port N]\n');
-      process.exit(0);
-    } else throw new Error(`unknown option ${arg}; expected --out DIR or --port N`);
+      io.stdout('usage: npm run web [-- --out DIR | --port N]\n');
+      return undefined;
+    } else throw new InputError(`unknown option ${arg}; expected --out DIR or --port N`);
   }
   return { out, port };
 }
 
-async function main(): Promise<void> {
-  const { out, port } = parseArgs(process.argv.slice(2));
+async function main(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, io);
+  if (!args) return 0;
+  const { out, port } = args;
+  // before the build: a folder that cannot be written is said at once
+  if (out !== undefined) checkOutputFolder('--out', out, ['index.html']);
   const files = await buildPage();
-  if (out) {
-    const dir = resolve(out);
-    const names = writePage(files, dir);
-    process.stdout.write(
-      `wrote ${names.length} files to ${dir}: ${names.join(', ')}\n` +
+  if (out !== undefined) {
+    const names = writePage(files, out);
+    io.stdout(
+      `wrote ${names.length} files to ${resolve(out)}: ${names.join(', ')}\n` +
         'Serve them over http (not file://). With the headers Cross-Origin-Opener-Policy: same-origin and\n' +
         'Cross-Origin-Embedder-Policy: require-corp the page is cross-origin isolated (SharedArrayBuffer,\n' +
         "tfjs wasm threads); without them it still works, single-threaded on wasm.\n",
     );
-    return;
+    return 0;
   }
   const { server, url } = await servePage(files, port);
-  process.stdout.write(`serving the page at ${url} (127.0.0.1 only; Ctrl-C stops)\n`);
-  const stop = () => server.close(() => process.exit(0));
-  for (const signal of ENDING_SIGNALS) process.once(signal, stop);
+  io.stdout(`serving the page at ${url} (127.0.0.1 only; Ctrl-C stops)\n`);
+  // until a signal: the server is closed, and the run ends as that signal's status says
+  const signal = await new Promise<NodeJS.Signals>((resolve) => io.onInterrupt?.(resolve));
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  return signalStatus(signal);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`web: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,34 @@ describe('npm run web (no browser needed)', () => {
       'tfjs-backend-wasm.wasm',
     ]);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).to.include('<script type="module" src="main.js"></script>');
+  });
+
+  it('--out onto a file, under a file, or a bad option: exit 2 and one line, before the build, the file untouched', async () => {
+    const file = join(tmp, 'notes.txt');
+    writeFileSync(file, 'mine\n');
+    const run = (...args: string[]) => spawnSync(process.execPath, [...WEB, ...args], { cwd: ROOT, encoding: 'utf8' });
+    for (const [args, line] of [
+      [['--out', file], `error: --out: "${file}" is a file; expected a folder (made if missing)`],
+      [['--out', join(file, 'site')], `error: --out: cannot write "${join(file, 'site')}": part of its path is a file, not a folder`],
+      [['--port', '99999'], 'error: --port must be a whole number from 0 to 65535, got 99999'],
+      [['--outt', 'x'], 'error: unknown option --outt; expected --out DIR or --port N'],
+    ] as const) {
+      const r = run(...args);
+      expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }, args.join(' ')).to.deep.equal({ status: 2, stdout: '', stderr: `${line}\n` });
+    }
+    expect(readFileSync(file, 'utf8')).to.equal('mine\n');
+  });
+
+  it("--out over an earlier --out replaces the page's files only, leaving no temporary file", async () => {
+    const out = join(tmp, 'again');
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'mine\n');
+    writeFileSync(join(out, 'index.html'), 'old\n');
+    const r = spawnSync(process.execPath, [...WEB, '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(readFileSync(join(out, 'keep.txt'), 'utf8')).to.equal('mine\n');
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).to.include('<script type="module" src="main.js"></script>');
+    expect(readdirSync(out).filter((name) => name.endsWith('.tmp'))).to.deep.equal([]);
   });
 
   it('serves on 127.0.0.1 on a free port, prints the URL, and sends COOP + COEP', async () => {
