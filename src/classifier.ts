@@ -8,6 +8,7 @@ import { checkDataFitsFloat32, checkSettingsFitFloat32 } from './network/float32
 import { asMatrix, type InitialWeights } from './network/init';
 import { isTensorBackend, type Backend, type Gradient, type Kernels, type TrainResult, type TrainSettings } from './network/network';
 import { NetworkSlot } from './network/slot';
+import { stablePredictor, type Predictor } from './network/stable';
 import { checkOption, optionOrDefault } from './options';
 import { train, trainAsync } from './training';
 import { checkedSource, checkLabels, toMatrix } from './validate';
@@ -146,7 +147,7 @@ export class Classifier {
   /** `s = sigmoid(Wᵀ·x + b)`: outputs×samples. */
   predictProba(xLike: MatrixLike): number[][] {
     const x = toMatrix('x', xLike);
-    return toRows(this.slot.forPrediction(x.rows).predictProba(this.scaled(x)));
+    return toRows(this.predictor(x.rows).predictProba(this.scaled(x)));
   }
 
   /** The fraction of right predictions over all outputs and samples. */
@@ -162,12 +163,12 @@ export class Classifier {
 
   /** Predictions and their comparison with the labels, chunk by chunk: errors, confusion counts, and per output precision, recall, F1 and ROC AUC. */
   evaluate(data: SampleSource, chunkSamples?: number): FullEvaluation {
-    return evaluate(this.slot.forPrediction(data.features, data.outputs), this.scaledSource(data), chunkSamples);
+    return evaluate(this.predictor(data.features, data.outputs), this.scaledSource(data), chunkSamples);
   }
 
   /** {@link evaluate}, for any source and for samples read asynchronously (in a database, as `backend: 'sql'` trains on them). */
   async evaluateAsync(data: SampleSource, chunkSamples?: number): Promise<FullEvaluation> {
-    return evaluateAsync(this.slot.forPrediction(data.features, data.outputs), this.scaledSource(data), chunkSamples);
+    return evaluateAsync(this.predictor(data.features, data.outputs), this.scaledSource(data), chunkSamples);
   }
 
   /** The z-scores applied to the inputs (`standardize`), once known. */
@@ -225,7 +226,12 @@ export class Classifier {
 
   private predictMatrix(xLike: MatrixLike): Matrix {
     const x = toMatrix('x', xLike);
-    return this.slot.forPrediction(x.rows).predict(this.scaled(x));
+    return this.predictor(x.rows).predict(this.scaled(x));
+  }
+
+  /** The network's predictions, never NaN where z overflowed ({@link stablePredictor}). */
+  private predictor(features: number, outputs?: number): Predictor {
+    return stablePredictor(this.slot.forPrediction(features, outputs));
   }
 
   /** x standardized as the classifier's inputs are, after checking it has the features W was made for. */

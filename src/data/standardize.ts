@@ -100,13 +100,24 @@ export function standardization(stats: FeatureStats): Standardization {
   };
 }
 
-/** Checks that a standardization fits x with `features` rows: one finite mean and one finite σ > 0 per feature. */
+/** The least std a standardization takes: the smallest normal double (below it, (x − mean) / std overflows for any x − mean ≥ 1e-15). */
+export const SMALLEST_STD = 2 ** -1022;
+
+/** What is wrong with a std, as "must be …, got …", or undefined when it is a finite number ≥ {@link SMALLEST_STD}. */
+export function stdProblem(sigma: unknown): string | undefined {
+  if (typeof sigma !== 'number' || !(Number.isFinite(sigma) && sigma > 0)) return `must be a finite number > 0, got ${typeof sigma === 'number' ? sigma : JSON.stringify(sigma)}`;
+  if (sigma < SMALLEST_STD) return `must be at least ${SMALLEST_STD} (the smallest normal double; below it (x − mean) / std overflows), got ${sigma}`;
+  return undefined;
+}
+
+/** Checks that a standardization fits x with `features` rows: one finite mean and one std ≥ {@link SMALLEST_STD} per feature. */
 export function checkStandardization(s: Standardization, features: number): void {
   if (s.mean.length !== features || s.std.length !== features) {
     throw new InputError(`the standardization has ${s.mean.length} means and ${s.std.length} standard deviations, but x has ${features} features`);
   }
   s.std.forEach((sigma, f) => {
-    if (!(Number.isFinite(sigma) && sigma > 0)) throw new InputError(`the standardization's std[${f}] must be a finite number > 0, got ${sigma}`);
+    const problem = stdProblem(sigma);
+    if (problem) throw new InputError(`the standardization's std[${f}] ${problem}`);
     if (!Number.isFinite(s.mean[f])) throw new InputError(`the standardization's mean[${f}] must be a finite number, got ${s.mean[f]}`);
   });
 }
@@ -114,6 +125,8 @@ export function checkStandardization(s: Standardization, features: number): void
 /**
  * `(x − mean) / std` per feature (row), written into `into` when given (its first rows×cols
  * values) or a new array of x's kind (float32 stays float32), in shared memory for the kernels' threads.
+ * A value beyond the array's range (a std far smaller than the data's spread) is an {@link InputError}:
+ * W and b could only turn it into NaN.
  */
 export function standardizeMatrix(x: Matrix, s: Standardization, into?: Float32Array | Float64Array): Matrix {
   const n = x.cols;
@@ -121,7 +134,15 @@ export function standardizeMatrix(x: Matrix, s: Standardization, into?: Float32A
   for (let f = 0; f < x.rows; f++) {
     const mu = s.mean[f];
     const sigma = s.std[f];
-    for (let j = f * n; j < (f + 1) * n; j++) data[j] = (x.data[j] - mu) / sigma;
+    let finite = true;
+    for (let j = f * n; j < (f + 1) * n; j++) finite = Number.isFinite((data[j] = (x.data[j] - mu) / sigma)) && finite;
+    if (!finite) {
+      const j = data.subarray(f * n, (f + 1) * n).findIndex((v) => !Number.isFinite(v));
+      const kind = data instanceof Float32Array ? 'float32' : 'float64';
+      throw new InputError(
+        `standardizing x overflows: feature ${f + 1}, sample ${j + 1}: (${x.data[f * n + j]} − ${mu}) / ${sigma} is beyond the ${kind} range; the standardization's std is too small for this data`,
+      );
+    }
   }
   return { rows: x.rows, cols: n, data };
 }

@@ -1,5 +1,6 @@
 import { defaultNames } from '../data/dataset';
 import { InputError, quote } from '../errors';
+import { stdProblem } from '../data/standardize';
 
 /** The `format` tag of a saved model file. */
 export const MODEL_FORMAT = 'simple-nn-model';
@@ -159,7 +160,7 @@ export function checkModel(path: string, value: unknown): asserts value is Saved
   if (value.savedAt !== undefined && typeof value.savedAt !== 'string') fail('savedAt', 'a string (an ISO 8601 time)', value.savedAt);
 }
 
-/** Checks {mean, std}: one finite mean and one finite std > 0 per feature. */
+/** Checks {mean, std}: one finite mean and one std ≥ the smallest normal double per feature. */
 function checkStandardize(path: string, value: unknown, features: number): void {
   if (!isObject(value)) throw new InputError(`${path}: standardize must be an object {mean, std}, got ${show(value)}`);
   for (const key of ['mean', 'std'] as const) {
@@ -168,9 +169,9 @@ function checkStandardize(path: string, value: unknown, features: number): void 
       throw new InputError(`${path}: standardize.${key} must have ${plural(features, 'number')} (one per feature), got ${show(list)}`);
     }
     list.forEach((v: unknown, f) => {
-      if (!isFinite(v) || (key === 'std' && v <= 0)) {
-        throw new InputError(`${path}: standardize.${key}[${f}] must be a finite number${key === 'std' ? ' > 0' : ''}, got ${show(v)}`);
-      }
+      if (key === 'mean' && !isFinite(v)) throw new InputError(`${path}: standardize.mean[${f}] must be a finite number, got ${show(v)}`);
+      const problem = key === 'std' && isFinite(v) ? stdProblem(v) : undefined;
+      if (key === 'std' && (!isFinite(v) || problem)) throw new InputError(`${path}: standardize.std[${f}] ${problem ?? `must be a finite number > 0, got ${show(v)}`}`);
     });
   }
 }

@@ -1,0 +1,83 @@
+/**
+ * Predictions never come out NaN for finite inputs (#21, "silently wrong"): where z = Wᵀ·x + b
+ * overflows (terms of ±Infinity of both signs), z is computed again from scaled terms, and s is 0
+ * or 1 as the exact z's sign says; a standardization whose std is too small for the data is
+ * refused, in a model file and where it overflows.
+ */
+import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Classifier } from '../src/classifier';
+import { predict } from '../src/cli/predict';
+import { train } from '../src/cli/train';
+import { loadModel } from '../src/model/file';
+import { stableZ } from '../src/network/stable';
+import { rejects, runInProcess, tempDir, throws } from './helpers';
+
+const column = (...values: number[]) => ({ rows: values.length, cols: 1, data: Float64Array.from(values) });
+
+describe('predictions that overflow z', () => {
+  it('stableZ: the exact z, or ±Infinity beyond the float64 range, never NaN', () => {
+    const W = column(1e308, 1e308);
+    // the naive sums: 1e309 − 1.1e309 = Infinity − Infinity = NaN
+    expect(1e308 * 10 + 1e308 * -11).to.be.NaN;
+    expect(stableZ(W, 0, column(10, -11), 0, 0)).to.equal(-1e308);
+    expect(stableZ(W, 0, column(10, 1), 0, 0)).to.equal(Infinity);
+    expect(stableZ(W, 0, column(10, -10), 0, 0)).to.equal(0);
+    expect(stableZ(W, 0, column(1, -0.5), 0, 0)).to.equal(5e307);
+    expect(stableZ(column(3, -2), 0.25, column(0.5, 4), 0, 0)).to.equal(3 * 0.5 - 2 * 4 + 0.25);
+    expect(stableZ(column(0, 0), -0, column(1e300, -1e300), 0, 0)).to.equal(0);
+    expect(stableZ(column(1e-300, 1e-300), 0, column(1e300, 1e300), 0, 0)).to.equal(2);
+  });
+
+  const x = [[10, 11, 10], [-11, -10, -10]];
+  for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+    it(`${backend}: W = [H, H] with H·x past the range predicts s = 0 or 1 by the sign of the exact z (was NaN and 0)`, async () => {
+      const H = backend === 'plain' ? 1e308 : 1e38; // float32's range ends at 3.4e38
+      const net = await Classifier.create({ backend, weights: [H, H], bias: 0 });
+      try {
+        expect(net.predictProba(x)).to.deep.equal([[0, 1, 0.5]]);
+        expect(net.predict(x)).to.deep.equal([[0, 1, 1]]);
+        expect(net.score(x, [[0, 1, 1]])).to.equal(1);
+      } finally {
+        net.dispose();
+      }
+    });
+  }
+
+  it('a standardization with a std below the smallest normal double is refused; one that overflows the data is refused when used', async () => {
+    expect((await rejects(Classifier.create({ backend: 'plain', weights: [1], standardize: { mean: [0], std: [1e-320] } }))).message).to.equal(
+      "the standardization's std[0] must be at least 2.2250738585072014e-308 (the smallest normal double; below it (x − mean) / std overflows), got 1e-320",
+    );
+    const net = await Classifier.create({ backend: 'plain', weights: [0], standardize: { mean: [0], std: [1e-300] } });
+    expect(throws(() => net.predictProba([[1e10]])).message).to.equal(
+      "standardizing x overflows: feature 1, sample 1: (10000000000 − 0) / 1e-300 is beyond the float64 range; the standardization's std is too small for this data",
+    );
+    net.dispose();
+  });
+
+  describe('the CLI', function () {
+    this.timeout(60_000);
+    const dir = tempDir();
+    after(() => dir.remove());
+
+    it('predict with a model of large weights gives probabilities 0 and 1, not null; a model whose std is 1e-320 is exit 2', async () => {
+      const data = dir.write('d.csv', 'a,b,y\n10,-11,0\n11,-10,1\n10,-10,1\n');
+      const model = dir.path('m.json');
+      const trained = await runInProcess(train, ['--backend', 'plain', '--iterations', '1', '--data', data, '--save', model]);
+      expect(trained.code, trained.stderr).to.equal(0);
+      const saved = JSON.parse(readFileSync(model, 'utf8'));
+      writeFileSync(model, JSON.stringify({ ...saved, weights: [[1e308], [1e308]], bias: 0 }));
+      const r = await runInProcess(predict, ['--model', model, '--data', data, '--proba', '--json']);
+      expect(r.code, r.stderr).to.equal(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.probabilities).to.deep.equal([[0, 1, 0.5]]);
+      expect(out.predictions).to.deep.equal([[0, 1, 1]]);
+      writeFileSync(model, JSON.stringify({ ...saved, standardize: { mean: [0, 0], std: [1, 1e-320] } }));
+      const message = `${model}: standardize.std[1] must be at least 2.2250738585072014e-308 (the smallest normal double; below it (x − mean) / std overflows), got 1e-320`;
+      expect(throws(() => loadModel(model)).message).to.equal(message);
+      const refused = await runInProcess(predict, ['--model', model, '--data', data]);
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.equal(`error: ${message}\n`);
+    });
+  });
+});
