@@ -9,7 +9,7 @@ import { asMatrix, type InitialWeights } from './network/init';
 import { isTensorBackend, type Backend, type Gradient, type Kernels, type TrainResult, type TrainSettings } from './network/network';
 import { NetworkSlot } from './network/slot';
 import { stablePredictor, type Predictor } from './network/stable';
-import { checkOption, optionOrDefault } from './options';
+import { bool, checkOption, checkOptionsObject, fn, optionOrDefault, rulesOf } from './options';
 import { train, trainAsync } from './training';
 import { checkedSource, checkLabels, toMatrix } from './validate';
 
@@ -40,6 +40,20 @@ export interface ClassifierOptions {
 
 /** Per-call settings of `fit`: see {@link TrainSettings}. */
 export type FitOptions = Partial<Omit<TrainSettings, 'a' | 'gradient'>>;
+
+/** The keys `create` takes and their rules (weights and standardize are checked where they are read). */
+const CREATE_RULES = { ...rulesOf('backend', 'learningRate', 'iterations', 'bias', 'gradient', 'kernels'), weights: undefined, standardize: undefined };
+const FIT_RULES: Record<keyof FitOptions, ((v: unknown) => string | undefined) | undefined> = {
+  ...rulesOf('iterations', 'chunkSamples'),
+  statsEvery: rulesOf('iterations').iterations,
+  untilNoError: bool,
+  pocket: bool,
+  finalStats: bool,
+  onIteration: fn,
+  shouldStop: fn,
+  trace: fn,
+  onTrace: fn,
+};
 
 /**
  * The article's single-layer binary classifier, on any backend: a thin facade over the network
@@ -81,6 +95,7 @@ export class Classifier {
 
   /** Checks the options, loads the backend (`auto` by default) and returns an untrained classifier. */
   static async create(options: ClassifierOptions = {}): Promise<Classifier> {
+    checkOptionsObject('Classifier.create', options, CREATE_RULES);
     const request = optionOrDefault('backend', options.backend);
     const choice = request === 'plain' || request === 'sql' ? { backend: request, reason: 'asked for' } : await (await import('./backend')).useBackend(request);
     return new Classifier(choice.backend, choice.reason, options);
@@ -92,6 +107,7 @@ export class Classifier {
    * differ at an exact tie) when it loads here (plain for a model trained with `sql`), else `auto`.
    */
   static async fromModel(model: SavedModel, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
+    checkOptionsObject('Classifier.fromModel', options, rulesOf('backend'));
     const settings: ClassifierOptions = {
       learningRate: model.training.learningRate,
       iterations: model.training.iterations,
@@ -210,7 +226,9 @@ export class Classifier {
 
   private prepareFit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions) {
     const given = isSampleSource(first) ? first : checkedSource(first, second as MatrixLike);
-    const options = ((isSampleSource(first) ? second : third) ?? {}) as FitOptions;
+    const asked = (isSampleSource(first) ? second : third) as FitOptions | undefined;
+    checkOptionsObject('fit', asked, FIT_RULES);
+    const options = asked ?? {};
     const chunkSamples = options.chunkSamples === undefined ? undefined : checkOption('chunkSamples', options.chunkSamples);
     if (this.scaling === 'on fit') {
       this.slot.usable();

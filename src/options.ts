@@ -2,7 +2,7 @@ import { InputError, option, quote, shown } from './errors';
 import { BACKENDS, GRADIENTS, KERNELS } from './network/network';
 
 /** What is wrong with a value, said after the option's name (e.g. ` must be a finite number > 0, got -1`); undefined when it is fine. */
-type Check = (value: unknown) => string | undefined;
+export type Check = (value: unknown) => string | undefined;
 
 interface OptionRule {
   /** How the CLI spells it. */
@@ -32,6 +32,37 @@ const oneOf =
   (values: readonly string[], noun: string, join: string): Check =>
   (v) =>
     values.includes(v as string) ? undefined : `: ${quote(v)} is not ${noun}; expected ${values.join(join)}`;
+
+/** A list of column names: non-empty strings. */
+export const names: Check = (v) =>
+  Array.isArray(v) && v.every((name) => typeof name === 'string' && name !== '') ? undefined : ` must be a list of column names (string[]), got ${describe(v)}`;
+export const bool: Check = (v) => (typeof v === 'boolean' ? undefined : ` must be true or false, got ${describe(v)}`);
+export const fn: Check = (v) => (typeof v === 'function' ? undefined : ` must be a function, got ${describe(v)}`);
+/** A value in a message: strings quoted (so that 'y' is not read as a name), arrays as JSON, the rest as text. */
+const describe = (v: unknown): string => (typeof v === 'string' ? quote(v) : Array.isArray(v) ? shown(JSON.stringify(v)) : shown(v));
+
+/**
+ * Checks the options argument of a library call (`where`, e.g. `Classifier.create`): undefined, or
+ * an object whose every key is one of `rules` and whose defined values pass that key's rule (none:
+ * checked where it is used). Anything else is an {@link InputError} naming the option, so that
+ * `null`, a misspelt key or a wrong type is said at the call, not as a TypeError deep inside.
+ */
+export function checkOptionsObject(where: string, options: unknown, rules: Readonly<Record<string, Check | undefined>>): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InputError(`${where}: the options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : describe(options)}`);
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (!Object.hasOwn(rules, key)) throw new InputError(`${where}: unknown option ${quote(key)}; expected one of ${Object.keys(rules).join(', ')}`);
+    const problem = value === undefined ? undefined : rules[key]?.(value);
+    if (problem !== undefined) throw new InputError(option(key), problem);
+  }
+}
+
+/** The rules of these keys of {@link OPTIONS}, for {@link checkOptionsObject}. */
+export function rulesOf<K extends OptionKey>(...keys: K[]): Record<K, Check | undefined> {
+  return Object.fromEntries(keys.map((key) => [key, (OPTIONS[key] as OptionRule).check])) as Record<K, Check | undefined>;
+}
 
 /** The largest seed: 2³² − 1. */
 export const MAX_SEED = 2 ** 32 - 1;

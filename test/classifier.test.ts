@@ -105,6 +105,28 @@ describe('Classifier (the library API)', () => {
       ['a negative learning rate', () => Classifier.create({ backend: 'plain', learningRate: -1 }), 'learningRate must be a finite number > 0, got -1'],
       ['a fractional iteration count', () => Classifier.create({ backend: 'plain', iterations: 1.5 }), 'iterations must be a whole number ≥ 0, got 1.5'],
       ['a NaN bias', () => Classifier.create({ backend: 'plain', bias: NaN }), 'bias must be a finite number, got NaN'],
+      // the options themselves: null, not an object, a misspelt key, a wrong type (each was a TypeError or ignored)
+      ['null options', () => Classifier.create(null as never), 'Classifier.create: the options must be an object, got null'],
+      ['a string for the options', () => Classifier.create('plain' as never), 'Classifier.create: the options must be an object, got "plain"'],
+      ['an array for the options', () => Classifier.create([] as never), 'Classifier.create: the options must be an object, got an array'],
+      [
+        'a misspelt option',
+        () => Classifier.create({ backend: 'plain', learningrate: 0.5 } as never),
+        'Classifier.create: unknown option "learningrate"; expected one of backend, learningRate, iterations, bias, gradient, kernels, weights, standardize',
+      ],
+      ['a learning rate given as text', () => Classifier.create({ backend: 'plain', learningRate: '0.1' as never }), 'learningRate must be a finite number > 0, got 0.1'],
+      ['null options to fromModel', () => Classifier.fromModel({} as never, null as never), 'Classifier.fromModel: the options must be an object, got null'],
+      [
+        'fit options that are null, or of the wrong type',
+        async () => {
+          const net = await Classifier.create({ backend: 'plain' });
+          expect(throws(() => net.fit(AND_X, AND_Y, null as never)).message).to.equal('fit: the options must be an object, got null');
+          expect(throws(() => net.fit(AND_X, AND_Y, { iteration: 5 } as never)).message).to.match(/^fit: unknown option "iteration"; expected one of iterations, chunkSamples, /);
+          expect(throws(() => net.fit(AND_X, AND_Y, { onIteration: 'log' } as never)).message).to.equal('onIteration must be a function, got "log"');
+          return net.fit(AND_X, AND_Y, { untilNoError: 'yes' as never });
+        },
+        'untilNoError must be true or false, got "yes"',
+      ],
     ];
     for (const [what, make, message] of cases) {
       it(what, async () => {

@@ -21,6 +21,23 @@ describe('readCsv', () => {
     expect(data.labelNames).to.deep.equal(['y']);
   });
 
+  it('options that are null, misspelt or of the wrong type are InputErrors naming the option (labels: "y" was read letter by letter)', async () => {
+    const file = dir.write('opts.csv', 'x1,x2,y\n0,0,0\n1,1,1\n');
+    const cases: [unknown, string][] = [
+      [null, 'readCsv: the options must be an object, got null'],
+      [{ labels: 'y' }, 'labels must be a list of column names (string[]), got "y"'],
+      [{ features: ['x1', 2] }, 'features must be a list of column names (string[]), got ["x1",2]'],
+      [{ ignore: [''] }, 'ignore must be a list of column names (string[]), got [""]'],
+      [{ label: ['y'] }, 'readCsv: unknown option "label"; expected one of labels, features, ignore, positive'],
+      [{ positive: 1 }, 'positive must be a non-empty label value, got "1"'],
+    ];
+    for (const [options, message] of cases) {
+      const err = await rejects(readCsv(file, options as never));
+      expect(err, message).to.be.instanceOf(InputError);
+      expect(err.message).to.equal(message);
+    }
+  });
+
   it('takes a named label column, quoted fields, CRLF, a BOM, blank lines and exponents', async () => {
     const file = dir.write('odd.csv', '\uFEFF"label","a",b\r\n1,"2.5",-1e-3\r\n\r\n0, .5 ,+3\r\n\r\n');
     const data = await readCsv(file, { labels: ['label'] });

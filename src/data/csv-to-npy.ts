@@ -25,7 +25,7 @@ const CHUNK_BYTES = 1 << 22;
  * `x` and `y` receive the bytes (e.g. from `stageStream`, so the files appear only when complete).
  */
 export async function csvToNpy(path: string, x: ByteSink, y: ByteSink, options: CsvOptions = {}): Promise<CsvToNpyResult> {
-  checkCsvOptions(options);
+  checkCsvOptions(options, 'csvToNpy');
   const plan = trainingColumns(path, options);
   let header: string[] | undefined;
   let featureCols: number[] = [];

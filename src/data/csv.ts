@@ -7,6 +7,7 @@ import { DECIMAL } from '../validate';
 import { inMemory, type Dataset } from './dataset';
 import { openInput } from './npy/io';
 import { matchModelColumns, otherLabelsHint } from './model-columns';
+import { checkOptionsObject, names } from '../options';
 
 export interface CsvOptions {
   /** Label column names; default: the last column. */
@@ -42,7 +43,7 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<D
  * {@link readCsv} checks files, with the same messages; `name` stands for the file in them.
  */
 export function parseCsvText(name: string, text: string, options: CsvOptions = {}): Dataset {
-  checkCsvOptions(options);
+  checkCsvOptions(options, 'parseCsvText');
   const samples = collector(name, trainingColumns(name, options), { positive: options.positive, training: true });
   try {
     const records = parseSync(text, CSV_OPTIONS) as unknown as CsvRecord[];
@@ -54,7 +55,9 @@ export function parseCsvText(name: string, text: string, options: CsvOptions = {
 }
 
 /** The column options make sense together: one way of choosing features, non-empty lists and value. */
-export function checkCsvOptions({ features, ignore, positive }: CsvOptions): void {
+export function checkCsvOptions(options: CsvOptions, where = 'readCsv'): void {
+  checkOptionsObject(where, options, { labels: names, features: names, ignore: names, positive: undefined });
+  const { features, ignore, positive } = options;
   if (features !== undefined && ignore !== undefined) {
     throw new InputError(option('features'), ' and ', option('ignore'), ' both choose the feature columns; give one of them');
   }
