@@ -4,7 +4,7 @@ import { option, quote, render, shownList, type OptionName } from './errors';
 import type { ErrorsAndLoss, Gradient, IterationStats } from './network/network';
 
 /** What a finding is about; the `kind` of each entry of the CLI's JSON `warnings`. */
-export type FindingKind = 'feature-scales' | 'constant-features' | 'loss-rising' | 'loss-falling' | 'not-converged';
+export type FindingKind = 'feature-scales' | 'constant-features' | 'loss-rising' | 'loss-falling' | 'not-converged' | 'loss-overflow';
 
 /**
  * Something that says training may not have worked (the run still succeeded): a kind and a
@@ -149,4 +149,25 @@ export function courseFindings(run: RunCourse): Finding[] {
     );
   }
   return findings;
+}
+
+/**
+ * (d) The loss not a number at some point of the run: z = Wᵀ·x + b left the range the backend
+ * computes in (±Infinity, or Infinity − Infinity), so the loss is unknown there; the report shows
+ * it as overflowed (null in JSON) rather than as a value. Said for the first such point.
+ */
+export function lossOverflowFinding(history: readonly IterationStats[], end?: ErrorsAndLoss & { readonly iterationsRun: number }): Finding | undefined {
+  const points = [...history.map((h) => ({ updates: h.iteration - 1, loss: h.loss })), ...(end ? [{ updates: end.iterationsRun, loss: end.loss }] : [])];
+  const first = points.find((p) => !Number.isFinite(p.loss));
+  if (!first) return undefined;
+  const when = first.updates === 0 ? 'with the initial W and b' : `after ${first.updates} update${first.updates === 1 ? '' : 's'}`;
+  return new Finding(
+    'loss-overflow',
+    `the training loss overflowed ${when} (z = Wᵀ·x + b beyond the range the backend computes in, so the loss came out ${first.loss}): ` +
+      'it is not known, and is shown as overflowed (null in JSON); ',
+    option('standardize'),
+    ' rescales the inputs, and a smaller ',
+    option('learningRate'),
+    ' keeps W smaller',
+  );
 }

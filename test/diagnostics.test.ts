@@ -3,11 +3,11 @@ import { train as trainCli } from '../src/cli/train';
 import { iris } from '../src/data/iris';
 import { memorySource } from '../src/data/source';
 import { featureStats } from '../src/data/standardize';
-import { courseFindings, scaleFinding, type RunCourse } from '../src/diagnostics';
+import { courseFindings, lossOverflowFinding, scaleFinding, type RunCourse } from '../src/diagnostics';
 import { matrix } from '../src/matrix';
 import type { IterationStats } from '../src/network/network';
 import { flagOf } from '../src/options';
-import { runInProcess } from './helpers';
+import { runInProcess, tempDir } from './helpers';
 
 const fromRows = (rows: readonly (readonly number[])[]) => matrix(rows.length, rows[0].length, Float64Array.from(rows.flat()));
 const statsOf = (x: number[][]) => featureStats(memorySource(fromRows(x), fromRows([x[0].map(() => 0)])));
@@ -100,5 +100,34 @@ describe('warnings: saying when training did not work', () => {
     const human = await runInProcess(trainCli, ['--backend', 'plain', '--dataset', 'iris', '--label', 'versicolor']);
     expect(human.stderr).to.equal(r.stderr);
     expect(human.stdout).to.match(/\nloss: [\d.]+ at the end \(mean logistic loss of the last W and b on the training samples\)\nbest seen: \d+ errors, loss [\d.]+, after \d+ updates \(stats every 5 iterations\)\n/);
+  });
+
+  describe('(d) a loss that overflowed is said, not printed as NaN', () => {
+    const dir = tempDir();
+    after(() => dir.remove());
+
+    it('lossOverflowFinding: the first point whose loss is not finite; none when all are', () => {
+      const history = curve(10, 1, (i) => (i >= 4 ? NaN : 1 / i), () => 1);
+      expect(lossOverflowFinding(history, { errors: 0, loss: NaN, iterationsRun: 10 })?.describe(flagOf)).to.equal(
+        'the training loss overflowed after 3 updates (z = Wᵀ·x + b beyond the range the backend computes in, so the loss came out NaN): ' +
+          'it is not known, and is shown as overflowed (null in JSON); --standardize rescales the inputs, and a smaller --lr keeps W smaller',
+      );
+      expect(lossOverflowFinding([], { errors: 0, loss: Infinity, iterationsRun: 0 })?.message).to.match(/^the training loss overflowed with the initial W and b \(.*came out Infinity\)/);
+      expect(lossOverflowFinding(curve(10, 1, (i) => 1 / i, () => 1), { errors: 0, loss: 0.1, iterationsRun: 10 })).to.equal(undefined);
+    });
+
+    for (const [backend, big] of [['plain', '1e300'], ['wasm', '3e38'], ['cpu', '3e38']] as const) {
+      it(`${backend}: x near ${big}: the report says the loss overflowed, and --json has loss null and a loss-overflow warning`, async () => {
+        const data = dir.write(`big-${backend}.csv`, `a,b,y\n${big},-${big},0\n-${big},${big},1\n${big},${big},1\n`);
+        const human = await runInProcess(trainCli, ['--backend', backend, '--data', data, '--iterations', '5']);
+        expect(human.code, human.stderr).to.equal(0);
+        expect(human.stdout).to.match(/^loss: overflowed at the end \(mean logistic loss/m);
+        expect(human.stdout).to.not.match(/NaN/);
+        expect(human.stderr).to.match(/^warning: the training loss overflowed /m);
+        const json = JSON.parse((await runInProcess(trainCli, ['--backend', backend, '--data', data, '--iterations', '5', '--json'])).stdout);
+        expect(json.loss).to.equal(null);
+        expect(json.warnings.map((w: { kind: string }) => w.kind)).to.include('loss-overflow');
+      });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Dataset } from '../data/dataset';
 import type { FeatureStats } from '../data/standardize';
-import { constantFinding, courseFindings, scaleFinding, type Finding } from '../diagnostics';
+import { constantFinding, courseFindings, lossOverflowFinding, scaleFinding, type Finding } from '../diagnostics';
 import type { IterationStats, TrainResult } from '../network/network';
 import type { TrainArgs } from './types';
 
@@ -12,7 +12,7 @@ export function statsCadence(iterations: number): number {
   return Math.max(1, Math.ceil(iterations / STATS_POINTS));
 }
 
-/** What may have gone wrong in a run, in the order it is printed: the data's scales (or constant features), then the course of training. */
+/** What may have gone wrong in a run, in the order it is printed: the data's scales (or constant features), the course of training, then a loss that overflowed. */
 export function findingsOf(args: TrainArgs, data: Dataset, stats: FeatureStats | undefined, result: TrainResult, history: readonly IterationStats[]): Finding[] {
   const findings = [!stats ? undefined : args.standardize ? constantFinding(data.featureNames, stats) : scaleFinding(data.featureNames, stats)];
   findings.push(
@@ -25,5 +25,6 @@ export function findingsOf(args: TrainArgs, data: Dataset, stats: FeatureStats |
       pocket: result.pocket,
     }),
   );
+  findings.push(lossOverflowFinding(history, result.final && { ...result.final, iterationsRun: result.iterationsRun }));
   return findings.filter((f): f is Finding => f !== undefined);
 }

@@ -96,17 +96,17 @@ export function describeRun(net: Classifier, facts: RunFacts, report: TrainRepor
 function lossLines({ result, history, args }: RunFacts): string[] {
   const final = result.final;
   if (!final) return [];
-  const lines = [`loss: ${num(final.loss)} at the end (mean logistic loss of the last W and b on the training samples)`];
+  const lines = [`loss: ${lossText(final.loss)} at the end (mean logistic loss of the last W and b on the training samples)`];
   if (result.pocket) {
     const p = result.pocket;
-    lines.push(`pocket: returned W and b after ${plural(p.afterUpdates, 'update')} (${plural(p.errors, 'error')}, loss ${num(p.loss)}), not the last ones (${plural(final.errors, 'error')})`);
+    lines.push(`pocket: returned W and b after ${plural(p.afterUpdates, 'update')} (${plural(p.errors, 'error')}, loss ${lossText(p.loss)}), not the last ones (${plural(final.errors, 'error')})`);
     return lines;
   }
   const points = [...history.map((h) => ({ updates: h.iteration - 1, errors: h.errors, loss: h.loss })), { updates: result.iterationsRun, ...final }];
   const best = points.reduce((a, p) => (p.errors < a.errors || (p.errors === a.errors && p.loss < a.loss) ? p : a));
   const every = args.outputs.plot === undefined ? statsCadence(args.iterations) : 1;
   lines.push(
-    `best seen: ${plural(best.errors, 'error')}, loss ${num(best.loss)}, ` +
+    `best seen: ${plural(best.errors, 'error')}, loss ${lossText(best.loss)}, ` +
       (best.updates === result.iterationsRun ? 'at the end' : best.updates === 0 ? 'at the start (the initial W and b)' : `after ${plural(best.updates, 'update')}`) +
       (every > 1 ? ` (stats every ${every} iterations)` : ''),
   );
@@ -124,6 +124,11 @@ function metricLines(metrics: readonly LabelMetrics[], which: string): string[] 
 }
 
 /** Four significant digits: 0.6746, 1, 2.5e-7. */
+/** A loss as the report shows it: its value, or "overflowed" where it is not a finite number (see lossOverflowFinding). */
+function lossText(loss: number): string {
+  return Number.isFinite(loss) ? num(loss) : 'overflowed';
+}
+
 function num(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
