@@ -211,6 +211,19 @@ describe('Nothing lost, ever', function () {
         `--save: "${at('shards/new.parquet')}" matches "${at('shards/*.parquet')}", a pattern the --sql query reads; writing it would replace or add to the data (choose a path outside it)`);
       expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM '${at('shards/*.parquet')}'`, '--save', at('ext/s.parquet')),
         `--save: "${at('ext/s.parquet')}" is, through a link, one of the files the --sql query reads ("${at('shards/*.parquet')}"); writing it would replace or add to the data (choose a path outside it)`);
+      // names the text does not show: computed, a file:// URL, inside query(), through a view of a duckdb: file (DuckDB's own log of what it opened)
+      await duck([`CREATE VIEW samples AS SELECT * FROM read_csv('${at('v.csv')}')`], at('views.duckdb'));
+      const opened = (out: string) => `--predictions: "${out}" is "${out}", a file the database read for the data; writing it would destroy the data (choose another name)`;
+      for (const args of [
+        ['--sql', `SELECT * FROM read_csv('${at('v')}' || '.csv')`],
+        ['--sql', `SELECT * FROM read_csv('file://${at('v.csv')}')`],
+        ['--sql', `SELECT * FROM query('SELECT * FROM read_csv(''${at('v')}'' || ''.csv'')')`],
+        ['--db', `duckdb:${at('views.duckdb')}`, '--sql', 'SELECT * FROM samples'],
+        ['--backend', 'sql', '--iterations', '2', '--db', `duckdb:${at('views.duckdb')}`, '--sql', 'SELECT * FROM samples', '--save', at('v.csv')],
+      ]) {
+        const r = await trainIn(...(args[0] === '--backend' ? [] : FAST), ...args, ...(args.includes('--save') ? [] : ['--predictions', at('v.csv')]));
+        expectRefused(r, args.includes('--save') ? opened(at('v.csv')).replace('--predictions', '--save') : opened(at('v.csv')));
+      }
       names.forEach((name, i) => expect(readFileSync(at(name)).equals(before[i]), name).to.equal(true));
     });
 
@@ -543,6 +556,21 @@ describe('Nothing lost, ever', function () {
       y = dir.path('y4.npy');
       writeNpy(x, { rows: 2, cols: 4, data: Float64Array.from([0, 1, 0, 1, 0, 0, 1, 1]) });
       writeNpy(y, { rows: 1, cols: 4, data: Float64Array.from([0, 0, 0, 1]) });
+    });
+
+    it('a named pipe or a device that a --sql query reads, or a duckdb: --db that is one, is refused without opening it (DuckDB waited on it)', async () => {
+      const fifo = dir.path('q4.parquet');
+      spawnSync('mkfifo', [fifo]);
+      const pipe = (flag: string) => `${flag}: "${fifo}", which the --sql query reads, is a pipe; it must be a regular file (save the data to a file and give its name)`;
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM '${fifo}'`), pipe('--sql'));
+      expectRefused(await trainIn('--backend', 'sql', '--explain-sql', '--sql', `SELECT * FROM read_parquet('${fifo}')`), pipe('--sql'));
+      expectRefused(await trainIn(...FAST, '--sql', "SELECT * FROM read_csv('/dev/zero')"),
+        '--sql: "/dev/zero", which the --sql query reads, is a character device; it must be a regular file (save the data to a file and give its name)');
+      expectRefused(await trainIn(...FAST, '--db', `duckdb:${fifo}`, '--sql', 'SELECT 1 AS x, 0 AS y'),
+        `--db: "${fifo}" is a pipe; it must be a regular file (save the data to a file and give its name)`);
+      const model = dir.path('m4.json');
+      expect((await trainIn(...FAST, '--save', model)).code).to.equal(0);
+      expectRefused(await runInProcess(predict, ['--model', model, '--sql', `SELECT * FROM "${fifo}"`]), pipe('--sql'));
     });
 
     it('--x <(cat x.npy)', () => {

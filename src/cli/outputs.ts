@@ -65,11 +65,7 @@ export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs
       }
     }
   }
-  const files = given.map(([flag, path]) => outputFile(flag, path));
-  if (exportTfjs !== undefined) {
-    const folder = exportFolder(exportTfjs);
-    files.push(...TFJS_FILES.map((name) => exportFile(folder, name)));
-  }
+  const files = outputPlaces({ save, exportTfjs, plot, predictions });
   for (let i = 0; i < files.length; i++) {
     for (let j = i + 1; j < files.length; j++) {
       if (!sameFile(files[i], files[j])) continue;
@@ -104,6 +100,40 @@ export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs
 interface InputArea {
   what: string;
   holds: (file: Place) => boolean;
+}
+
+/** The files the outputs write: --save, --plot, --predictions, and --export-tfjs's two. */
+function outputPlaces({ save, exportTfjs, plot, predictions }: OutputArgs): Place[] {
+  const given = [['--save', save], ['--plot', plot], ['--predictions', predictions]].filter((g): g is [string, string] => g[1] !== undefined);
+  const files = given.map(([flag, path]) => outputFile(flag, path));
+  if (exportTfjs !== undefined) {
+    const folder = exportFolder(exportTfjs);
+    files.push(...TFJS_FILES.map((name) => exportFile(folder, name)));
+  }
+  return files;
+}
+
+/**
+ * No output may be one of the files the database opened to read the data (`paths`, as DuckDB
+ * logged them: whatever the query's text, through a view, a computed name, `query()` or a
+ * file:// URL). Checked when the database has read the query's columns, before any row is read,
+ * so only the opening is lost; {@link checkOutputs} has already refused what the query names.
+ */
+export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[]): void {
+  const files = outputPlaces(outputs).filter((file) => file.stat);
+  if (files.length === 0) return;
+  for (const path of paths) {
+    let stat: Stats;
+    try {
+      stat = statSync(path);
+    } catch {
+      continue;
+    }
+    const file = files.find((f) => f.stat!.dev === stat.dev && f.stat!.ino === stat.ino);
+    if (file) {
+      throw new InputError(`${file.flag}: "${shownPath(file.path)}" is "${shownPath(path)}", a file the database read for the data; writing it would destroy the data (choose another name)`);
+    }
+  }
 }
 
 /**
@@ -313,6 +343,21 @@ function inputs(data: DataArgs | undefined): Place[] {
     }
     return [{ flag, path: shown, real, stat }];
   });
+}
+
+/**
+ * The files a database reads for --sql and --db (the files the query names, a duckdb: database
+ * file) must be regular files: DuckDB opening a named pipe or a device waits on it, or reads it
+ * forever. Checked by stat (links followed), which never opens, so never waits. The other inputs
+ * (--data, --x, --y, --model) are opened by this project's readers, which refuse them the same way.
+ */
+export function checkSqlInputs(data: DataArgs | undefined): void {
+  for (const input of inputs(data)) {
+    if (input.flag !== '--sql' && input.flag !== '--db') continue;
+    if (input.stat!.isFile()) continue;
+    const what = input.flag === '--sql' ? `"${shownPath(input.path)}", which the --sql query reads,` : `"${shownPath(input.path)}"`;
+    throw new InputError(`${input.flag}: ${what} is ${fileKind(input.stat!)}; it must be a regular file (save the data to a file and give its name)`);
+  }
 }
 
 /** Two places are the same file: the same inode when both exist, else the same resolved name. */

@@ -96,7 +96,11 @@ async function loadData(model: SavedModel, values: { data?: string; sql?: string
   // a folder with no .parquet file in it is refused here
   const format = values.data === undefined ? undefined : dataFormat(values.data);
   if (values.db !== undefined && values.sql === undefined && format !== 'parquet') throw new InputError('--db only goes with --sql or --data FILE.parquet');
-  if (values.sql !== undefined) return loadSqlForModel(model, { sql: values.sql, db: values.db });
+  if (values.sql !== undefined) {
+    const { checkSqlInputs } = await import('./outputs');
+    checkSqlInputs({ kind: 'sql', query: values.sql, db: values.db, inDatabase: false });
+    return loadSqlForModel(model, { sql: values.sql, db: values.db });
+  }
   if (values.data !== undefined && format === 'parquet') return loadSqlForModel(model, { parquet: values.data, db: values.db });
   if (values.data !== undefined) {
     return readCsvForModel(values.data, model.featureNames, model.labelNames, { positive: model.positive, ignoredColumns: model.ignoredColumns, labelValues: model.labelValues });

@@ -35,15 +35,20 @@ const OUTPUT_FLAGS: readonly [keyof TrainArgs['outputs'], string][] = [
   ['predictions', '--predictions'],
 ];
 
-function specOf(data: SqlDataArgs): SqlSpec {
+function specOf(data: SqlDataArgs, onFilesRead?: SqlSpec['onFilesRead']): SqlSpec {
   const columns = { labels: data.labels, features: data.features, ignore: data.ignore, positive: data.positive };
-  return data.kind === 'sql' ? { sql: data.query, db: data.db, columns } : { parquet: data.path, db: data.db, columns };
+  const spec = data.kind === 'sql' ? { sql: data.query, db: data.db, columns } : { parquet: data.path, db: data.db, columns };
+  return onFilesRead ? { ...spec, onFilesRead } : spec;
 }
 
-/** The data of `--sql` or Parquet: left in the database for `--backend sql`, else read into memory (or a .npy cache, streamed). */
-export async function loadSqlData(data: SqlDataArgs, chunkSamples: number | undefined): Promise<Dataset> {
-  if (data.inDatabase) return (await import('../sql/samples')).databaseDataset(specOf(data));
-  return (await import('../sql/load')).loadSqlDataset(specOf(data), { chunkSamples });
+/**
+ * The data of `--sql` or Parquet: left in the database for `--backend sql`, else read into memory
+ * (or a .npy cache, streamed). `onFilesRead` is told the files the database opened for it, before
+ * any row is read (train refuses outputs that would replace one).
+ */
+export async function loadSqlData(data: SqlDataArgs, chunkSamples: number | undefined, onFilesRead?: SqlSpec['onFilesRead']): Promise<Dataset> {
+  if (data.inDatabase) return (await import('../sql/samples')).databaseDataset(specOf(data, onFilesRead));
+  return (await import('../sql/load')).loadSqlDataset(specOf(data, onFilesRead), { chunkSamples });
 }
 
 /**

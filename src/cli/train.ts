@@ -14,7 +14,7 @@ import { parseTraceSpec } from './trace';
 import { parseOptions } from './args';
 import { TrainingProgress } from './progress';
 import { writeJson } from './json';
-import { checkOutputs, writeOutputs } from './outputs';
+import { checkOutputs, checkOutputsNotRead, checkSqlInputs, writeOutputs } from './outputs';
 import { describeRun, makeReport } from './report';
 import { signalName, signalStatus, type EndingSignal, type Io } from './run';
 import { checkSqlArgs, explainTraining, loadSqlData } from './sql-data';
@@ -33,13 +33,14 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   }
   const args = readTrainArgs(values);
   checkSqlArgs(args);
+  checkSqlInputs(args.data);
   if (args.explainSql) {
     io.stdout(await explainTraining(args));
     return 0;
   }
   // before loading: a long run must not be lost to a typo in a path, nor write over its own data
   checkOutputs(args.outputs, args.data);
-  const dataset = await loadDataset(args.data, args.chunkSamples);
+  const dataset = await loadDataset(args.data, args.chunkSamples, (files) => checkOutputsNotRead(args.outputs, files));
   try {
     return await trainOn(dataset, args, io);
   } finally {
@@ -164,7 +165,7 @@ async function fit(
 }
 
 /** The samples the options name, checked at the edge. */
-export async function loadDataset(data: DataArgs, chunkSamples: number | undefined): Promise<Dataset> {
+export async function loadDataset(data: DataArgs, chunkSamples: number | undefined, onFilesRead?: (paths: readonly string[]) => void): Promise<Dataset> {
   switch (data.kind) {
     case 'article':
       return andGate();
@@ -178,7 +179,7 @@ export async function loadDataset(data: DataArgs, chunkSamples: number | undefin
       return synthetic(data);
     case 'sql':
     case 'parquet':
-      return loadSqlData(data, chunkSamples);
+      return loadSqlData(data, chunkSamples, onFilesRead);
   }
 }
 

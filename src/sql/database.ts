@@ -30,6 +30,12 @@ export interface Database {
   texts(sql: string, values?: readonly unknown[]): Promise<string[][]>;
   /** The rows of a query whose columns are all numbers, batch after batch, in the order the database gives them. */
   stream(sql: string, visit: (batch: Batch) => void): Promise<void>;
+  /**
+   * The files the database has opened since it was opened (DuckDB's FileSystem log: what a query
+   * read, whatever its text, through views, computed names or `query()`); it stops keeping them
+   * then. Only an engine that reads files here has it (DuckDB).
+   */
+  filesRead?(): Promise<string[]>;
   /** Runs `read` on one consistent snapshot of the data (PostgreSQL: a read-only repeatable-read transaction). */
   snapshot<T>(read: () => Promise<T>): Promise<T>;
   close(): Promise<void>;

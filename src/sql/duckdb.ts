@@ -45,6 +45,8 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
   try {
     instance = await api.DuckDBInstance.create(url.path ?? ':memory:', options);
     connection = await instance.connect();
+    // every file a query opens, until filesRead() (outputs may not replace them: src/cli/outputs.ts)
+    await connection.run("CALL enable_logging('FileSystem')");
   } catch (err) {
     // DuckDB says only "Failed to set config" of a setting it refuses: find which, and why
     if (err instanceof Error && err.message === 'Failed to set config') throw new InputError(`${shown}: ${await refusedSetting(api, url.settings)}`);
@@ -59,6 +61,16 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
     async engine() {
       const [[version, threads]] = (await run(() => connection.runAndReadAll("SELECT version(), current_setting('threads')"))).getRowsJS();
       return `DuckDB ${version}, ${threads} thread${Number(threads) === 1 ? '' : 's'}`;
+    },
+    async filesRead() {
+      const opened = await run(() =>
+        connection.runAndReadAll(
+          "SELECT DISTINCT json_extract_string(message, '$.path') FROM duckdb_logs WHERE type = 'FileSystem' AND json_extract_string(message, '$.op') = 'OPEN'",
+        ),
+      );
+      await run(() => connection.run('CALL disable_logging()'));
+      await run(() => connection.run('CALL truncate_duckdb_logs()'));
+      return opened.getRowsJS().map(([path]) => String(path).replace(/^file:\/\//, ''));
     },
     async columns(query) {
       // prepared, not run: the query as given (a syntax error points into it), its result's columns
