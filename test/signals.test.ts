@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuSeconds, spawnCollecting, until } from './helpers';
+import { loadModel } from '../src/model/file';
+import { cpuSeconds, spawnCollecting, tempDir, until } from './helpers';
 
 const ROOT = join(__dirname, '..');
 
@@ -59,5 +60,27 @@ describe('signals sent to the npm process reach the trainer', function () {
     expect(stdout).to.equal(''); // the iteration under way was not finished, so nothing was printed
     expect(stderr).to.not.include('stopped after');
     await until(() => !alive(node), 'the trainer to end', 10000);
+  });
+
+  describe('a signal that ends npm itself (it passes on only INT and TERM) ends the trainer too, with nothing half-written', () => {
+    const dir = tempDir();
+    after(() => dir.remove());
+    for (const signal of ['SIGHUP', 'SIGQUIT', 'SIGKILL'] as const) {
+      it(`${signal} to npm: the trainer ends within seconds; --save is a whole model or absent, and no temporary file is left`, async () => {
+        const out = dir.path(signal);
+        mkdirSync(out);
+        const model = `${out}/model.json`;
+        const run = npmTrain([...many.filter((a) => a !== '--json'), '--save', model, '--plot', `${out}/plot.svg`]);
+        const node = await training(run.child.pid!, 1);
+        run.child.kill(signal);
+        await until(() => !alive(node), 'the trainer to end', 15000);
+        await run.done;
+        const left = readdirSync(out);
+        expect(left.filter((name) => name.endsWith('.tmp')), left.join(', ')).to.deep.equal([]);
+        // stopped after an iteration, it wrote its outputs whole, together; or it wrote none
+        expect([[], ['model.json', 'plot.svg']]).to.deep.include(left.sort());
+        if (left.length > 0) expect(loadModel(model).weights).to.have.length(8);
+      });
+    }
   });
 });
