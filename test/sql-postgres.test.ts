@@ -101,6 +101,17 @@ if (!PGURL) {
       );
     });
 
+    it('a query with a second statement (; DROP TABLE …) is refused whole, with every command; the table stays', async () => {
+      await client.query(`CREATE TABLE ${schema}.keep (a double precision, y integer); INSERT INTO ${schema}.keep VALUES (1, 0), (2, 1)`);
+      const sql = `SELECT * FROM ${schema}.keep; DROP TABLE ${schema}.keep`;
+      const message = `${redacted(url)}: cannot insert multiple commands into a prepared statement`;
+      for (const args of [['--backend', 'sql', '--explain-sql'], ['--backend', 'sql'], ['--backend', 'plain']]) {
+        expect(await refused(...args, '--db', url, '--sql', sql), args.join(' ')).to.equal(message);
+      }
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${schema}.keep`);
+      expect(rows[0].n).to.equal(2);
+    });
+
     it('never prints the password: a refused password, an unreachable server', async () => {
       const password = new URL(url).password;
       expect(password).to.have.length.above(3);

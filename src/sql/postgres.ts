@@ -1,4 +1,4 @@
-import type { Client, QueryArrayResult } from 'pg';
+import type { Client, QueryArrayConfig, QueryArrayResult } from 'pg';
 import type { ColumnKind, SqlColumn } from './columns';
 import { databaseError, type Database } from './database';
 import type { DbUrl } from './url';
@@ -47,7 +47,8 @@ export async function openPostgres(url: Extract<DbUrl, { kind: 'postgres' }>): P
   const query = async (text: string, values?: unknown[]): Promise<QueryArrayResult> => {
     if (lost) throw fail(lost, 'the connection was lost: ');
     try {
-      return await client.query({ text, values, rowMode: 'array' });
+      // the extended protocol runs one statement only: a query given as `SELECT …; DROP TABLE t` is refused whole (the simple one ran both)
+      return await client.query({ text, values, rowMode: 'array', queryMode: 'extended' } as QueryArrayConfig);
     } catch (err) {
       throw fail(err);
     }
