@@ -90,6 +90,9 @@ export async function openPostgres(url: Extract<DbUrl, { kind: 'postgres' }>): P
       const own = !inTransaction;
       if (own) await query('BEGIN READ ONLY');
       try {
+        // the rows in the table's order: a partitioned table's partitions one after the other, in
+        // their bounds' order (shard 1, shard 2, …), not as the shards happen to answer (async append)
+        await query('SET LOCAL enable_async_append = off');
         await query(`DECLARE simple_nn_rows NO SCROLL CURSOR FOR\n${sql}`);
         for (;;) {
           const { rows } = await query(`FETCH FORWARD ${FETCH_ROWS} FROM simple_nn_rows`);
@@ -97,6 +100,7 @@ export async function openPostgres(url: Extract<DbUrl, { kind: 'postgres' }>): P
           visit({ rows: rows.length, value: (c, i) => (rows[i][c] === null ? null : Number(rows[i][c])) });
         }
         await query('CLOSE simple_nn_rows');
+        await query('RESET enable_async_append');
         if (own) await query('COMMIT');
       } catch (err) {
         if (own) await client.query('ROLLBACK').catch(() => undefined);
