@@ -19,6 +19,19 @@ function nodes(plan: Record<string, any>): Record<string, any>[] {
   return [plan, ...((plan.Plans as Record<string, any>[] | undefined) ?? []).flatMap(nodes)];
 }
 
+describe('simple-nn shard: servers that are one database', () => {
+  it("a shard that is the coordinator's database, or another shard's, is exit 2 before connecting (it hung), no password shown", async () => {
+    const cases: [string, string, string][] = [
+      ['postgres://nn:pw@127.0.0.1:5999/db', 'postgres://nn:pw@localhost:5999/db,postgres://nn:pw@127.0.0.1:5999/other', 'shard 1 (postgres://nn:***@localhost:5999/db) is the same database as the coordinator (postgres://nn:***@127.0.0.1:5999/db)'],
+      ['postgres://nn@h1/db', 'postgres://nn@h2:5432/s,postgres://nn@h2/s', 'shard 2 (postgres://nn@h2/s) is the same database as shard 1 (postgres://nn@h2:5432/s)'],
+    ];
+    for (const [db, shards, what] of cases) {
+      const { code, stdout, stderr } = await runInProcess(shard, ['--db', db, '--shards', shards, '--table', 't', '--data', 'missing.csv']);
+      expect({ code, stdout, stderr }).to.deep.equal({ code: 2, stdout: '', stderr: `error: --shards: ${what}; each shard needs a database of its own, other than the coordinator's\n` });
+    }
+  });
+});
+
 if (!PGURL || !SHARDS) {
   describe('sharded PostgreSQL', () => {
     it.skip('skipped: PGURL and PGSHARD_URLS are not set (.ci/with-postgres-shards COMMAND starts a coordinator and two shards)');
@@ -117,6 +130,16 @@ if (!PGURL || !SHARDS) {
         await shard2.end();
         await makeShards('--replace');
       }
+    });
+
+    it('a table name with capitals: the printed train command quotes it, and runs', async () => {
+      const mixed = `Mixed_${process.pid}`;
+      const made = await runInProcess(shard, ['--db', PGURL, '--shards', SHARDS, '--table', mixed, '--data', csv, '--replace']);
+      expect(made.code, made.stderr).to.equal(0);
+      const sql = /--sql '([^']+)'/.exec(made.stdout + made.stderr)![1];
+      expect(sql).to.equal(`SELECT * FROM "${mixed}"`);
+      const r = await json('--backend', 'sql', '--db', PGURL, '--sql', sql, '--ignore', 'shard', '--iterations', '2');
+      expect(r.predictions[0]).to.have.length(301);
     });
 
     it('names an unreachable shard, never its password', async () => {

@@ -67,6 +67,7 @@ export async function shard(argv: readonly string[], io: Io): Promise<number> {
   if (!NAME.test(table)) throw new InputError(`--table: ${quote(table)} is not a plain table name; expected letters, digits and _ (at most 41), not starting with a digit`);
   const coordinator: Server = { label: 'the coordinator', url: postgresUrl('--db', db) };
   const servers: Server[] = shards.split(',').map((url, i) => ({ label: `shard ${i + 1}`, url: postgresUrl(`--shards: shard ${i + 1}`, url.trim()) }));
+  refuseSameDatabase([coordinator, ...servers]);
   const data = await readData(values);
   const columns = [...data.featureNames, ...data.labelNames];
   if (columns.includes(KEY)) throw new InputError(`the data has a column ${quote(KEY)}, the name of the shard column the tables get; rename it`);
@@ -80,7 +81,7 @@ export async function shard(argv: readonly string[], io: Io): Promise<number> {
     const where = servers.map((s, i) => `${plural(counts[i], 'sample')} on ${redactUrl(s.url)}`).join(', ');
     io.stderr(
       `made ${table} on ${redactUrl(coordinator.url)}, partitioned by ${KEY} into ${plural(servers.length, 'shard')}: ${where}\n` +
-        `train with: simple-nn train --backend sql --db '${redactUrl(coordinator.url)}' --sql 'SELECT * FROM ${table}' --ignore ${KEY}\n`,
+        `train with: simple-nn train --backend sql --db '${redactUrl(coordinator.url)}' --sql 'SELECT * FROM ${/[A-Z]/.test(table) ? identifier(table) : table}' --ignore ${KEY}\n`,
     );
     return 0;
   } finally {
@@ -90,6 +91,30 @@ export async function shard(argv: readonly string[], io: Io): Promise<number> {
 }
 
 /** A postgres:// URL, else one line naming whose it is (never the password). */
+/**
+ * Each server a database of its own: the coordinator's foreign table NAME_i and shard i's table
+ * NAME_i would be one table in one database (and the two connections' transactions wait on each
+ * other for ever). Compared by host (or socket folder), port and database name.
+ */
+function refuseSameDatabase(servers: readonly Server[]): void {
+  const keyOf = (url: string) => {
+    const u = new URL(url);
+    const host = u.searchParams.get('host') ?? (decodeURIComponent(u.hostname) || 'localhost');
+    const port = u.port || u.searchParams.get('port') || '5432';
+    const database = decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || process.env.USER || '';
+    return `${host.replace(/^(127\.0\.0\.1|::1|\[::1\])$/, 'localhost')}:${port}/${database}`;
+  };
+  const keys = servers.map((s) => keyOf(s.url));
+  for (let i = 1; i < servers.length; i++) {
+    const j = keys.indexOf(keys[i]);
+    if (j < i) {
+      throw new InputError(
+        `--shards: ${servers[i].label} (${redactUrl(servers[i].url)}) is the same database as ${servers[j].label} (${redactUrl(servers[j].url)}); each shard needs a database of its own, other than the coordinator's`,
+      );
+    }
+  }
+}
+
 function postgresUrl(whose: string, url: string): string {
   let parsed;
   try {
