@@ -27,6 +27,8 @@ describe('predictions that overflow z', () => {
     expect(stableZ(column(3, -2), 0.25, column(0.5, 4), 0, 0)).to.equal(3 * 0.5 - 2 * 4 + 0.25);
     expect(stableZ(column(0, 0), -0, column(1e300, -1e300), 0, 0)).to.equal(0);
     expect(stableZ(column(1e-300, 1e-300), 0, column(1e300, 1e300), 0, 0)).to.equal(2);
+    // two huge terms that cancel do not absorb b (found by the hostile pass: s came out 0.5)
+    expect(stableZ(column(10, 10), -0.05, column(0.5 / 2.3e-308, -0.5 / 2.3e-308), 0, 0)).to.be.closeTo(-0.05, 1e-12);
   });
 
   const x = [[10, 11, 10], [-11, -10, -10]];
@@ -72,6 +74,14 @@ describe('predictions that overflow z', () => {
       const out = JSON.parse(r.stdout);
       expect(out.probabilities).to.deep.equal([[0, 1, 0.5]]);
       expect(out.predictions).to.deep.equal([[0, 1, 1]]);
+      // a std just above the smallest normal double: (x − mean) / std is finite, W·that is not, and b decides
+      writeFileSync(model, JSON.stringify({ ...saved, weights: [[10], [10]], bias: -0.05, standardize: { mean: [10.5, -10.5], std: [2.3e-308, 2.3e-308] } }));
+      const tiny = dir.write('tiny.csv', 'a,b,y\n11,-11,0\n10,-10,0\n');
+      for (const backend of ['plain', 'wasm']) {
+        const p = JSON.parse((await runInProcess(predict, ['--model', model, '--data', tiny, '--proba', '--json', '--backend', backend])).stdout);
+        expect(p.predictions, backend).to.deep.equal([[0, 0]]);
+        for (const v of p.probabilities[0]) expect(v, backend).to.be.closeTo(1 / (1 + Math.exp(0.05)), 1e-9);
+      }
       writeFileSync(model, JSON.stringify({ ...saved, standardize: { mean: [0, 0], std: [1, 1e-320] } }));
       const message = `${model}: standardize.std[1] must be at least 2.2250738585072014e-308 (the smallest normal double; below it (x − mean) / std overflows), got 1e-320`;
       expect(throws(() => loadModel(model)).message).to.equal(message);

@@ -42,8 +42,8 @@ export function stablePredictor(network: Network): Predictor {
 
 /**
  * z = Σᵢ W[i][o]·x[i][j] + b for sample j, in float64, from W and b scaled by one power of two and
- * x_j by another, so that every term is at most 1 in size (scaling by 2ⁿ is exact), summed, and
- * scaled back: it is ±Infinity only where the exact z is beyond the float64 range, never NaN.
+ * x_j by another, so that every term is at most 1 in size (scaling by 2ⁿ is exact), summed with
+ * compensation, and scaled back: it is ±Infinity only where the exact z is beyond the float64 range, never NaN.
  */
 export function stableZ(W: Matrix, b: number, x: Matrix, j: number, o: number): number {
   const F = x.rows;
@@ -55,9 +55,16 @@ export function stableZ(W: Matrix, b: number, x: Matrix, j: number, o: number): 
   }
   const wScale = powerAbove(wMax);
   const xScale = powerAbove(xMax);
+  // Neumaier's compensated sum: large terms that cancel do not absorb a small one (b beside two huge, opposite terms)
   let z = times(b, -wScale - xScale);
-  for (let i = 0; i < F; i++) z += times(W.data[i * W.cols + o], -wScale) * times(x.data[i * x.cols + j], -xScale);
-  return times(z, wScale + xScale);
+  let lost = 0;
+  for (let i = 0; i < F; i++) {
+    const term = times(W.data[i * W.cols + o], -wScale) * times(x.data[i * x.cols + j], -xScale);
+    const sum = z + term;
+    lost += Math.abs(z) >= Math.abs(term) ? z - sum + term : term - sum + z;
+    z = sum;
+  }
+  return times(z + lost, wScale + xScale);
 }
 
 /** The n of the least power of two 2ⁿ ≥ v (0 for v = 0). */
