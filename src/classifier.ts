@@ -108,6 +108,7 @@ export class Classifier {
    */
   static async fromModel(model: SavedModel, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
     checkOptionsObject('Classifier.fromModel', options, rulesOf('backend'));
+    if (model === null || typeof model !== 'object') throw new InputError(`Classifier.fromModel: the model must be an object (a model file's content), got ${model === null ? 'null' : typeof model}`);
     const settings: ClassifierOptions = {
       learningRate: model.training.learningRate,
       iterations: model.training.iterations,

@@ -116,6 +116,7 @@ describe('Classifier (the library API)', () => {
       ],
       ['a learning rate given as text', () => Classifier.create({ backend: 'plain', learningRate: '0.1' as never }), 'learningRate must be a finite number > 0, got 0.1'],
       ['null options to fromModel', () => Classifier.fromModel({} as never, null as never), 'Classifier.fromModel: the options must be an object, got null'],
+      ['a null model to fromModel', () => Classifier.fromModel(null as never), "Classifier.fromModel: the model must be an object (a model file's content), got null"],
       [
         'fit options that are null, or of the wrong type',
         async () => {

@@ -31,6 +31,7 @@ describe('readCsv', () => {
       [{ label: ['y'] }, 'readCsv: unknown option "label"; expected one of labels, features, ignore, positive'],
       [{ positive: 1 }, 'positive must be a non-empty label value, got "1"'],
     ];
+    expect((await rejects(readCsv(null as never))).message).to.equal('readCsv: the path must be a file name, got null');
     for (const [options, message] of cases) {
       const err = await rejects(readCsv(file, options as never));
       expect(err, message).to.be.instanceOf(InputError);

@@ -34,6 +34,7 @@ const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
  * Any problem is an {@link InputError} naming the file, line and column.
  */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
+  if (typeof path !== 'string' || path === '') throw new InputError(`readCsv: the path must be a file name, got ${path === '' ? '""' : path === null ? 'null' : typeof path}`);
   checkCsvOptions(options);
   return readCsvWith(path, trainingColumns(path, options), { positive: options.positive, training: true });
 }
