@@ -13,7 +13,7 @@
  */
 import { builtinModules } from 'node:module';
 import { createServer, type Server } from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { checkOutputFolder } from '../src/cli/outputs';
@@ -80,14 +80,28 @@ export async function buildPage(): Promise<PageFiles> {
   return files;
 }
 
+/** Written beside the page's files: a folder that has it holds an earlier `web --out`, whose files may be replaced. */
+const MARK = '.simple-nn-page';
+
 /**
- * Writes the page's files to `dir` (made if missing), all or none ({@link writeFilesAtomic}):
- * files of the page's names there are replaced, nothing else in the folder is touched; returns their names.
+ * Writes the page's files to `dir` (made if missing), all or none ({@link writeFilesAtomic}); returns
+ * their names. Files of the page's names already there are replaced only when an earlier `web --out`
+ * wrote them (its mark is there) and they are not links: anything else is the user's, and an
+ * {@link InputError} says so; nothing else in the folder is touched.
  */
 export function writePage(files: PageFiles, dir: string): string[] {
-  checkOutputFolder('--out', dir, [...files.keys()]);
-  writeFilesAtomic(dir, Object.fromEntries(files));
-  return [...files.keys()].sort();
+  const names = [...files.keys()];
+  checkOutputFolder('--out', dir, [...names, MARK]);
+  const marked = existsSync(join(dir, MARK));
+  for (const name of names) {
+    const path = join(dir, name);
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (!stat) continue;
+    if (stat.isSymbolicLink()) throw new InputError(`--out: "${path}" is a symbolic link; writing the page there would replace the file it points to (choose an empty or new folder)`);
+    if (!marked) throw new InputError(`--out: "${path}" exists and was not written by web --out; choose an empty or new folder (or remove it)`);
+  }
+  writeFilesAtomic(dir, { ...Object.fromEntries(files), [MARK]: 'written by simple-nn web --out; a later --out may replace the page files here\n' });
+  return names.sort();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ describe('npm run web (no browser needed)', () => {
     const { stdout } = await promisify(execFile)(process.execPath, [...WEB, '--out', out], { cwd: ROOT });
     expect(stdout).to.match(/^wrote 7 files to /);
     expect(readdirSync(out).sort()).to.deep.equal([
+      '.simple-nn-page',
       'index.html',
       'main.js',
       'main.js.map',
@@ -60,16 +61,29 @@ describe('npm run web (no browser needed)', () => {
     expect(readFileSync(file, 'utf8')).to.equal('mine\n');
   });
 
-  it("--out over an earlier --out replaces the page's files only, leaving no temporary file", async () => {
+  it("--out over an earlier --out replaces the page's files only; a user's index.html, or a link among the names, is exit 2 and untouched", async () => {
     const out = join(tmp, 'again');
     mkdirSync(out);
     writeFileSync(join(out, 'keep.txt'), 'mine\n');
-    writeFileSync(join(out, 'index.html'), 'old\n');
-    const r = spawnSync(process.execPath, [...WEB, '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    writeFileSync(join(out, 'index.html'), 'mine too\n');
+    const run = () => spawnSync(process.execPath, [...WEB, '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    let r = run();
+    expect([r.status, r.stderr]).to.deep.equal([2, `error: --out: "${join(out, 'index.html')}" exists and was not written by web --out; choose an empty or new folder (or remove it)\n`]);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).to.equal('mine too\n');
+    rmSync(join(out, 'index.html'));
+    expect(run().status).to.equal(0);
+    r = run(); // over its own earlier page: replaced
     expect(r.status, r.stderr).to.equal(0);
     expect(readFileSync(join(out, 'keep.txt'), 'utf8')).to.equal('mine\n');
     expect(readFileSync(join(out, 'index.html'), 'utf8')).to.include('<script type="module" src="main.js"></script>');
     expect(readdirSync(out).filter((name) => name.endsWith('.tmp'))).to.deep.equal([]);
+    // a link among the page's names would write through to the file outside
+    writeFileSync(join(tmp, 'data.csv'), 'a,y\n1,0\n');
+    rmSync(join(out, 'style.css'));
+    symlinkSync(join(tmp, 'data.csv'), join(out, 'style.css'));
+    r = run();
+    expect([r.status, r.stderr]).to.deep.equal([2, `error: --out: "${join(out, 'style.css')}" is a symbolic link; writing the page there would replace the file it points to (choose an empty or new folder)\n`]);
+    expect(readFileSync(join(tmp, 'data.csv'), 'utf8')).to.equal('a,y\n1,0\n');
   });
 
   it('serves on 127.0.0.1 on a free port, prints the URL, and sends COOP + COEP', async () => {
