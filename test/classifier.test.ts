@@ -114,7 +114,9 @@ describe('Classifier (the library API)', () => {
         () => Classifier.create({ backend: 'plain', learningrate: 0.5 } as never),
         'Classifier.create: unknown option "learningrate"; expected one of backend, learningRate, iterations, bias, gradient, kernels, weights, standardize',
       ],
-      ['a learning rate given as text', () => Classifier.create({ backend: 'plain', learningRate: '0.1' as never }), 'learningRate must be a finite number > 0, got 0.1'],
+      ['a learning rate given as text', () => Classifier.create({ backend: 'plain', learningRate: '0.1' as never }), 'learningRate must be a finite number > 0, got "0.1"'],
+      ['a bias given as text', () => Classifier.create({ backend: 'plain', bias: '1' as never }), 'bias must be a finite number, got "1"'],
+      ['iterations given as text', () => Classifier.create({ backend: 'plain', iterations: '5' as never }), 'iterations must be a whole number ≥ 0, got "5"'],
       ['null options to fromModel', () => Classifier.fromModel({} as never, null as never), 'Classifier.fromModel: the options must be an object, got null'],
       ['a null model to fromModel', () => Classifier.fromModel(null as never), "Classifier.fromModel: the model must be an object (a model file's content), got null"],
       [
