@@ -213,7 +213,7 @@ describe('Nothing lost, ever', function () {
         `--save: "${at('ext/s.parquet')}" is, through a link, one of the files the --sql query reads ("${at('shards/*.parquet')}"); writing it would replace or add to the data (choose a path outside it)`);
       // names the text does not show: computed, a file:// URL, inside query(), through a view of a duckdb: file (DuckDB's own log of what it opened)
       await duck([`CREATE VIEW samples AS SELECT * FROM read_csv('${at('v.csv')}')`], at('views.duckdb'));
-      const opened = (out: string) => `--predictions: "${out}" is "${out}", a file the database read for the data; writing it would destroy the data (choose another name)`;
+      const opened = (out: string) => `--predictions: "${out}" is a file the database read for the data; writing it would destroy the data (choose another name)`;
       for (const args of [
         ['--sql', `SELECT * FROM read_csv('${at('v')}' || '.csv')`],
         ['--sql', `SELECT * FROM read_csv('file://${at('v.csv')}')`],
@@ -224,6 +224,10 @@ describe('Nothing lost, ever', function () {
         const r = await trainIn(...(args[0] === '--backend' ? [] : FAST), ...args, ...(args.includes('--save') ? [] : ['--predictions', at('v.csv')]));
         expectRefused(r, args.includes('--save') ? opened(at('v.csv')).replace('--predictions', '--save') : opened(at('v.csv')));
       }
+      // by another name: a hard link to the file the query computed the name of
+      linkSync(at('v.csv'), at('v-link.csv'));
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM read_csv('${at('v')}' || '.csv')`, '--save', at('v-link.csv')),
+        `--save: "${at('v-link.csv')}" is "${at('v.csv')}", a file the database read for the data; writing it would destroy the data (choose another name)`);
       names.forEach((name, i) => expect(readFileSync(at(name)).equals(before[i]), name).to.equal(true));
     });
 

@@ -131,7 +131,8 @@ export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[
     }
     const file = files.find((f) => f.stat!.dev === stat.dev && f.stat!.ino === stat.ino);
     if (file) {
-      throw new InputError(`${file.flag}: "${shownPath(file.path)}" is "${shownPath(path)}", a file the database read for the data; writing it would destroy the data (choose another name)`);
+      const what = resolve(path) === resolve(file.path) ? 'is a file' : `is "${shownPath(path)}", a file`;
+      throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${what} the database read for the data; writing it would destroy the data (choose another name)`);
     }
   }
 }
