@@ -9,7 +9,7 @@ import { asMatrix, type InitialWeights } from './network/init';
 import { isTensorBackend, type Backend, type Gradient, type Kernels, type TrainResult, type TrainSettings } from './network/network';
 import { NetworkSlot } from './network/slot';
 import { stablePredictor, type Predictor } from './network/stable';
-import { bool, checkOption, checkOptionsObject, fn, optionOrDefault, rulesOf } from './options';
+import { bool, checkOption, checkOptionsObject, fn, optionOrDefault, rulesOf, type Check } from './options';
 import { train, trainAsync } from './training';
 import { checkedSource, checkLabels, toMatrix } from './validate';
 
@@ -43,7 +43,7 @@ export type FitOptions = Partial<Omit<TrainSettings, 'a' | 'gradient'>>;
 
 /** The keys `create` takes and their rules (weights and standardize are checked where they are read). */
 const CREATE_RULES = { ...rulesOf('backend', 'learningRate', 'iterations', 'bias', 'gradient', 'kernels'), weights: undefined, standardize: undefined };
-const FIT_RULES: Record<keyof FitOptions, ((v: unknown) => string | undefined) | undefined> = {
+const FIT_RULES: Record<keyof FitOptions, Check | undefined> = {
   ...rulesOf('iterations', 'chunkSamples'),
   statsEvery: rulesOf('iterations').iterations,
   untilNoError: bool,

@@ -169,9 +169,8 @@ function checkStandardize(path: string, value: unknown, features: number): void 
       throw new InputError(`${path}: standardize.${key} must have ${plural(features, 'number')} (one per feature), got ${show(list)}`);
     }
     list.forEach((v: unknown, f) => {
-      if (key === 'mean' && !isFinite(v)) throw new InputError(`${path}: standardize.mean[${f}] must be a finite number, got ${show(v)}`);
-      const problem = key === 'std' && isFinite(v) ? stdProblem(v) : undefined;
-      if (key === 'std' && (!isFinite(v) || problem)) throw new InputError(`${path}: standardize.std[${f}] ${problem ?? `must be a finite number > 0, got ${show(v)}`}`);
+      const problem = !isFinite(v) ? `must be a finite number${key === 'std' ? ' > 0' : ''}, got ${show(v)}` : key === 'std' ? stdProblem(v) : undefined;
+      if (problem) throw new InputError(`${path}: standardize.${key}[${f}] ${problem}`);
     });
   }
 }
