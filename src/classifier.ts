@@ -46,6 +46,7 @@ const CREATE_RULES = { ...rulesOf('backend', 'learningRate', 'iterations', 'bias
 const FIT_RULES: Record<keyof FitOptions, Check | undefined> = {
   ...rulesOf('iterations', 'chunkSamples'),
   statsEvery: rulesOf('iterations').iterations,
+  lossAt: fn,
   untilNoError: bool,
   pocket: bool,
   finalStats: bool,

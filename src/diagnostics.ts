@@ -111,11 +111,14 @@ export function courseFindings(run: RunCourse): Finding[] {
   const { end, iterationsRun: N } = run;
   if (!end || N < MIN_ITERATIONS_JUDGED) return [];
   const findings: Finding[] = [];
-  // the last point at or before the start of the last part; history point i is W after i − 1 updates
+  // the last point with a loss at or before the start of the last part; history point i is W after i − 1 updates
   const cut = Math.floor((1 - LAST_PART) * N);
-  const ref = [...run.history].reverse().find((s) => s.iteration - 1 <= cut);
+  const before = [...run.history].reverse().filter((s) => s.iteration - 1 <= cut);
+  const ref = before.find((s): s is IterationStats & { readonly loss: number } => s.loss !== undefined);
   if (ref) {
     const after = ref.iteration - 1;
+    // the stretch judged: the last part, or (a run cut short, without a loss at its start) from an earlier point
+    const part = ref === before[0] ? `${LAST_PART * 100}%` : `${Math.round((100 * (N - after)) / N)}%`;
     const lossRose = end.loss > ref.loss * (1 + RISE) + 1e-12;
     // the logistic gradient lowers the loss, not the error count, which may wobble by one as it does
     const errorsRose = run.gradient === 'article' && end.errors > ref.errors;
@@ -123,9 +126,9 @@ export function courseFindings(run: RunCourse): Finding[] {
     if (lossRose || errorsRose) {
       findings.push(
         run.gradient === 'article'
-          ? new Finding('loss-rising', `the training ${lossRose ? 'loss' : 'error count'} rose over the last ${LAST_PART * 100}% of the run ${course}: ` +
+          ? new Finding('loss-rising', `the training ${lossRose ? 'loss' : 'error count'} rose over the last ${part} of the run ${course}: ` +
               "the article's rule is not settling (steps too large for the inputs' scale, or data it cannot separate); ", option('gradient'), ' logistic settles, ', option('pocket'), ' keeps the best W and b seen')
-          : new Finding('loss-rising', `the training ${lossRose ? 'loss' : 'error count'} rose over the last ${LAST_PART * 100}% of the run ${course}: ` +
+          : new Finding('loss-rising', `the training ${lossRose ? 'loss' : 'error count'} rose over the last ${part} of the run ${course}: ` +
               'the steps overshoot; lower ', option('learningRate')),
       );
     } else if (end.errors > 0 && ref.loss - end.loss > STEEP * end.loss) {
@@ -158,7 +161,7 @@ export function courseFindings(run: RunCourse): Finding[] {
  */
 export function lossOverflowFinding(history: readonly IterationStats[], end?: ErrorsAndLoss & { readonly iterationsRun: number }): Finding | undefined {
   const points = [...history.map((h) => ({ updates: h.iteration - 1, loss: h.loss })), ...(end ? [{ updates: end.iterationsRun, loss: end.loss }] : [])];
-  const first = points.find((p) => !Number.isFinite(p.loss));
+  const first = points.find((p) => p.loss !== undefined && !Number.isFinite(p.loss));
   if (!first) return undefined;
   const when = first.updates === 0 ? 'with the initial W and b' : `after ${first.updates} update${first.updates === 1 ? '' : 's'}`;
   return new Finding(

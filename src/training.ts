@@ -1,7 +1,7 @@
 import type { Chunk, RemoteSamples, SampleSource } from './data/source';
 import { InputError, option } from './errors';
 import type { Matrix } from './matrix';
-import type { ErrorsAndLoss, IterationStats, Network, TraceStep, TrainResult, TrainSettings } from './network/network';
+import type { ErrorsAndLoss, IterationStats, Network, TraceStep, Track, TrainResult, TrainSettings } from './network/network';
 
 /**
  * The one training loop: the article's iterations, for every implementation.
@@ -28,12 +28,12 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
   const measureLast = pocket !== undefined || settings.finalStats === true;
   try {
     let result: TrainResult | undefined;
-    let final: ErrorsAndLoss | undefined;
+    let final: IterationStats | undefined;
     for (let i = 0; ; i++) {
-      if (i === count) result = { iterationsRun: count };
-      else if (settings.shouldStop?.()) result = { iterationsRun: i, stoppedBy: 'interrupt' };
+      if (!result && i === count) result = { iterationsRun: count };
+      else if (!result && settings.shouldStop?.()) result = { iterationsRun: i, stoppedBy: 'interrupt' };
       if (result && !measureLast) break;
-      const track = result !== undefined || wantsStats(settings, i);
+      const track: Track = result !== undefined ? 'loss' : tracked(settings, i);
       const trace = !result && settings.trace?.(i + 1) === true;
       if (trace && !loaded) throw new InputError('tracing needs the samples whole in memory (not in chunks)');
       const sums = yield* settled(loaded ? net.sums(loaded, gradient, track, trace) : chunkedSums(net, data, settings.chunkSamples, gradient, track));
@@ -43,8 +43,9 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
         if (trace) forward = net.traced(sums);
         if (track) {
           const { errors, loss } = yield* settled(net.stats(sums));
-          stats = { iteration: i + 1, errors, loss: loss / (net.outputs * m) };
-          pocket?.consider(stats, i, net);
+          const meanLoss = loss / (net.outputs * m);
+          stats = { iteration: i + 1, errors, ...(track === 'loss' && { loss: meanLoss }) };
+          pocket?.consider({ errors, loss: meanLoss }, i, net); // the pocket's passes all track the loss
         }
         if (result) {
           final = stats; // the last pass: stats only
@@ -53,6 +54,8 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
         if (settings.untilNoError && stats!.errors === 0) {
           settings.onIteration?.(i + 1, stats);
           result = { iterationsRun: i, stoppedBy: 'no-error' };
+          // the last W and b's loss, when this pass did not compute it: the next pass (result set, no update) does
+          if (measureLast && stats!.loss === undefined) continue;
           final = stats;
           break;
         }
@@ -66,7 +69,7 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
       yield;
     }
     if (!measureLast) return result!;
-    const last = { ...result!, final: { errors: final!.errors, loss: final!.loss } };
+    const last = { ...result!, final: { errors: final!.errors, loss: final!.loss! } };
     return pocket ? { ...last, pocket: { afterUpdates: pocket.afterUpdates, ...pocket.restore(net) } } : last;
   } finally {
     if (loaded) net.unload(loaded);
@@ -106,7 +109,7 @@ function chunkedSums<Samples, Sums>(
   data: SampleSource,
   chunkSamples: number | undefined,
   gradient: NonNullable<TrainSettings['gradient']>,
-  track: boolean,
+  track: Track,
 ): Sums {
   let total: Sums | undefined;
   data.forEachChunk(chunkSamples, (chunk) => {
@@ -216,11 +219,17 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
-/** Whether iteration `i` (0-based) computes stats under these settings. */
-export function wantsStats(settings: TrainSettings, i: number): boolean {
-  if (settings.untilNoError || settings.pocket) return true;
+/**
+ * What iteration `i` (0-based) tracks under these settings: the errors (every `statsEvery`, or
+ * every iteration to stop at no error), and the loss where `lossAt` asks (default: with the
+ * errors); the pocket ranks by both, every iteration.
+ */
+function tracked(settings: TrainSettings, i: number): Track {
+  if (settings.pocket) return 'loss';
   const every = settings.statsEvery ?? 0;
-  return every > 0 && i % every === 0;
+  const errors = settings.untilNoError === true || (every > 0 && i % every === 0);
+  if (settings.lossAt ? settings.lossAt(i + 1) : errors) return 'loss';
+  return errors ? 'errors' : false;
 }
 
 /** All the samples as one chunk when training takes them whole from memory; else undefined (they stream in chunks). */

@@ -92,7 +92,7 @@ describe('--pocket (Gallant 1990): the W and b with the fewest training errors s
         const candidates = [...run.seen.map((s) => ({ errors: s.errors, loss: s.loss })), run.result.final!];
         const fewest = Math.min(...candidates.map((s) => s.errors));
         expect(p.errors).to.equal(fewest);
-        expect(p.loss).to.equal(Math.min(...candidates.filter((s) => s.errors === fewest).map((s) => s.loss)));
+        expect(p.loss).to.equal(Math.min(...candidates.filter((s) => s.errors === fewest).map((s) => s.loss!)));
         // the W and b put back are the pocket's: their predictions have its error count
         const { y } = randomData(c.seed, c.features, c.samples);
         const wrong = run.y_pred[0].filter((v, j) => v !== y[0][j]).length;

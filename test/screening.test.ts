@@ -7,6 +7,7 @@ import { synthetic } from '../src/data/synthetic';
 import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
 import { createNetwork } from '../src/network/create';
+import type { IterationStats } from '../src/network/network';
 import type { TensorNetwork } from '../src/network/tensor';
 import { train } from '../src/training';
 
@@ -185,6 +186,28 @@ describe('screening in training (--backend wasm, --kernels fused against unscree
       else expect(screened.read).to.be.at.most(1);
     });
   }
+
+  it("counts every iteration's errors exactly while it skips samples; only the loss reads them all", () => {
+    const { x, y } = synthetic({ features: 16, samples: 30000, seed: 3 }).source.inMemory!;
+    const go = (kernels: 'fused' | 'unscreened', lossAt?: (i: number) => boolean) => {
+      const net = createNetwork('wasm', { W: matrix(16, 1), b: 0 }, kernels) as TensorNetwork;
+      const stats: IterationStats[] = [];
+      train(net, memorySource(x, y), { a: 0.1, iterations: 150, statsEvery: 1, lossAt, onIteration: (_, s) => stats.push(s!) });
+      const out = { W: [...net.weights().data], b: net.bias(), stats, read: net.readFraction };
+      net.dispose();
+      return out;
+    };
+    const first = (i: number) => i === 1;
+    const [errors, plain, withLoss] = [go('fused', first), go('unscreened', first), go('fused')];
+    expect(errors.stats).to.deep.equal(plain.stats);
+    expect(errors.stats.filter((s) => s.loss !== undefined).map((s) => s.iteration)).to.deep.equal([1]);
+    expect(errors.W).to.deep.equal(plain.W);
+    expect(errors.b).to.equal(plain.b);
+    // the errors came with the screened passes; a loss on every iteration reads every sample
+    expect(errors.read).to.be.below(0.5);
+    expect(withLoss.read).to.equal(1);
+    expect(withLoss.stats.map((s) => s.errors)).to.deep.equal(plain.stats.map((s) => s.errors));
+  });
 
   it('does not screen the logistic gradient (its e is never 0), nor say so', () => {
     const net = createNetwork('wasm', { W: matrix(2, 1), b: 0 }, 'fused') as TensorNetwork;

@@ -7,7 +7,7 @@ import { memorySource } from '../src/data/source';
 import { matrix } from '../src/matrix';
 import { createNetwork } from '../src/network/create';
 import { PlainNetwork } from '../src/network/plain';
-import type { Gradient, IterationStats } from '../src/network/network';
+import type { Gradient, IterationStats, Track } from '../src/network/network';
 import { loadSqlDataset } from '../src/sql/load';
 import { literal, readSums, sumsQuery } from '../src/sql/query';
 import { databaseDataset, isSqlSamples } from '../src/sql/samples';
@@ -215,7 +215,7 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
         };
         const [sql, plain] = [await run('sql'), await run('plain')];
         expect(sql.seen.map((s) => s.errors), gradient).to.deep.equal(plain.seen.map((s) => s.errors));
-        sql.seen.forEach((s, i) => expect(s.loss).to.be.closeTo(plain.seen[i].loss, 1e-9));
+        sql.seen.forEach((s, i) => expect(s.loss).to.be.closeTo(plain.seen[i].loss!, 1e-9));
         expectClose([sql.W], [plain.W], 1e-9);
         expectClose(sql.b, plain.b, 1e-9);
       } finally {
@@ -224,7 +224,7 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     }
   });
 
-  it("sums only the misclassified samples when it need not count errors, to the same sums (0, not NULL, when none is)", async () => {
+  it("sums only the misclassified samples when it need not sum the loss, to the same sums and errors (0, not NULL, when none is)", async () => {
     const { x, y } = randomData(5, 3, 200, 2);
     const names = ['f0', 'f1', 'f2', 'l0', 'l1'];
     const rows = x[0].map((_, j) => `(${[...x.map((r) => r[j]), ...y.map((r) => r[j])].join(', ')})`);
@@ -233,22 +233,27 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
       const samples = remote.source.remote;
       if (!isSqlSamples(samples)) throw new Error('not in a database');
       const { db, data } = samples.open;
-      const sums = async (W: number[], b: number, track: boolean) => {
+      const sums = async (W: number[], b: number, track: Track) => {
         const text = sumsQuery(data, matrix(3, 2, Float64Array.from(W)), b, { gradient: 'article', track });
-        expect(text.includes('\nWHERE e1 <> 0 OR e2 <> 0'), `WHERE without track: ${track}`).to.equal(!track);
+        expect(text.includes('\nWHERE e1 <> 0 OR e2 <> 0'), `WHERE with track: ${track}`).to.equal(track !== 'loss');
         return readSums(await db.row(text), 3, 2, track);
       };
       const plain = new PlainNetwork({ W: matrix(3, 2), b: 0 });
       const loaded = plain.load({ x: matrix(3, 200, Float64Array.from(x.flat())), y: matrix(2, 200, Float64Array.from(y.flat())), offset: 0 });
       // some samples wrong; every sample predicted 1 (b = 50); every sample predicted 0 (b = -50), each label then half right
       for (const [W, b] of [[[0.3, -0.2, 0.1, 0.05, 0.4, -0.3], 0.1], [[0, 0, 0, 0, 0, 0], 50], [[0, 0, 0, 0, 0, 0], -50]] as [number[], number][]) {
-        const [only, all] = [await sums(W, b, false), await sums(W, b, true)];
-        expect(Array.from(only.xe)).to.deep.equal(Array.from(all.xe));
-        expect(only.sumE).to.equal(all.sumE);
+        const [only, errors, all] = [await sums(W, b, false), await sums(W, b, 'errors'), await sums(W, b, 'loss')];
+        for (const tracked of [errors, all]) {
+          expect(Array.from(only.xe)).to.deep.equal(Array.from(tracked.xe));
+          expect(only.sumE).to.equal(tracked.sumE);
+        }
         plain.assign(matrix(3, 2, Float64Array.from(W)), b);
-        const expected = plain.sums(loaded, 'article', false);
+        const expected = plain.sums(loaded, 'article', 'loss');
         expectClose([Array.from(only.xe)], [Array.from(expected.xe)], 1e-12);
         expect(only.sumE).to.equal(expected.sumE);
+        expect([errors.errors, all.errors]).to.deep.equal([expected.errors, expected.errors]);
+        expect(errors.loss).to.be.NaN;
+        expect(all.loss).to.be.closeTo(expected.loss, 1e-9);
       }
       // labels all 1 and every sample predicted 1: no row is misclassified, and the sums are 0
       const ones = await databaseDataset({ sql: 'SELECT * FROM (VALUES (1.0, 2.0, 1), (3.0, -1.0, 1)) t(a, b, y)', db: 'duckdb:?threads=1' });
@@ -258,7 +263,13 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
         const text = sumsQuery(one.open.data, matrix(2, 1), 50, { gradient: 'article', track: false });
         const row = await one.open.db.row(text);
         expect(row).to.deep.equal([0, 0, 0]);
-        expect(readSums(row, 2, 1, false)).to.deep.equal({ xe: new Float64Array(2), sumE: 0, errors: 0, loss: 0 });
+        expect(readSums(row, 2, 1, false)).to.deep.equal({ xe: new Float64Array(2), sumE: 0, errors: 0, loss: NaN });
+        // the errors of one output are the misclassified rows' count
+        const counted = sumsQuery(one.open.data, matrix(2, 1), 50, { gradient: 'article', track: 'errors' });
+        expect(counted).to.include('count(*) AS errors');
+        expect(await one.open.db.row(counted)).to.deep.equal([0, 0, 0, 0]);
+        const wrong = sumsQuery(one.open.data, matrix(2, 1), -50, { gradient: 'article', track: 'errors' });
+        expect(readSums(await one.open.db.row(wrong), 2, 1, 'errors').errors).to.equal(2);
       } finally {
         ones.source.close?.();
       }
@@ -419,7 +430,10 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     const message = `--weights: got 3 values, but ${file} has 2 features (x1, x2); expected 2`;
     expect(await refused(...wrong, '--explain-sql')).to.equal(message);
     expect(await refused(...wrong)).to.equal(message);
-    const tracked = (await cli('--data', file, '--explain-sql', '--until-no-error')).stdout;
+    // --until-no-error counts the errors, which are the misclassified samples; --pocket sums the loss too
+    const counted = (await cli('--data', file, '--explain-sql', '--until-no-error')).stdout;
+    expect(counted).to.include('\nWHERE e <> 0\n').and.include('count(*) AS errors').and.not.include('AS loss');
+    const tracked = (await cli('--data', file, '--explain-sql', '--pocket')).stdout;
     expect(tracked).to.include('AS errors').and.include('AS loss').and.not.include('WHERE');
   });
 

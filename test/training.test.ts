@@ -90,9 +90,56 @@ for (const backend of ['plain', 'cpu', 'wasm', 'cpu-ops', 'wasm-ops'] as const) 
         loss += logisticLoss(z, y[0][j]) / 20;
       }
       expect(stats[0].errors).to.equal(errors);
-      expect(Math.abs(stats[0].loss - loss)).to.be.below(1e-6);
+      expect(Math.abs(stats[0].loss! - loss)).to.be.below(1e-6);
     });
 
+
+    for (const gradient of ['article', 'logistic'] as const) {
+      it(`computes the loss only where lossAt asks, with the same errors, loss, W and b (${gradient} gradient, chunked too)`, () => {
+        const { x, y } = randomData(17, 3, 60, 2);
+        const W = [[0.1, -0.2], [0.3, 0], [-0.1, 0.2]];
+        for (const chunkSamples of [undefined, 13]) {
+          const go = (lossAt?: (i: number) => boolean) => {
+            const seen: IterationStats[] = [];
+            const settings = { a: 0.3, iterations: 30, gradient, chunkSamples, statsEvery: 3, lossAt, finalStats: true, onIteration: (_: number, s?: IterationStats) => s && seen.push(s) };
+            return { seen, ...trained(backend, x, y, settings, W, 0.1) };
+          };
+          const all = go();
+          const some = go((i) => i % 4 === 2);
+          // stats every 3rd iteration (1, 4, …, 28) and where the loss is asked for (2, 6, …, 30)
+          const iterations = [...new Set([...Array.from({ length: 10 }, (_, i) => 3 * i + 1), ...Array.from({ length: 8 }, (_, i) => 4 * i + 2)])].sort((p, q) => p - q);
+          expect(some.seen.map((s) => s.iteration)).to.deep.equal(iterations);
+          expect(all.seen.map((s) => s.iteration)).to.deep.equal(Array.from({ length: 10 }, (_, i) => 3 * i + 1));
+          for (const s of some.seen) {
+            expect(s.loss === undefined, `iteration ${s.iteration}: loss`).to.equal(s.iteration % 4 !== 2);
+            const same = all.seen.find((t) => t.iteration === s.iteration);
+            if (same) expect(s.errors, `iteration ${s.iteration}: errors`).to.equal(same.errors);
+          }
+          // the losses asked for are those of the forward passes of a run with no lossAt (iteration 10 and 22 in both)
+          for (const i of [10, 22]) expect(some.seen.find((s) => s.iteration === i)!.loss).to.equal(all.seen.find((s) => s.iteration === i)!.loss);
+          expect(some.W).to.deep.equal(all.W);
+          expect(some.b).to.equal(all.b);
+          expect(some.result).to.deep.equal(all.result);
+          expect(some.result.final!.loss).to.be.a('number').and.above(0);
+        }
+      });
+    }
+
+    it('stops at no error counting only the errors, and still gives the final loss (one more pass)', () => {
+      const go = (lossAt?: () => boolean) => {
+        const seen: (IterationStats | undefined)[] = [];
+        const run = trained(backend, AND_X, AND_Y, { a: 0.1, iterations: 1000, untilNoError: true, finalStats: true, lossAt, onIteration: (_, s) => seen.push(s) }, AND_INIT.weights.map((w) => [w]), AND_INIT.bias);
+        return { seen, ...run };
+      };
+      const all = go();
+      const errorsOnly = go(() => false);
+      expect(errorsOnly.result).to.deep.equal(all.result);
+      expect(errorsOnly.result).to.include({ iterationsRun: 25, stoppedBy: 'no-error' });
+      expect(errorsOnly.seen.map((s) => s!.errors)).to.deep.equal(all.seen.map((s) => s!.errors));
+      expect(errorsOnly.seen.every((s) => s!.loss === undefined)).to.equal(true);
+      expect(all.seen.every((s) => typeof s!.loss === 'number')).to.equal(true);
+      expect(errorsOnly.W).to.deep.equal(all.W);
+    });
     it('reports divergence as what it is: the iteration and what is no longer finite', () => {
       // x·eᵀ overflows: in float64 for plain, in float32 (values that still fit float32) for tfjs
       const big = backend === 'plain' ? 1e308 : 3e38;
@@ -110,11 +157,14 @@ for (const backend of ['plain', 'cpu', 'wasm', 'cpu-ops', 'wasm-ops'] as const) 
     });
 
     if (backend !== 'plain') {
-      it('leaks no tensor with chunks and stats', () => {
+      it('leaks no tensor with chunks and stats, with or without the loss', () => {
         const start = tf.memory().numTensors;
         const { x, y } = randomData(11, 3, 50, 2);
         trained(backend, x, y, { a: 0.2, iterations: 20, chunkSamples: 7, statsEvery: 1, untilNoError: true }, [[0, 0], [0, 0], [0, 0]]);
         trained(backend, x, y, { a: 0.2, iterations: 20, gradient: 'logistic', statsEvery: 2 }, [[0, 0], [0, 0], [0, 0]]);
+        for (const chunkSamples of [undefined, 7]) {
+          trained(backend, x, y, { a: 0.2, iterations: 20, chunkSamples, statsEvery: 1, lossAt: (i) => i === 5, finalStats: true }, [[0, 0], [0, 0], [0, 0]]);
+        }
         expect(tf.memory().numTensors).to.equal(start);
       });
     }

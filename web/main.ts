@@ -247,7 +247,7 @@ function trainSome(s: Session, count: number): void {
       s.b.push(s.net.bias());
       if (stats) {
         s.errors.push(stats.errors);
-        s.loss.push(stats.loss);
+        s.loss.push(stats.loss!); // statsEvery 1 and no lossAt: every iteration's stats have the loss
       }
     },
   });

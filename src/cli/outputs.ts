@@ -516,7 +516,8 @@ export async function writeOutputs(
     if (outputs.plot !== undefined) {
       const { writePlot } = await import('../plot/render');
       const { trainingPlotSpec } = await import('../plot/training');
-      await writePlot(outputs.plot, trainingPlotSpec(history, boundary(net, data)));
+      // with --plot every iteration's stats have the loss
+      await writePlot(outputs.plot, trainingPlotSpec(history.filter(hasLoss), boundary(net, data)));
       written.push(`plot: ${outputs.plot}`);
     }
     if (outputs.predictions !== undefined && predictions) {
@@ -545,4 +546,9 @@ function boundary(net: Classifier, data: Dataset) {
 /** W and b for raw inputs: the classifier's own, or with its standardization folded in (one b per output). */
 function rawInputs(net: Classifier): { W: number[][]; b: number | number[] } {
   return net.standardization ? foldStandardization(net.weights, net.bias, net.standardization) : { W: net.weights, b: net.bias };
+}
+
+/** A history point that has the loss (see `TrainSettings.lossAt`). */
+function hasLoss(h: IterationStats): h is IterationStats & { readonly loss: number } {
+  return h.loss !== undefined;
 }

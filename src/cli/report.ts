@@ -102,11 +102,12 @@ function lossLines({ result, history, args }: RunFacts): string[] {
     lines.push(`pocket: returned W and b after ${plural(p.afterUpdates, 'update')} (${plural(p.errors, 'error')}, loss ${lossText(p.loss)}), not the last ones (${plural(final.errors, 'error')})`);
     return lines;
   }
-  const points = [...history.map((h) => ({ updates: h.iteration - 1, errors: h.errors, loss: h.loss })), { updates: result.iterationsRun, ...final }];
-  const best = points.reduce((a, p) => (p.errors < a.errors || (p.errors === a.errors && p.loss < a.loss) ? p : a));
+  const points: { updates: number; errors: number; loss?: number }[] = [...history.map((h) => ({ updates: h.iteration - 1, errors: h.errors, loss: h.loss })), { updates: result.iterationsRun, ...final }];
+  // the fewest errors; ties: the lower loss where both are known, else the earlier
+  const best = points.reduce((a, p) => (p.errors < a.errors || (p.errors === a.errors && p.loss !== undefined && a.loss !== undefined && p.loss < a.loss) ? p : a));
   const every = args.outputs.plot === undefined ? statsCadence(args.iterations) : 1;
   lines.push(
-    `best seen: ${plural(best.errors, 'error')}, loss ${lossText(best.loss)}, ` +
+    `best seen: ${plural(best.errors, 'error')}, ${best.loss === undefined ? '' : `loss ${lossText(best.loss)}, `}` +
       (best.updates === result.iterationsRun ? 'at the end' : best.updates === 0 ? 'at the start (the initial W and b)' : `after ${plural(best.updates, 'update')}`) +
       (every > 1 ? ` (stats every ${every} iterations)` : ''),
   );

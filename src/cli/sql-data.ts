@@ -52,12 +52,13 @@ export async function loadSqlData(data: SqlDataArgs, chunkSamples: number | unde
 }
 
 /**
- * `--explain-sql`: the aggregate query of an iteration (without stats, unless every iteration has them), from the initial W (`--weights`,
+ * `--explain-sql`: the aggregate query of an iteration (without stats, unless every iteration has them: the errors
+ * with --until-no-error, and the loss too with --pocket), from the initial W (`--weights`,
  * default zeros) and b (`--bias`, default 0), as text, or with `--json` as `{"sql": "…"}`.
  */
 export async function explainTraining(args: TrainArgs): Promise<string> {
   if (!isSqlData(args.data)) throw new Error('explainTraining: not data in a database');
   const { explainSql } = await import('../sql/explain');
-  const sql = await explainSql(specOf(args.data), { weights: args.weights, bias: args.bias ?? 0, gradient: args.gradient, track: args.untilNoError || args.pocket === true });
+  const sql = await explainSql(specOf(args.data), { weights: args.weights, bias: args.bias ?? 0, gradient: args.gradient, track: args.pocket === true ? 'loss' : args.untilNoError && 'errors' });
   return args.json ? `${JSON.stringify({ sql })}\n` : sql;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Chunk } from '../data/source';
 import type { Matrix } from '../matrix';
+import type { Track } from '../network/network';
 
 /** One chunk's sums as tensors: x·eᵀ (features×outputs), sum(e), and the errors and summed loss when tracked. */
 export interface TensorSums {
@@ -30,7 +31,7 @@ export interface FusedKernel<Samples> {
   threads(samples: Samples): number;
   /** When the kernel screens these samples: samples (× outputs) read, and summed, by its calls so far. */
   screening?(samples: Samples): { readonly read: number; readonly summed: number } | undefined;
-  sums(samples: Samples, W: tf.Tensor2D, b: tf.Scalar, logistic: boolean, track: boolean): TensorSums;
+  sums(samples: Samples, W: tf.Tensor2D, b: tf.Scalar, logistic: boolean, track: Track): TensorSums;
   /** The update, when the kernel fuses it too (otherwise tfjs's ops do it). */
   update?(W: tf.Variable<tf.Rank.R2>, b: tf.Variable<tf.Rank.R0>, sums: TensorSums, a: number, m: number): void;
 }

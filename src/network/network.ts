@@ -48,9 +48,19 @@ export interface IterationStats {
   readonly iteration: number;
   /** Predictions (`s >= 0.5`) that differ from the labels, over all outputs and samples. */
   readonly errors: number;
-  /** Mean logistic (cross-entropy) loss of `s` against y. */
-  readonly loss: number;
+  /**
+   * Mean logistic (cross-entropy) loss of `s` against y; only on the iterations whose loss was asked
+   * for ({@link TrainSettings.lossAt}): it needs every sample's z, where the errors do not.
+   */
+  readonly loss?: number;
 }
+
+/**
+ * What an iteration's sums also gather: nothing (`false`), the errors, or the errors and the loss.
+ * The errors come with the pass that the update makes anyway; the loss needs every z (a screened
+ * kernel then reads every sample) and a logarithm for each.
+ */
+export type Track = false | 'errors' | 'loss';
 
 /** Settings of a training run: `a` is the article's learning rate. */
 export interface TrainSettings {
@@ -64,6 +74,11 @@ export interface TrainSettings {
   readonly untilNoError?: boolean;
   /** Compute {@link IterationStats} every this many iterations (and at the first), for `onIteration`; 0: never. */
   readonly statsEvery?: number;
+  /**
+   * Which iterations (1-based) compute the loss too, as well as their errors (their stats are then
+   * computed whatever `statsEvery` says). Default: every iteration that computes stats.
+   */
+  readonly lossAt?: (iteration: number) => boolean;
   /** Called after every iteration, with stats when they were computed for it. */
   readonly onIteration?: (iteration: number, stats?: IterationStats) => void;
   /** Checked before each iteration; true ends training there (Ctrl-C). */
@@ -154,17 +169,17 @@ export interface Network<Samples = unknown, Sums = unknown> {
   unload(samples: Samples): void;
   /**
    * One chunk's x·eᵀ (features×outputs) and sum(e), with e = y_pred − y (article) or s − y
-   * (logistic); errors and loss when `track`; and with `trace`, the forward pass's z, s, y_pred
+   * (logistic); the errors, and the loss, as `track` asks; and with `trace`, the forward pass's z, s, y_pred
    * and e for {@link traced} (a tfjs network then computes with tfjs's ops, whose values these are).
    * A network that computes elsewhere (a database) returns a promise of them: `trainAsync` awaits
    * it, `train` refuses it.
    */
-  sums(samples: Samples, gradient: Gradient, track: boolean, trace?: boolean): Sums | PromiseLike<Sums>;
+  sums(samples: Samples, gradient: Gradient, track: Track, trace?: boolean): Sums | PromiseLike<Sums>;
   /** The traced forward pass and x·eᵀ and sum(e) of sums made with `trace`, read back. */
   traced(sums: Sums): Forward & { readonly xe: Matrix; readonly sumE: number };
   /** The sums of two chunks together (`total` and `part` are freed). */
   add(total: Sums, part: Sums): Sums;
-  /** The errors and summed loss of tracked sums, read back. */
+  /** The errors and summed loss of tracked sums, read back (the loss NaN unless `track` was `loss`). */
   stats(sums: Sums): ErrorsAndLoss | PromiseLike<ErrorsAndLoss>;
   /** `dW = x·eᵀ / m`, `db = sum(e) / m`, `W = W − a·dW`, `b = b − a·db`. */
   update(sums: Sums, a: number, m: number): void;

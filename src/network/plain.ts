@@ -1,6 +1,6 @@
 import type { Chunk } from '../data/source';
 import { matrix, type Matrix } from '../matrix';
-import type { ErrorsAndLoss, Forward, Gradient, Network, NetworkInit } from './network';
+import type { ErrorsAndLoss, Forward, Gradient, Network, NetworkInit, Track } from './network';
 
 /** One chunk's sums: x·eᵀ (features×outputs), sum(e), and the errors and summed loss when tracked. */
 export interface PlainSums {
@@ -41,7 +41,7 @@ export class PlainNetwork implements Network<Chunk, PlainSums> {
 
   unload(): void {}
 
-  sums({ x, y }: Chunk, gradient: Gradient, track: boolean, trace = false): PlainSums {
+  sums({ x, y }: Chunk, gradient: Gradient, track: Track, trace = false): PlainSums {
     const { features: F, outputs: k } = this;
     const m = x.cols;
     // z = np.dot(W.T, x) + b;  s = 1 / (1 + np.exp(-z));  y_pred = s >= 0.5
@@ -64,13 +64,13 @@ export class PlainNetwork implements Network<Chunk, PlainSums> {
     let sumE = 0;
     for (let j = 0; j < k * m; j++) sumE += e[j];
     let errors = 0;
-    let loss = 0;
+    let loss = track === 'loss' ? 0 : NaN;
     if (track) {
-      for (let j = 0; j < k * m; j++) {
-        if (yPred[j] !== y.data[j]) errors++;
-        // the logistic loss −y·log(s) − (1−y)·log(1−s), in a form that is stable for large |z|
-        loss += Math.max(z[j], 0) - z[j] * y.data[j] + Math.log1p(Math.exp(-Math.abs(z[j])));
-      }
+      for (let j = 0; j < k * m; j++) if (yPred[j] !== y.data[j]) errors++;
+    }
+    if (track === 'loss') {
+      // the logistic loss −y·log(s) − (1−y)·log(1−s), in a form that is stable for large |z|
+      for (let j = 0; j < k * m; j++) loss += Math.max(z[j], 0) - z[j] * y.data[j] + Math.log1p(Math.exp(-Math.abs(z[j])));
     }
     const rows = (data: Float64Array) => matrix(k, m, data);
     return { xe, sumE, errors, loss, ...(trace && { forward: { z: rows(z), s: rows(s), y_pred: rows(yPred), e: rows(e) } }) };

@@ -3,7 +3,7 @@ import type { Chunk } from '../data/source';
 import { kernelFor, toTensor, type FusedKernel, type TensorSums } from '../kernels';
 import { InputError, option } from '../errors';
 import { matrix, type Matrix } from '../matrix';
-import type { ErrorsAndLoss, Forward, Gradient, Kernels, Network, NetworkInit, TensorBackend } from './network';
+import type { ErrorsAndLoss, Forward, Gradient, Kernels, Network, NetworkInit, TensorBackend, Track } from './network';
 
 export type { TensorSums } from '../kernels';
 
@@ -90,7 +90,7 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     tf.dispose([(samples as OpsSamples).x, (samples as OpsSamples).y]);
   }
 
-  sums(samples: unknown, gradient: Gradient, track: boolean, trace = false): TensorSums {
+  sums(samples: unknown, gradient: Gradient, track: Track, trace = false): TensorSums {
     if (this.kernel) {
       if (trace) throw new InputError('tracing a tfjs backend needs ', option('kernels'), ' ops: the traced values are those its ops compute');
       return this.kernel.sums(samples, this.W, this.b, gradient === 'logistic', track);
@@ -98,7 +98,7 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     const { x, y } = samples as OpsSamples;
     return tf.tidy((): Record<string, tf.Tensor> => {
       // z = Wᵀ·x + b;  s = sigmoid(z);  y_pred = (s >= 0.5)
-      const needZ = track || trace || !FUSED_SIGMOID.has(this.backend);
+      const needZ = track === 'loss' || trace || !FUSED_SIGMOID.has(this.backend);
       const z = needZ ? this.z(x) : undefined;
       const s = z ? tf.sigmoid(z) : this.fusedS(x);
       const yPred = threshold(s);
@@ -106,7 +106,8 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
       const e = tf.sub(gradient === 'logistic' ? s : yPred, y);
       const sums = { xe: tf.matMul(x, e, false, true), sumE: tf.sum(e), ...(trace && { z: z!, s, y_pred: yPred, e }) };
       if (!track) return sums;
-      return { ...sums, errors: tf.sum(tf.cast(tf.notEqual(yPred, y), 'float32')), loss: logisticLoss(z!, y) };
+      const errors = tf.sum(tf.cast(tf.notEqual(yPred, y), 'float32'));
+      return { ...sums, errors, ...(track === 'loss' && { loss: logisticLoss(z!, y) }) };
     }) as unknown as TensorSums;
   }
 
@@ -128,7 +129,7 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
   }
 
   stats(sums: TensorSums): ErrorsAndLoss {
-    return { errors: sums.errors!.dataSync()[0], loss: sums.loss!.dataSync()[0] };
+    return { errors: sums.errors!.dataSync()[0], loss: sums.loss ? sums.loss.dataSync()[0] : NaN };
   }
 
   update(sums: TensorSums, a: number, m: number): void {

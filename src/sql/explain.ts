@@ -1,5 +1,5 @@
 import { checkWeightCount, startingW, type InitialWeights } from '../network/init';
-import type { Gradient } from '../network/network';
+import type { Gradient, Track } from '../network/network';
 import { openSqlData, type SqlSpec } from './data';
 import { sumsQuery } from './query';
 
@@ -8,8 +8,8 @@ export interface ExplainSettings {
   readonly weights?: InitialWeights;
   readonly bias: number;
   readonly gradient: Gradient;
-  /** Also the errors and the loss (every iteration with `untilNoError`, and when stats are asked for). */
-  readonly track?: boolean;
+  /** Also the errors, or the errors and the loss (as an iteration that computes stats does). */
+  readonly track?: Track;
 }
 
 /**

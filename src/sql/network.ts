@@ -1,7 +1,7 @@
 import type { RemoteSamples } from '../data/source';
 import { InputError, option } from '../errors';
 import type { Matrix } from '../matrix';
-import type { ErrorsAndLoss, Forward, Gradient, Network, NetworkInit } from '../network/network';
+import type { ErrorsAndLoss, Forward, Gradient, Network, NetworkInit, Track } from '../network/network';
 import { PlainNetwork } from '../network/plain';
 import { readSums, sumsQuery } from './query';
 import { isSqlSamples, type SqlSamples } from './samples';
@@ -57,7 +57,7 @@ export class SqlNetwork implements Network<SqlSamples, SqlSums> {
 
   unload(): void {}
 
-  async sums({ open }: SqlSamples, gradient: Gradient, track: boolean, trace = false): Promise<SqlSums> {
+  async sums({ open }: SqlSamples, gradient: Gradient, track: Track, trace = false): Promise<SqlSums> {
     if (trace) throw new InputError("tracing reads back every sample's z, s, y_pred and e; backend sql keeps the samples in the database");
     const row = await open.db.row(sumsQuery(open.data, this.weights(), this.bias(), { gradient, track, fence: open.db.dialect === 'postgres' }));
     return readSums(row, this.features, this.outputs, track);

@@ -1,6 +1,6 @@
 import { InputError, option } from '../errors';
 import type { Matrix } from '../matrix';
-import type { Gradient } from '../network/network';
+import type { Gradient, Track } from '../network/network';
 import { positiveNumber, type ColumnPlan, type SqlColumn } from './columns';
 
 /**
@@ -170,8 +170,8 @@ function perShard(data: SqlData, sql: string, columns: readonly string[], groups
 /** What a sums query computes besides x·eᵀ and sum(e). */
 export interface SumsOptions {
   readonly gradient: Gradient;
-  /** Also the errors (predictions that differ from the labels) and the summed logistic loss. */
-  readonly track: boolean;
+  /** Also the errors (predictions that differ from the labels), and with 'loss' the summed logistic loss. */
+  readonly track: Track;
   /**
    * End the z and e levels with `OFFSET 0`, so that they stay levels of their own (PostgreSQL
    * otherwise pulls the subqueries up into the aggregate and computes z again for every reference
@@ -192,12 +192,12 @@ const predicted = (z: string) => `(CASE WHEN ${sigmoid(z)} >= 0.5 THEN 1 ELSE 0 
  * One iteration of the article's loop, in one aggregate query over all the samples:
  *
  *     z = Wᵀ·x + b,  s = 1 / (1 + exp(−z)),  e = (s >= 0.5) − y   (logistic: e = s − y)
- *     SELECT sum(x_f · e) AS xe_f …, sum(e) AS sum_e [, errors, loss]
- *     [WHERE e <> 0: the article's rule without errors and loss, only the misclassified samples]
+ *     SELECT sum(x_f · e) AS xe_f …, sum(e) AS sum_e [, errors [, loss]]
+ *     [WHERE e <> 0: the article's rule without the loss, only the misclassified samples]
  *
  * W (features×outputs) and b are literals. Each z adds the features in order, then b, as the
  * plain oracle does. With several outputs the names carry the output: `xe_f_o`, `sum_e_o`.
- * The result is one row: F·k + k numbers (and 2 with `track`), whatever the number of samples.
+ * The result is one row: F·k + k numbers (then the errors, and the loss), whatever the number of samples.
  */
 export function sumsQuery(data: SqlData, W: Matrix, b: number, { gradient, track, fence = false }: SumsOptions): string {
   const F = data.features.length;
@@ -212,15 +212,18 @@ export function sumsQuery(data: SqlData, W: Matrix, b: number, { gradient, track
   const eOf = (o: number) => (gradient === 'logistic' ? `${sigmoid(z(o))} - ${y(o)}` : `${predicted(z(o))} - ${y(o)}`);
   // the logistic loss −y·log(s) − (1−y)·log(1−s) as max(z, 0) − z·y + log(1 + exp(−|z|)), stable for large |z|
   const lossOf = (o: number) => `(CASE WHEN ${z(o)} > 0 THEN ${z(o)} ELSE 0 END) - ${z(o)} * ${y(o)} + ln(1 + exp(-(CASE WHEN abs(${z(o)}) > 700 THEN 700 ELSE abs(${z(o)}) END)))`;
+  // The article's e is 0 where the prediction is right, and those samples add nothing to any sum:
+  // without the loss to sum, only the misclassified samples are summed (WHERE e <> 0), which skips
+  // the F products and sums of every other row; they are also the errors (e ≠ 0 exactly where
+  // y_pred ≠ y), so with one output the errors are their count. A sum over no row is NULL in SQL,
+  // so then each sum is COALESCEd to 0 (the sums of a W and b that classify every sample right).
+  const onlyWrong = gradient === 'article' && track !== 'loss';
+  const countErrors = onlyWrong && k === 1;
   const perRow = outputs.flatMap((o) => [
     `${eOf(o)} AS ${e(o)}`,
-    ...(track ? [`CASE WHEN ${predicted(z(o))} <> ${y(o)} THEN 1 ELSE 0 END AS ${wrong(o)}`, `${lossOf(o)} AS ${l(o)}`] : []),
+    ...(track && !countErrors ? [`CASE WHEN ${predicted(z(o))} <> ${y(o)} THEN 1 ELSE 0 END AS ${wrong(o)}`] : []),
+    ...(track === 'loss' ? [`${lossOf(o)} AS ${l(o)}`] : []),
   ]);
-  // The article's e is 0 where the prediction is right, and those samples add nothing to any sum:
-  // without the errors and loss to count, only the misclassified samples are summed (WHERE e <> 0),
-  // which skips the F products and sums of every other row. A sum over no row is NULL in SQL, so
-  // then each sum is COALESCEd to 0 (the sums of a W and b that classify every sample right).
-  const onlyWrong = gradient === 'article' && !track;
   const sum = (of: string) => (onlyWrong ? `COALESCE(sum(${of}), 0)` : `sum(${of})`);
   // per shard, the sums are added outside, and the COALESCE goes there (a shard may have no misclassified row)
   const sharded = data.shardKey !== undefined;
@@ -236,7 +239,8 @@ export function sumsQuery(data: SqlData, W: Matrix, b: number, { gradient, track
   const sums = [
     ...xs.flatMap((x, f) => outputs.map((o) => `${inSum(`${x} * ${eTerm(o)}`)} AS xe_${f + 1}${k === 1 ? '' : `_${o + 1}`}`)),
     ...outputs.map((o) => `${inSum(eTerm(o))} AS ${k === 1 ? 'sum_e' : `sum_e_${o + 1}`}`),
-    ...(track ? [`sum(${outputs.map(wrong).join(' + ')}) AS errors`, `sum(${outputs.map(l).join(' + ')}) AS loss`] : []),
+    ...(track ? [`${countErrors ? 'count(*)' : inSum(outputs.map(wrong).join(' + '))} AS errors`] : []),
+    ...(track === 'loss' ? [`sum(${outputs.map(l).join(' + ')}) AS loss`] : []),
   ];
   const where = onlyWrong ? `\nWHERE ${outputs.map((o) => `${e(o)} <> 0`).join(' OR ')}` : '';
   // a shard gets the levels below as one flat SELECT; grouped by e too, it computes e once a row: e is
@@ -277,14 +281,14 @@ function zOf(data: SqlData, W: Matrix, b: number, carry: readonly string[], fenc
 
 /**
  * The row of a sums query read back: x·eᵀ (features×outputs, row by row), sum(e) over all outputs,
- * and the errors and loss when tracked. A NULL (an engine's overflow) reads as NaN, so that the
- * training loop reports the divergence as on every backend.
+ * and the errors and loss as tracked (0 and NaN when not). A NULL (an engine's overflow) reads as
+ * NaN, so that the training loop reports the divergence as on every backend.
  */
-export function readSums(row: readonly (number | null)[], F: number, k: number, track: boolean): { xe: Float64Array; sumE: number; errors: number; loss: number } {
+export function readSums(row: readonly (number | null)[], F: number, k: number, track: Track): { xe: Float64Array; sumE: number; errors: number; loss: number } {
   const at = (i: number) => row[i] ?? NaN;
   const xe = new Float64Array(F * k);
   for (let i = 0; i < F * k; i++) xe[i] = at(i);
   let sumE = 0;
   for (let o = 0; o < k; o++) sumE += at(F * k + o);
-  return { xe, sumE, errors: track ? at(F * k + k) : 0, loss: track ? at(F * k + k + 1) : 0 };
+  return { xe, sumE, errors: track ? at(F * k + k) : 0, loss: track === 'loss' ? at(F * k + k + 1) : NaN };
 }

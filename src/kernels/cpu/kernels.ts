@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Chunk } from '../../data/source';
+import type { Track } from '../../network/network';
 import { toTensor, type FusedKernel, type TensorSums } from '../kernel';
 import { fusedPass, sumsLength } from './pass';
 import { isShared, PARALLEL_MIN_VALUES, SamplePool, spareCores } from './threads';
@@ -9,8 +10,8 @@ import { isShared, PARALLEL_MIN_VALUES, SamplePool, spareCores } from './threads
  * JavaScript over the typed arrays the backend keeps (`backend.data.get(dataId).values`), output
  * by `backend.makeTensorInfo`, attrs plain data.
  *
- * `ArticleSums` — inputs {x, y, W, b}, attrs {logistic, track}; outputs [x·eᵀ (features×outputs),
- * sum(e), errors, loss]: one pass over x (see `pass.ts`), split across every core when x is large and
+ * `ArticleSums` — inputs {x, y, W, b}, attrs {logistic, track (false, 'errors' or 'loss')}; outputs
+ * [x·eᵀ (features×outputs), sum(e), errors, loss]: one pass over x (see `pass.ts`), split across every core when x is large and
  * in shared memory (the threads are the kernel's own business).
  * `ArticleUpdate` — inputs {W, b, xe, sumE}, attrs {a, m}; outputs [W − a·dW, b − a·db] with
  * dW = xe / m and db = sumE / m, each step rounded to float32 as tfjs's div, mul and sub do.
@@ -33,7 +34,7 @@ function parallel(x: Float32Array, y: Float32Array): boolean {
 const articleSums: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const cpu = backend as unknown as CpuBackend;
   const { x, y, W, b } = inputs as Record<'x' | 'y' | 'W' | 'b', tf.TensorInfo>;
-  const { logistic, track } = attrs as unknown as { logistic: boolean; track: boolean };
+  const { logistic, track } = attrs as unknown as { logistic: boolean; track: Track };
   const values = (t: tf.TensorInfo) => cpu.data.get(t.dataId).values;
   const [features, m] = x.shape;
   const outputs = y.shape[0];
@@ -100,9 +101,9 @@ export const cpuKernel: FusedKernel<CpuSamples> = {
   },
   sums: ({ x, y }, W, b, logistic, track) => {
     const [xe, sumE, errors, loss] = tf.engine().runKernel(ARTICLE_SUMS, { x, y, W, b }, { logistic, track }) as tf.Tensor[];
-    if (track) return { xe, sumE, errors, loss } as TensorSums;
-    tf.dispose([errors, loss]);
-    return { xe, sumE } as TensorSums;
+    if (track === 'loss') return { xe, sumE, errors, loss } as TensorSums;
+    tf.dispose(track ? [loss] : [errors, loss]);
+    return (track ? { xe, sumE, errors } : { xe, sumE }) as TensorSums;
   },
   update: (W, b, { xe, sumE }, a, m) => {
     const [Wn, bn] = tf.engine().runKernel(ARTICLE_UPDATE, { W, b, xe, sumE }, { a, m }) as tf.Tensor[];

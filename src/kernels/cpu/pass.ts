@@ -27,8 +27,8 @@ export interface Pass {
   readonly end: number;
   /** e = s − y instead of y_pred − y. */
   readonly logistic: boolean;
-  /** Also count errors and sum the logistic loss. */
-  readonly track: boolean;
+  /** Also count the errors ('errors'), and sum the logistic loss ('loss'). */
+  readonly track: false | 'errors' | 'loss';
 }
 
 /** Buffers for one block of samples: z, e, and the indices of the samples with e ≠ 0. */
@@ -94,7 +94,7 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
         const z = fround(fround(zb[j]) + b);
         const yj = y[yRow + j];
         let s = NaN;
-        if (logistic || track || (z < 0 && z >= UNDECIDED) || z !== z) {
+        if (logistic || (z < 0 && z >= UNDECIDED) || z !== z) {
           s = fround(1 / (1 + Math.exp(-z)));
         }
         const yPred = z >= 0 ? 1 : z < UNDECIDED ? 0 : s >= 0.5 ? 1 : 0;
@@ -104,11 +104,9 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
         // the wrong samples' indices, without a branch: only they add to x·eᵀ
         wrongAt[wrong] = j;
         wrong += e !== 0 ? 1 : 0;
-        if (track) {
-          if (yPred !== yj) errors++;
-          // logistic loss, stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|)
-          loss += Math.max(z, 0) - z * yj + Math.log1p(Math.exp(-Math.abs(z)));
-        }
+        if (track && yPred !== yj) errors++;
+        // logistic loss, stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|)
+        if (track === 'loss') loss += Math.max(z, 0) - z * yj + Math.log1p(Math.exp(-Math.abs(z)));
       }
       if (wrong === 0) continue;
       // x·eᵀ, 8 features at a time in running sums that do not wait on each other; each still

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Chunk } from '../../data/source';
+import type { Track } from '../../network/network';
 import type { FusedKernel, TensorSums } from '../kernel';
 import { bindSamples, kernelThreads, releaseSamples, sums, type BoundSamples } from './simd';
 
@@ -8,8 +9,8 @@ import { bindSamples, kernelThreads, releaseSamples, sums, type BoundSamples } f
  * (here with SIMD, from `assembly/article.ts`) over memory it reads in place, output by
  * `backend.makeOutput`.
  *
- * `ArticleSumsShared` — inputs {W, b}, attrs {samples, logistic, track}; outputs [x·eᵀ
- * (features×outputs), sum(e), errors, loss]. `samples` names x and y bound in the kernel's own
+ * `ArticleSumsShared` — inputs {W, b}, attrs {samples, logistic, track (false, 'errors' or 'loss')};
+ * outputs [x·eᵀ (features×outputs), sum(e), errors, loss]: the errors always, the loss with 'loss'. `samples` names x and y bound in the kernel's own
  * shared WebAssembly memory (see `simd.ts`): tfjs's wasm heap is not shared under Node, so x lives
  * where every core can read it, once, and each iteration reads it in place. The update stays with
  * tfjs's own (WebAssembly) ops: it touches features×outputs values.
@@ -28,12 +29,12 @@ let nextId = 1;
 const articleSumsShared: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as unknown as WasmBackend;
   const { W, b } = inputs as Record<'W' | 'b', tf.TensorInfo>;
-  const { samples, logistic, track } = attrs as unknown as { samples: number; logistic: boolean; track: boolean };
+  const { samples, logistic, track } = attrs as unknown as { samples: number; logistic: boolean; track: Track };
   const s = bound.get(samples);
   if (!s) throw new Error(`${ARTICLE_SUMS_SHARED}: no samples bound as ${samples}`);
   const screen = s.screening !== undefined && !logistic;
   // views on tfjs's heap are read before any output is made (making one may grow, and so move, the heap)
-  const out = sums(s.data, wasm.typedArrayFromHeap(W).slice(), wasm.typedArrayFromHeap(b)[0], logistic, track, { screen });
+  const out = sums(s.data, wasm.typedArrayFromHeap(W).slice(), wasm.typedArrayFromHeap(b)[0], logistic, track === 'loss', { screen });
   if (screen) {
     s.screening!.read += out.read;
     s.screening!.summed += s.data.m * s.data.outputs;
@@ -70,8 +71,8 @@ export const wasmKernel: FusedKernel<WasmSamples> = {
   screening: ({ screening }) => screening,
   sums: ({ id }, W, b, logistic, track) => {
     const [xe, sumE, errors, loss] = tf.engine().runKernel(ARTICLE_SUMS_SHARED, { W, b }, { samples: id, logistic, track }) as tf.Tensor[];
-    if (track) return { xe, sumE, errors, loss } as TensorSums;
-    tf.dispose([errors, loss]);
-    return { xe, sumE } as TensorSums;
+    if (track === 'loss') return { xe, sumE, errors, loss } as TensorSums;
+    tf.dispose(track ? [loss] : [errors, loss]);
+    return (track ? { xe, sumE, errors } : { xe, sumE }) as TensorSums;
   },
 };

@@ -33,9 +33,9 @@ export interface KernelSums {
   /** x·eᵀ, features×outputs, row-major. */
   readonly xe: Float64Array;
   readonly sumE: number;
-  /** Samples (and outputs) where y_pred ≠ y; 0 unless tracked. */
+  /** Samples (and outputs) where y_pred ≠ y: exact when screened too (a skipped block has none). */
   readonly errors: number;
-  /** Σ max(z, 0) − z·y + log1p(exp(−|z|)); 0 unless tracked. */
+  /** Σ max(z, 0) − z·y + log1p(exp(−|z|)); 0 unless `withLoss`. */
   readonly loss: number;
   /** Samples (times outputs) whose x the call read: all of them unless screened. */
   readonly read: number;
@@ -51,7 +51,7 @@ export interface SumsOptions {
   /**
    * Skip, exactly, the blocks of samples whose predictions cannot have changed since they were
    * last read (see Screening in `assembly/article.ts`): the sums are the same. All the samples
-   * only; not with `logistic` (its e is never 0). Calls with `track` read every block.
+   * only; not with `logistic` (its e is never 0). Calls `withLoss` read every block.
    */
   readonly screen?: boolean;
 }
@@ -396,11 +396,11 @@ export function injectWorkerFailure(how: 'throw' | 'exit'): void {
 /**
  * The sums of the article's iteration over the bound samples [start, end): for W (features×outputs,
  * row-major) and b, z = Wᵀx + b in float32, y_pred = float32 sigmoid(z) >= 0.5, e = y_pred − y
- * (or, `logistic`, sigmoid(z) − y); x·eᵀ, sum(e), and when `track`, the errors and the logistic loss.
+ * (or, `logistic`, sigmoid(z) − y); x·eᵀ, sum(e), the errors, and `withLoss` the logistic loss.
  * b is rounded to float32, as W is.
  */
 export function sums(
-  bound: BoundSamples, W: ArrayLike<number>, b: number, logistic: boolean, track: boolean, options: SumsOptions = {},
+  bound: BoundSamples, W: ArrayLike<number>, b: number, logistic: boolean, withLoss: boolean, options: SumsOptions = {},
 ): KernelSums {
   const binding = bindings.get(bound);
   if (!binding || binding.released) throw new Error('sums: the samples are not bound (or were released)');
@@ -419,7 +419,7 @@ export function sums(
   let now = 0;
   if (options.screen && binding.screenAsked++ > 0) {
     binding.screen ??= newScreen(bound);
-    if (binding.screen.skip > 0 && !track) binding.screen.skip--;
+    if (binding.screen.skip > 0 && !withLoss) binding.screen.skip--;
     else {
       screen = binding.screen;
       now = refFor(screen, W, b, F, k);
@@ -435,7 +435,7 @@ export function sums(
   const argsOf = (part: number, r: Region) => {
     const from = Math.min(end, start + part * per);
     const to = Math.min(end, from + per);
-    return [binding.xAt, binding.yAt, m, F, k, wAt, b, from, to, logistic ? 1 : 0, track ? 1 : 0, r.scratch, r.out, ...screenArgs];
+    return [binding.xAt, binding.yAt, m, F, k, wAt, b, from, to, logistic ? 1 : 0, withLoss ? 1 : 0, r.scratch, r.out, ...screenArgs];
   };
   const used = Array.from({ length: parts }, (_, part) => regionFor(part, scratchBytes, outBytes));
   const pool = parts > 1 ? workersFor(parts - 1) : [];
@@ -477,6 +477,6 @@ export function sums(
     loss += out[F * k + 2];
     read += out[F * k + 3];
   }
-  if (screen && !track) afterScreened(screen, read / (k * n));
+  if (screen && !withLoss) afterScreened(screen, read / (k * n));
   return { xe, sumE, errors, loss, read };
 }
