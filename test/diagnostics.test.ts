@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { lossPoints } from '../src/cli/findings';
 import { train as trainCli } from '../src/cli/train';
 import { iris } from '../src/data/iris';
 import { memorySource } from '../src/data/source';
@@ -99,7 +100,7 @@ describe('warnings: saying when training did not work', () => {
     expect(r.stderr).to.equal(report.warnings.map((w: { message: string }) => `warning: ${w.message}\n`).join(''));
     const human = await runInProcess(trainCli, ['--backend', 'plain', '--dataset', 'iris', '--label', 'versicolor']);
     expect(human.stderr).to.equal(r.stderr);
-    expect(human.stdout).to.match(/\nloss: [\d.]+ at the end \(mean logistic loss of the last W and b on the training samples\)\nbest seen: \d+ errors, loss [\d.]+, after \d+ updates \(stats every 5 iterations\)\n/);
+    expect(human.stdout).to.match(/\nloss: [\d.]+ at the end \(mean logistic loss of the last W and b on the training samples\)\nbest seen: 30 errors, after 760 updates \(stats every 5 iterations\)\n/);
   });
 
   describe('(d) a loss that overflowed is said, not printed as NaN', () => {
@@ -129,5 +130,27 @@ describe('warnings: saying when training did not work', () => {
         expect(json.warnings.map((w: { kind: string }) => w.kind)).to.include('loss-overflow');
       });
     }
+  });
+});
+
+describe('the loss points of a CLI run', () => {
+  it('are the first iteration and the stats point the course is judged from, which the findings then use', () => {
+    const at = (iterations: number) => Array.from({ length: iterations }, (_, i) => i + 1).filter(lossPoints(iterations));
+    // 202 iterations: stats every 2nd (1, 3, …); the last part starts after 161 updates, so the point judged from is iteration 161
+    expect(at(202)).to.deep.equal([1, 161]);
+    expect(at(1000)).to.deep.equal([1, 801]);
+    expect(at(10)).to.deep.equal([1, 9]);
+    expect(at(1)).to.deep.equal([1]);
+    // a history with the loss only there: the finding reads the loss of iteration 801 (800 updates), as with every point's loss
+    const history = Array.from({ length: 200 }, (_, i) => ({ iteration: 5 * i + 1, errors: 10, ...(lossPoints(1000)(5 * i + 1) && { loss: 0.5 }) }));
+    const findings = courseFindings({ gradient: 'logistic', iterationsRun: 1000, history, end: { errors: 10, loss: 0.7 }, total: 100 });
+    expect(findings.map((f) => f.describe(flagOf))).to.deep.equal([
+      'the training loss rose over the last 20% of the run (0.5 after 800 updates → 0.7 at the end; errors 10 → 10): the steps overshoot; lower --lr',
+    ]);
+    // cut short (the loss known only at the start): judged from there, and said so
+    const early = courseFindings({ gradient: 'logistic', iterationsRun: 500, history: history.slice(0, 100), end: { errors: 10, loss: 0.7 }, total: 100 });
+    expect(early.map((f) => f.describe(flagOf))).to.deep.equal([
+      'the training loss rose over the last 100% of the run (0.5 after 0 updates → 0.7 at the end; errors 10 → 10): the steps overshoot; lower --lr',
+    ]);
   });
 });

@@ -39,8 +39,8 @@ Training:
                           sql: with --sql or Parquet, each iteration is one aggregate query run
                           in the database (x·eᵀ and sum(e) come back, never the samples)
   --explain-sql           print the SQL --backend sql runs for an iteration from the initial W
-                          and b (one without stats; with --until-no-error or --pocket, one with
-                          the errors and loss), and exit; with --json as {"sql": "…"}
+                          and b (one without stats; with --until-no-error, one with the errors;
+                          with --pocket, the errors and loss), and exit; with --json as {"sql": "…"}
   --iterations N          iterations of the article's loop (default 1000)
   --lr A                  learning rate a (default 0.1)
   --weights W1,W2,…       initial W, one value per feature (default: the article's 0.4,0.2 for
@@ -72,7 +72,9 @@ Output:
   --save FILE.json        save the trained model (atomically), for npm run predict
   --export-tfjs DIR       write a TensorFlow.js LayersModel (model.json + weights.bin)
   --plot FILE.svg|.png    plot training errors and loss per iteration (and, for 2 features,
-                          the samples and the decision line)
+                          the samples and the decision line); without --plot (or --pocket) the
+                          loss, which needs a pass over every sample, is computed only at the
+                          start, at 80% of the run and at the end; the errors at ~200 points
   --predictions FILE.csv  one row per sample: its row (or sample index), split, label(s),
                           prediction(s) and probability(ies)
   -h, --help              this text

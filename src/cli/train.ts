@@ -8,7 +8,7 @@ import { checkStandardizable, featureStats, standardization } from '../data/stan
 import { synthetic } from '../data/synthetic';
 import { checkWeightCount } from '../network/init';
 import { flagOf } from '../options';
-import { findingsOf, statsCadence } from './findings';
+import { findingsOf, lossPoints, statsCadence } from './findings';
 import type { IterationStats, TraceStep } from '../network/network';
 import { parseTraceSpec } from './trace';
 import { parseOptions } from './args';
@@ -147,9 +147,11 @@ async function fit(
       chunkSamples: args.chunkSamples,
       untilNoError: args.untilNoError,
       ...(args.trace !== undefined && { trace: parseTraceSpec(args.trace, args.iterations), onTrace: (step: TraceStep) => trace.push(step) }),
-      // The plot needs every iteration's stats; the report and warnings about 200 points (a progress
-      // bar is fine with every 10th); and the errors and loss of the last W and b.
+      // The plot needs every iteration's errors and loss; the report and warnings about 200 points'
+      // errors (a progress bar is fine with every 10th) and a few points' loss; and the errors and
+      // loss of the last W and b.
       statsEvery: args.outputs.plot !== undefined ? 1 : Math.min(progress.enabled ? 10 : Infinity, statsCadence(args.iterations)),
+      ...(args.outputs.plot === undefined && { lossAt: lossPoints(args.iterations) }),
       finalStats: true,
       pocket: args.pocket,
       onIteration: (i, stats) => {
