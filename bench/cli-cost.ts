@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createNetwork } from '../src/network/create';
+import { train } from '../src/training';
 import type { Case } from './cases';
+import { A } from './plan';
 
 /** The CLI as a user runs it (built by `npm install`'s prepare). */
 const CLI = join(__dirname, '..', 'dist', 'cli', 'main.js');
@@ -10,7 +13,11 @@ const RUNS = 3;
 export const LONG = 202;
 export const SHORT = 2;
 
-/** What an iteration costs through the CLI, stats and all: (time at {@link LONG} − time at {@link SHORT}) / their difference. */
+/**
+ * What an iteration costs through the CLI, stats and all: (time at {@link LONG} − time at {@link SHORT}) / their difference;
+ * and what the same iterations cost through the library's training loop alone, in this process, with no stats: the kernel's
+ * row for the same data, start and iterations.
+ */
 export interface CliCostRow {
   readonly kernels: 'fused' | 'unscreened';
   readonly features: number;
@@ -18,6 +25,9 @@ export interface CliCostRow {
   readonly msPerIteration: number;
   /** The backend line of the long run's report. */
   readonly compute: string;
+  /** The same difference of the loop alone (`train`, no stats), and what computed its long run. */
+  readonly loopMsPerIteration: number;
+  readonly loopCompute: string;
 }
 
 function run(c: Case, kernels: string, iterations: number): { ms: number; compute: string } {
@@ -36,18 +46,40 @@ function run(c: Case, kernels: string, iterations: number): { ms: number; comput
   return { ms: best, compute };
 }
 
-/** `simple-nn train --backend wasm` on the case's .npy files, screened (the default) and unscreened. */
+/** The case's samples through `train` on wasm from the case's W and b (zeros, as the CLI starts), with no stats; the fastest of {@link RUNS}. The wasm backend must be active. */
+function loop(c: Case, kernels: string, iterations: number): { ms: number; compute: string } {
+  let best = Infinity;
+  let compute = '';
+  for (let i = 0; i < RUNS; i++) {
+    const net = createNetwork('wasm', c.init, kernels as CliCostRow['kernels']);
+    try {
+      const start = performance.now();
+      train(net, c.data, { a: A, iterations });
+      best = Math.min(best, performance.now() - start);
+      compute = net.compute;
+    } finally {
+      net.dispose();
+    }
+  }
+  return { ms: best, compute };
+}
+
+/** `simple-nn train --backend wasm` on the case's .npy files, screened (the default) and unscreened, and the loop alone on the same samples. */
 export function timeCli(c: Case, log: (line: string) => void): CliCostRow[] {
   return (['fused', 'unscreened'] as const).map((kernels) => {
     log(`  the CLI, ${SHORT} and ${LONG} iterations: wasm (${kernels})`);
     const short = run(c, kernels, SHORT);
     const long = run(c, kernels, LONG);
+    log(`  the loop alone, ${SHORT} and ${LONG} iterations: wasm (${kernels})`);
+    const [loopShort, loopLong] = [loop(c, kernels, SHORT), loop(c, kernels, LONG)];
     return {
       kernels,
       features: c.data.features,
       samplesInX: c.data.samples,
       msPerIteration: (long.ms - short.ms) / (LONG - SHORT),
       compute: long.compute,
+      loopMsPerIteration: (loopLong.ms - loopShort.ms) / (LONG - SHORT),
+      loopCompute: loopLong.compute,
     };
   });
 }

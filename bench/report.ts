@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writePlot } from '../src/plot/render';
 import { PROFILE_ITERATIONS } from './plan';
-import { LONG, SHORT } from './cli-cost';
+import { LONG, SHORT, type CliCostRow } from './cli-cost';
 import { FLIPPED, ROUNDS } from './screening';
 import type { BenchResults, Timing } from './run';
 
@@ -193,7 +193,7 @@ function screeningTable(r: BenchResults): string[] {
   ];
 }
 
-/** What an iteration costs through the CLI, against the kernel's rows. */
+/** What an iteration costs through the CLI, against the same iterations of the loop alone. */
 function cliTable(r: BenchResults): string[] {
   const rows = r.cli ?? [];
   if (rows.length === 0) return [];
@@ -201,28 +201,35 @@ function cliTable(r: BenchResults): string[] {
   return [
     `The CLI: \`simple-nn train --backend wasm --x x.npy --y y.npy --json\` on the largest case, per iteration: (time at ${LONG}`,
     `iterations − time at ${SHORT}) / ${LONG - SHORT}, each the fastest of 3 runs, so that loading and the report cancel out and`,
-    'what stays is the loop with the stats the CLI gathers (errors and loss on every 2nd iteration at 202).',
+    'what stays is the loop with the stats the CLI gathers (the errors every 2nd iteration at 202, the loss at 3 points).',
+    '"The loop alone" is the same difference for the same samples, start (W = 0) and iterations through the library\'s',
+    'training loop in the bench\'s process, with no stats: the kernel\'s own cost on this run.',
     '',
-    '| kernels | what computes | ms per iteration | × numpy float32 |',
-    '| --- | --- | ---: | ---: |',
-    ...rows.map((t) => `| ${t.kernels} | ${t.compute} | ${ms(t.msPerIteration)} | ${ratio(f32 && t.msPerIteration / f32.median)} |`),
+    '| kernels | what computes (CLI) | CLI ms per iteration | × numpy float32 | the loop alone, ms per iteration | what computes (loop) | CLI ÷ loop |',
+    '| --- | --- | ---: | ---: | ---: | --- | ---: |',
+    ...rows.map(
+      (t) =>
+        `| ${t.kernels} | ${t.compute} | ${ms(t.msPerIteration)} | ${ratio(f32 && t.msPerIteration / f32.median)} | ${ms(t.loopMsPerIteration)} | ${t.loopCompute} | ` +
+        `${(t.msPerIteration / t.loopMsPerIteration).toPrecision(3)}× |`,
+    ),
     '',
   ];
 }
 
-/** The CLI's own cost against the bench's kernel rows of the same data: unscreened against `wasm (unscreened)`, screened against the screened run of the screening table. */
+/** The CLI's own cost against the loop alone on the same samples, start and iterations (see {@link cliTable}); unscreened also against the bench's `wasm (unscreened)` row. */
 function cliTargets(r: BenchResults): string[] {
   const rows = r.cli ?? [];
   const cliOf = (k: string) => rows.find((t) => t.kernels === k);
   const [screened, unscreened] = [cliOf('fused'), cliOf('unscreened')];
-  const kernel = r.timings.find((t) => t.backend === 'wasm (unscreened)' && t.samplesInX === unscreened?.samplesInX);
-  const sep = (r.screening ?? []).find((t) => t.data === 'separable' && t.kernels === 'fused');
-  if (!screened || !unscreened || !kernel || !sep) return [];
+  if (!screened || !unscreened) return [];
+  const kernel = r.timings.find((t) => t.backend === 'wasm (unscreened)' && t.samplesInX === unscreened.samplesInX);
   const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
   const f = (v: number) => v.toPrecision(3);
+  const against = (t: CliCostRow) => `${verdict(t.msPerIteration / t.loopMsPerIteration <= 1.2)}: ${f(t.msPerIteration / t.loopMsPerIteration)}× (${ms(t.msPerIteration)} vs ${ms(t.loopMsPerIteration)} ms`;
+  const row = kernel ? `; the \`wasm (unscreened)\` row: ${ms(kernel.median)} ms, ${f(unscreened.msPerIteration / kernel.median)}×` : '';
   return [
-    `| CLI per iteration ≤ 1.2× the kernel row, unscreened | ${verdict(unscreened.msPerIteration / kernel.median <= 1.2)}: ${f(unscreened.msPerIteration / kernel.median)}× (${ms(unscreened.msPerIteration)} vs ${ms(kernel.median)} ms) |`,
-    `| CLI per iteration ≤ 1.2× the kernel row, screened (separable run above) | ${verdict(screened.msPerIteration / sep.msPerIteration <= 1.2)}: ${f(screened.msPerIteration / sep.msPerIteration)}× (${ms(screened.msPerIteration)} vs ${ms(sep.msPerIteration)} ms) |`,
+    `| CLI per iteration ≤ 1.2× the kernel (the loop alone, same run), unscreened | ${against(unscreened)}${row}) |`,
+    `| CLI per iteration ≤ 1.2× the kernel (the loop alone, same run), screened | ${against(screened)}; ${screened.compute.replace(/^.*screened: /, '').replace(/\)$/, '')} through the CLI) |`,
   ];
 }
 
