@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '../src/model/file';
@@ -61,6 +62,29 @@ describe('signals sent to the npm process reach the trainer', function () {
     expect(stderr).to.not.include('stopped after');
     await until(() => !alive(node), 'the trainer to end', 10000);
   });
+
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${signal} ends a run whose query DuckDB is blocked in (opening a FIFO the query's computed name gives): exit ${code}, nothing left`, async () => {
+      const dir = tempDir();
+      try {
+        const fifo = dir.path('data.csv');
+        execFileSync('mkfifo', [fifo]);
+        const query = `SELECT * FROM read_csv('${fifo.slice(0, -4)}' || '.csv')`;
+        const run = spawnCollecting(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'train', '--sql', query, '--backend', 'sql', '--save', dir.path('model.json')], ROOT);
+        const pid = run.child.pid!;
+        // one of its threads waits in open() for a writer to the FIFO; exit used to wait for that thread for good
+        const blocked = () => readdirSync(`/proc/${pid}/task`).some((t) => readFileSync(`/proc/${pid}/task/${t}/wchan`, 'utf8') === 'wait_for_partner');
+        await until(() => alive(pid) && blocked(), 'DuckDB to open the FIFO', 60000);
+        run.child.kill(signal);
+        await until(() => !alive(pid), 'the run to end', 10000);
+        const { code: exit, signal: by } = await run.done;
+        expect(exit === code || by === signal, `code ${exit}, signal ${by}`).to.equal(true);
+        expect(readdirSync(dir.path('.')).sort()).to.deep.equal(['data.csv']);
+      } finally {
+        dir.remove();
+      }
+    });
+  }
 
   describe('a signal that ends npm itself (it passes on only INT and TERM) ends the trainer too, with nothing half-written', () => {
     const dir = tempDir();

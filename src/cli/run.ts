@@ -63,14 +63,29 @@ let interruptHandler: ((signal: EndingSignal) => void) | undefined;
 /**
  * What every ending signal does in a run: the first goes to the command's handler, and then no
  * JavaScript listens (the next takes the default action at once); with no handler, the process
- * ends now by `process.exit`, whose handlers remove temporary files (src/io/atomic.ts, writeTogether).
+ * ends now ({@link endBySignal}), after the exit handlers that remove temporary files
+ * (src/io/atomic.ts, writeTogether).
  */
 function onSignal(signal: NodeJS.Signals): void {
   const handler = interruptHandler;
-  if (!handler) process.exit(signalStatus(signal));
+  if (!handler) endBySignal(signal);
   interruptHandler = undefined;
   for (const s of ENDING_SIGNALS) process.off(s, onSignal);
   handler(signal as EndingSignal);
+}
+
+/**
+ * Ends the process as `signal` does by default (a shell sees 128 + its number), once the exit
+ * handlers have run. Not by `process.exit`: its teardown waits for native threads, and DuckDB's
+ * may be blocked for good (opening a FIFO that a query names), which kept the process alive.
+ */
+function endBySignal(signal: NodeJS.Signals): never {
+  process.exitCode = signalStatus(signal);
+  process.emit('exit', process.exitCode);
+  for (const s of ENDING_SIGNALS) process.removeAllListeners(s);
+  process.kill(process.pid, signal);
+  // the signal's default action ends the process before kill returns; were it held, exit as before
+  return process.exit(signalStatus(signal));
 }
 
 function hearSignals(): void {
