@@ -688,6 +688,27 @@ describe('Nothing lost, ever', function () {
       expect(lstatSync(at('out.json')).isSymbolicLink()).to.equal(true);
     });
 
+    it("the library's saveClassifier and writeFileAtomic refuse /dev/stdout >> log and /proc/self/fd/1 too; the log keeps what it had", function () {
+      if (!existsSync('/proc/self/fd')) this.skip();
+      const at = folder();
+      writeFileSync(at('log.txt'), 'earlier\n');
+      for (const [path, via] of [['/dev/stdout', ' (through /proc/self/fd/1)'], ['/proc/self/fd/1', '']]) {
+        const script = `const { Classifier, saveClassifier } = require(${JSON.stringify(join(ROOT, 'src'))});
+          const { writeFileAtomic } = require(${JSON.stringify(join(ROOT, 'src/io/atomic'))});
+          (async () => {
+            const net = await Classifier.create({ backend: 'plain' });
+            net.fit([[0, 1, 0, 1], [0, 0, 1, 1]], [[0, 0, 0, 1]], { iterations: 2 });
+            for (const write of [() => saveClassifier('${path}', net, null), () => writeFileAtomic('${path}', 'x')]) {
+              try { await write(); console.error('written'); } catch (e) { console.error(e.name + ': ' + e.message); }
+            }
+          })();`;
+        const r = spawnSync('bash', ['-c', `'${process.execPath}' -r '${REGISTER}' -e "$0" >> '${at('log.txt')}'`, script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+        const refused = `InputError: ${path}: cannot write: it is an open file descriptor${via}, not a file; give a file name (writing through it would replace the file it is open on)\n`;
+        expect(r.stderr).to.equal(refused + refused);
+        expect(readFileSync(at('log.txt'), 'utf8')).to.equal('earlier\n');
+      }
+    });
+
     it('writeFilesAtomic into /proc/foo/bar (the library, not only the CLI) fails at once', function () {
       if (!existsSync('/proc/self')) this.skip();
       const script = `const { writeFilesAtomic } = require(${JSON.stringify(join(ROOT, 'src/io/atomic'))});

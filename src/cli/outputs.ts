@@ -1,11 +1,11 @@
-import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
 import { foldStandardization } from '../data/standardize';
 import { InputError, fileWriteError, shownPath } from '../errors';
-import { TEMP_NAME_MAX, fileKind, realTarget, writeTogether } from '../io/atomic';
+import { TEMP_NAME_MAX, fileKind, realTarget, throughDescriptor, writeTogether } from '../io/atomic';
 import { filesUnder } from '../io/walk';
 import { toRows } from '../matrix';
 import { saveClassifier } from '../model/file';
@@ -288,27 +288,14 @@ function exportFile(folder: Place, name: string): Place {
 
 /**
  * An output named through an open file descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N, or a
- * link to one) is refused: its link leads to the file the descriptor is open on (`>> log.txt`),
- * which a staged write would replace by rename, losing what was there. Each link on the way is
- * followed, and none may be in a process's fd folder (/proc/PID/fd, where /dev/fd leads).
+ * link to one) is refused, before training: see {@link throughDescriptor} (the staged write refuses
+ * it too, for the library's callers).
  */
 function checkNotDescriptor(flag: string, path: string): void {
-  let at = resolve(path);
-  for (let hops = 0; hops <= 40; hops++) {
-    const folder = realOr(dirname(at));
-    if (/^\/proc\/[^/]+(\/task\/[^/]+)?\/fd$/.test(folder)) {
-      const via = at === resolve(path) ? '' : ` (through ${shownPath(at)})`;
-      throw new InputError(`${flag}: "${shownPath(path)}" is an open file descriptor${via}, not a file; give a file name (writing through it would replace the file it is open on)`);
-    }
-    let link: string;
-    try {
-      if (!lstatSync(at).isSymbolicLink()) return;
-      link = readlinkSync(at);
-    } catch {
-      return; // missing or unreadable: for the checks that follow
-    }
-    at = resolve(folder, link);
-  }
+  const descriptor = throughDescriptor(path);
+  if (!descriptor) return;
+  const via = descriptor === resolve(path) ? '' : ` (through ${shownPath(descriptor)})`;
+  throw new InputError(`${flag}: "${shownPath(path)}" is an open file descriptor${via}, not a file; give a file name (writing through it would replace the file it is open on)`);
 }
 
 function notRegular(flag: string, path: string, stat: Stats): InputError {

@@ -16,7 +16,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError, fileWriteError } from '../errors';
+import { InputError, fileWriteError, shownPath } from '../errors';
 
 /**
  * Writes a file so that readers see either the old contents or the new, never a mix:
@@ -183,6 +183,35 @@ export function realTarget(path: string): string {
   }
 }
 
+/**
+ * The link through a process's open file descriptor that `path` leads through (/dev/stdout,
+ * /dev/fd/N, /proc/self/fd/N, or a link to one: each link on the way is followed, and none may be
+ * in a process's fd folder, /proc/PID/fd, where /dev/fd leads), or undefined. Such a link leads to
+ * the file the descriptor is open on (`>> log.txt`), which a staged write would replace by rename,
+ * losing what was there.
+ */
+export function throughDescriptor(path: string): string | undefined {
+  let at = resolve(path);
+  for (let hops = 0; hops <= MAX_LINKS; hops++) {
+    let folder = dirname(at);
+    try {
+      folder = realpathSync.native(folder);
+    } catch {
+      // a folder that cannot be resolved is not a process's fd folder
+    }
+    if (/^\/proc\/[^/]+(\/task\/[^/]+)?\/fd$/.test(folder)) return at;
+    let link: string;
+    try {
+      if (!lstatSync(at).isSymbolicLink()) return undefined;
+      link = readlinkSync(at);
+    } catch {
+      return undefined; // missing or unreadable: for the checks that follow
+    }
+    at = resolve(folder, link);
+  }
+  return undefined;
+}
+
 /** What a file that is not a regular file is, for messages: "a folder", "a pipe", "a character device"…. */
 export function fileKind(stat: Stats): string {
   if (stat.isDirectory()) return 'a folder';
@@ -235,6 +264,10 @@ function openTemp(path: string): { target: string; tmp: string; fd: number } {
   try {
     return { target, tmp, fd: openSync(tmp, 'wx', modeOf(target)) };
   } catch (err) {
+    // a folder that is there but makes no new file says ENOENT too: /proc, /sys (kernel file systems)
+    if (codeOf(err) === 'ENOENT' && statIfAny(dirname(tmp))?.isDirectory()) {
+      throw new InputError(`${shownPath(path)}: cannot write: the folder "${shownPath(dirname(tmp))}" takes no new files (as /proc and /sys do); choose a folder on a disk`);
+    }
     throw fileWriteError(path, err);
   }
 }
@@ -267,6 +300,11 @@ function targetOf(path: string): string {
     target = realTarget(path);
   } catch (err) {
     throw fileWriteError(path, err);
+  }
+  const descriptor = throughDescriptor(path);
+  if (descriptor) {
+    const via = descriptor === resolve(path) ? '' : ` (through ${descriptor})`;
+    throw new InputError(`${path}: cannot write: it is an open file descriptor${via}, not a file; give a file name (writing through it would replace the file it is open on)`);
   }
   if (stat?.isDirectory()) throw fileWriteError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
   if (stat && !stat.isFile()) throw new InputError(`${path}: cannot write: it is ${fileKind(stat)}, expected a regular file`);
