@@ -4,7 +4,7 @@ import { option, quote, render, shownList, type OptionName } from './errors';
 import type { ErrorsAndLoss, Gradient, IterationStats } from './network/network';
 
 /** What a finding is about; the `kind` of each entry of the CLI's JSON `warnings`. */
-export type FindingKind = 'feature-scales' | 'constant-features' | 'loss-rising' | 'loss-falling' | 'not-converged' | 'loss-overflow';
+export type FindingKind = 'feature-scales' | 'constant-features' | 'loss-rising' | 'loss-falling' | 'not-converged' | 'loss-overflow' | 'trace-not-run';
 
 /**
  * Something that says training may not have worked (the run still succeeded): a kind and a

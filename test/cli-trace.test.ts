@@ -41,7 +41,30 @@ describe('train --trace', () => {
     expect(await iterations('all')).to.deep.equal([1, 2, 3, 4, 5, 6]);
   });
 
+  it('says which traced iterations never ran when the run stops early (--until-no-error: after 25 of 1000), on stderr and in --json', async () => {
+    const cases = [
+      ['last:2', '--trace names iterations 999–1000, which never ran: training stopped after 25 iterations (no training error was left), so the trace has none of them', []],
+      ['20-30,999', '--trace names 6 iterations from 26 to 999, which never ran: training stopped after 25 iterations (no training error was left), so the trace has none of them', [20, 21, 22, 23, 24, 25]],
+      ['26', '--trace names iteration 26, which never ran: training stopped after 25 iterations (no training error was left), so the trace has none of them', []],
+    ] as const;
+    for (const [spec, warning, traced] of cases) {
+      const human = await runInProcess(train, ['--backend', 'plain', '--trace', spec, '--until-no-error']);
+      expect([human.code, human.stderr]).to.deep.equal([0, `warning: ${warning}\n`]);
+      const json = await runInProcess(train, ['--backend', 'plain', '--trace', spec, '--until-no-error', '--json']);
+      const report = JSON.parse(json.stdout);
+      expect(report.warnings).to.deep.equal([{ kind: 'trace-not-run', message: warning }]);
+      expect(report.trace.map((t: { iteration: number }) => t.iteration)).to.deep.equal(traced);
+    }
+    // iterations that all ran, or all of them: nothing to say
+    for (const spec of ['1-3', 'all', 'first:3']) {
+      const r = await runInProcess(train, ['--backend', 'plain', '--trace', spec, '--until-no-error']);
+      expect([r.code, r.stderr], spec).to.deep.equal([0, '']);
+    }
+  });
+
   const bad = [
+    [['--trace', 'first:0'], '--trace: "first:0" names no iteration; expected first:N with N at least 1'],
+    [['--trace', 'last:0'], '--trace: "last:0" names no iteration; expected last:N with N at least 1'],
     [['--trace', '1,x'], '--trace: "1,x" is not a list of iterations; expected e.g. 1,2,12 or 16-19 or first:3 or last:2 or all'],
     [['--trace', '0'], '--trace: "0" is not a list of iterations; expected e.g. 1,2,12 or 16-19 or first:3 or last:2 or all'],
     [['--trace', '2,1001'], '--trace: iteration 1001 never runs; --iterations is 1000, so the run has iterations 1 to 1000'],

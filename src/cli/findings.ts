@@ -1,7 +1,9 @@
 import type { Dataset } from '../data/dataset';
 import type { FeatureStats } from '../data/standardize';
-import { constantFinding, courseFindings, LAST_PART, lossOverflowFinding, scaleFinding, type Finding } from '../diagnostics';
+import { constantFinding, courseFindings, Finding, LAST_PART, lossOverflowFinding, scaleFinding } from '../diagnostics';
+import { option } from '../errors';
 import type { IterationStats, TrainResult } from '../network/network';
+import { parseTraceSpec } from './trace';
 import type { TrainArgs } from './types';
 
 /** Points of the loss curve a run gathers for its report and warnings (the plot gathers every iteration). */
@@ -39,5 +41,30 @@ export function findingsOf(args: TrainArgs, data: Dataset, stats: FeatureStats |
     }),
   );
   findings.push(lossOverflowFinding(history, result.final && { ...result.final, iterationsRun: result.iterationsRun }));
+  findings.push(traceFinding(args, result));
   return findings.filter((f): f is Finding => f !== undefined);
+}
+
+/**
+ * Iterations `--trace` names (not `all`) that never ran, the run having stopped early (no training
+ * error left, or interrupted): their trace is missing, which is said rather than left silent.
+ */
+function traceFinding(args: TrainArgs, result: TrainResult): Finding | undefined {
+  if (args.trace === undefined || args.trace.trim() === 'all' || result.iterationsRun >= args.iterations) return undefined;
+  const asked = parseTraceSpec(args.trace, args.iterations);
+  const run = result.iterationsRun;
+  let first: number | undefined;
+  let last = 0;
+  let count = 0;
+  for (let i = run + 1; i <= args.iterations; i++) {
+    if (!asked(i)) continue;
+    first ??= i;
+    last = i;
+    count++;
+  }
+  if (first === undefined) return undefined;
+  const which = count === 1 ? `iteration ${first}` : count === last - first + 1 ? `iterations ${first}–${last}` : `${count} iterations from ${first} to ${last}`;
+  const why = result.stoppedBy === 'no-error' ? 'no training error was left' : 'it was interrupted';
+  const after = `training stopped after ${run} iteration${run === 1 ? '' : 's'} (${why})`;
+  return new Finding('trace-not-run', option('trace'), ` names ${which}, which never ran: ${after}, so the trace has none of them`);
 }

@@ -11,6 +11,7 @@ export function parseTraceSpec(text: string, iterations: number): (iteration: nu
   const edge = /^(first|last):(\d+)$/.exec(spec);
   if (edge) {
     const n = Number(edge[2]);
+    if (n < 1) throw new InputError(option('trace'), `: ${quote(text)} names no iteration; expected ${edge[1]}:N with N at least 1`);
     return edge[1] === 'first' ? (i) => i <= n : (i) => i > iterations - n;
   }
   const wanted = new Set<number>();
