@@ -83,23 +83,29 @@ export class Classifier {
     /** Why this backend: `asked for`, or what `auto` tried first. */
     readonly backendReason: string,
     options: ClassifierOptions,
+    /** Whether the options are a saved model's (its values are then named as the model's, not as options). */
+    fromModel = false,
   ) {
     this.learningRate = optionOrDefault('learningRate', options.learningRate);
     this.iterations = optionOrDefault('iterations', options.iterations);
     this.gradient = optionOrDefault('gradient', options.gradient);
     const b = optionOrDefault('bias', options.bias);
     const W = options.weights === undefined ? undefined : asMatrix(options.weights); // checked here, used when W is made
-    if (isTensorBackend(backend)) checkSettingsFitFloat32(backend, this.learningRate, W, b);
+    if (isTensorBackend(backend)) checkSettingsFitFloat32(backend, this.learningRate, W, b, fromModel);
     this.scaling = standardizeOption(options.standardize);
     this.slot = new NetworkSlot(backend, optionOrDefault('kernels', options.kernels), options.weights, b);
   }
 
   /** Checks the options, loads the backend (`auto` by default) and returns an untrained classifier. */
   static async create(options: ClassifierOptions = {}): Promise<Classifier> {
+    return Classifier.made(options, false);
+  }
+
+  private static async made(options: ClassifierOptions, fromModel: boolean): Promise<Classifier> {
     checkOptionsObject('Classifier.create', options, CREATE_RULES);
     const request = optionOrDefault('backend', options.backend);
     const choice = request === 'plain' || request === 'sql' ? { backend: request, reason: 'asked for' } : await (await import('./backend')).useBackend(request);
-    return new Classifier(choice.backend, choice.reason, options);
+    return new Classifier(choice.backend, choice.reason, options, fromModel);
   }
 
   /**
@@ -118,14 +124,14 @@ export class Classifier {
       bias: model.bias,
       standardize: model.standardize,
     };
-    if (options.backend !== undefined) return Classifier.create({ ...settings, backend: options.backend });
+    if (options.backend !== undefined) return Classifier.made({ ...settings, backend: options.backend }, true);
     // a model trained in a database (sql) predicts here with plain's formula, the float64 maths its W and b were updated with
     const trainedOn = model.training.backend === 'sql' ? 'plain' : model.training.backend;
     try {
-      return await Classifier.create({ ...settings, backend: checkOption('backend', trainedOn as Backend) });
+      return await Classifier.made({ ...settings, backend: checkOption('backend', trainedOn as Backend) }, true);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      return Classifier.create({ ...settings, backend: 'auto' });
+      return Classifier.made({ ...settings, backend: 'auto' }, true);
     }
   }
 
@@ -181,11 +187,13 @@ export class Classifier {
 
   /** Predictions and their comparison with the labels, chunk by chunk: errors, confusion counts, and per output precision, recall, F1 and ROC AUC. */
   evaluate(data: SampleSource, chunkSamples?: number): FullEvaluation {
+    checkSource('evaluate', data, chunkSamples);
     return evaluate(this.predictor(data.features, data.outputs), this.scaledSource(data), chunkSamples);
   }
 
   /** {@link evaluate}, for any source and for samples read asynchronously (in a database, as `backend: 'sql'` trains on them). */
   async evaluateAsync(data: SampleSource, chunkSamples?: number): Promise<FullEvaluation> {
+    checkSource('evaluateAsync', data, chunkSamples);
     return evaluateAsync(this.predictor(data.features, data.outputs), this.scaledSource(data), chunkSamples);
   }
 
@@ -264,4 +272,10 @@ export class Classifier {
   private scaledSource(data: SampleSource): SampleSource {
     return this.scaling === undefined || this.scaling === 'on fit' ? data : standardizedSource(data, this.scaling);
   }
+}
+
+/** The samples `evaluate` takes: a {@link SampleSource} (memorySource, a dataset's source), and a chunk size if any. */
+function checkSource(where: string, data: unknown, chunkSamples: unknown): void {
+  if (!isSampleSource(data)) throw new InputError(`${where}: the data must be a SampleSource (e.g. memorySource(x, y), or a dataset's source), got ${data === null ? 'null' : typeof data}`);
+  if (chunkSamples !== undefined) checkOption('chunkSamples', chunkSamples as number);
 }

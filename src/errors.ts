@@ -105,6 +105,11 @@ function asText(value: unknown): string {
   }
 }
 
+/** A value a caller gave, as "got …" shows it: text quoted (`"0.1"`, so it is not taken for a number), an array as its JSON, the rest {@link shown}. */
+export function given(value: unknown): string {
+  return typeof value === 'string' ? quote(value) : Array.isArray(value) ? shown(JSON.stringify(value)) : shown(value);
+}
+
 /** User text in double quotes, as {@link shown}: `"abc"`. */
 export function quote(value: unknown, width = VALUE_WIDTH): string {
   return `"${shown(value, width)}"`;
@@ -235,3 +240,4 @@ function folderOf(path: string): string {
   if (at < 0) return '.';
   return at === 0 ? trimmed[0] : trimmed.slice(0, at);
 }
+

@@ -1,4 +1,4 @@
-import { InputError, option, quote, shown } from './errors';
+import { given, InputError, option, quote } from './errors';
 import { BACKENDS, GRADIENTS, KERNELS } from './network/network';
 
 /** What is wrong with a value, said after the option's name (e.g. ` must be a finite number > 0, got -1`); undefined when it is fine. */
@@ -11,26 +11,23 @@ interface OptionRule {
   readonly check?: Check;
 }
 
-/** A value in a message: strings quoted (so that 'y' is not read as a name), arrays as JSON, the rest as text. */
-const describe = (v: unknown): string => (typeof v === 'string' ? quote(v) : Array.isArray(v) ? shown(JSON.stringify(v)) : shown(v));
-
 // counts stop at 2⁵³ − 1: above it, i + 1 === i in float64, and a loop counting to it would never end
 const count: Check = (v) =>
-  Number.isInteger(v) && (v as number) >= 0 ? tooLarge(v as number) : ` must be a whole number ≥ 0, got ${describe(v)}`;
+  Number.isInteger(v) && (v as number) >= 0 ? tooLarge(v as number) : ` must be a whole number ≥ 0, got ${given(v)}`;
 const atLeastOne: Check = (v) =>
-  Number.isInteger(v) && (v as number) >= 1 ? tooLarge(v as number) : ` must be a whole number ≥ 1, got ${describe(v)}`;
-const tooLarge = (v: number) => (Number.isSafeInteger(v) ? undefined : ` must be at most ${Number.MAX_SAFE_INTEGER} (2⁵³ − 1), got ${describe(v)}`);
-const positive: Check = (v) => (Number.isFinite(v) && (v as number) > 0 ? undefined : ` must be a finite number > 0, got ${describe(v)}`);
-const finite: Check = (v) => (Number.isFinite(v) ? undefined : ` must be a finite number, got ${describe(v)}`);
+  Number.isInteger(v) && (v as number) >= 1 ? tooLarge(v as number) : ` must be a whole number ≥ 1, got ${given(v)}`;
+const tooLarge = (v: number) => (Number.isSafeInteger(v) ? undefined : ` must be at most ${Number.MAX_SAFE_INTEGER} (2⁵³ − 1), got ${given(v)}`);
+const positive: Check = (v) => (Number.isFinite(v) && (v as number) > 0 ? undefined : ` must be a finite number > 0, got ${given(v)}`);
+const finite: Check = (v) => (Number.isFinite(v) ? undefined : ` must be a finite number, got ${given(v)}`);
 const fraction: Check = (v) =>
-  typeof v === 'number' && v > 0 && v < 1 ? undefined : ` must be a fraction between 0 and 1 (exclusive), got ${describe(v)}`;
+  typeof v === 'number' && v > 0 && v < 1 ? undefined : ` must be a fraction between 0 and 1 (exclusive), got ${given(v)}`;
 /** A seed is a 32-bit unsigned integer (src/random.ts); a larger one would silently wrap around. */
 const seedRule: Check = (v) =>
   !(Number.isInteger(v) && (v as number) >= 0)
-    ? ` must be a whole number ≥ 0, got ${describe(v)}`
+    ? ` must be a whole number ≥ 0, got ${given(v)}`
     : (v as number) <= MAX_SEED
       ? undefined
-      : ` must be a whole number from 0 to ${MAX_SEED} (2³² − 1), got ${describe(v)}`;
+      : ` must be a whole number from 0 to ${MAX_SEED} (2³² − 1), got ${given(v)}`;
 const oneOf =
   (values: readonly string[], noun: string, join: string): Check =>
   (v) =>
@@ -38,9 +35,10 @@ const oneOf =
 
 /** A list of column names: non-empty strings. */
 export const names: Check = (v) =>
-  Array.isArray(v) && v.every((name) => typeof name === 'string' && name !== '') ? undefined : ` must be a list of column names (string[]), got ${describe(v)}`;
-export const bool: Check = (v) => (typeof v === 'boolean' ? undefined : ` must be true or false, got ${describe(v)}`);
-export const fn: Check = (v) => (typeof v === 'function' ? undefined : ` must be a function, got ${describe(v)}`);
+  Array.isArray(v) && v.every((name) => typeof name === 'string' && name !== '') ? undefined : ` must be a list of column names (string[]), got ${given(v)}`;
+export const bool: Check = (v) => (typeof v === 'boolean' ? undefined : ` must be true or false, got ${given(v)}`);
+export const fn: Check = (v) => (typeof v === 'function' ? undefined : ` must be a function, got ${given(v)}`);
+export const text: Check = (v) => (typeof v === 'string' ? undefined : ` must be text, got ${given(v)}`);
 
 /**
  * Checks the options argument of a library call (`where`, e.g. `Classifier.create`): undefined, or
@@ -51,7 +49,7 @@ export const fn: Check = (v) => (typeof v === 'function' ? undefined : ` must be
 export function checkOptionsObject(where: string, options: unknown, rules: Readonly<Record<string, Check | undefined>>): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InputError(`${where}: the options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : describe(options)}`);
+    throw new InputError(`${where}: the options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : given(options)}`);
   }
   for (const [key, value] of Object.entries(options)) {
     if (!Object.hasOwn(rules, key)) throw new InputError(`${where}: unknown option ${quote(key)}; expected one of ${Object.keys(rules).join(', ')}`);

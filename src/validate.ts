@@ -1,4 +1,4 @@
-import { InputError, quote, shown } from './errors';
+import { given, InputError, quote, shown } from './errors';
 import { isMatrix, matrix, type Matrix, type MatrixLike } from './matrix';
 import { memorySource, type SampleSource } from './data/source';
 
@@ -30,7 +30,7 @@ export function toMatrix(name: string, value: MatrixLike): Matrix {
     if (data.length !== r * c) {
       throw new InputError(`${name}: ${r}×${c} needs ${r * c} values, got ${data.length}`);
     }
-    const m: Matrix = Array.isArray(data) ? matrix(r, c, Float64Array.from(data, (v) => (typeof v === 'number' ? v : NaN))) : value;
+    const m: Matrix = Array.isArray(data) ? matrix(r, c, Float64Array.from(data, (v, i) => numberAt(name, v, Math.floor(i / c), i % c))) : value;
     checkAllFinite(name, m);
     return m;
   }
@@ -45,11 +45,17 @@ export function toMatrix(name: string, value: MatrixLike): Matrix {
       throw new InputError(`${name}: row ${r} has ${Array.isArray(row) ? row.length : 'no'} values, expected ${cols} as in row 0`);
     }
     row.forEach((v, c) => {
-      out.data[r * cols + c] = typeof v === 'number' ? v : NaN;
+      out.data[r * cols + c] = numberAt(name, v, r, c);
     });
   });
   checkAllFinite(name, out);
   return out;
+}
+
+/** A cell given as a number; anything else (text, an array) is refused as what it is, not as the NaN it would become. */
+function numberAt(name: string, v: unknown, r: number, c: number): number {
+  if (typeof v !== 'number') throw new InputError(`${name}[${r}][${c}] must be a finite number, got ${given(v)}`);
+  return v;
 }
 
 function checkAllFinite(name: string, m: Matrix): void {

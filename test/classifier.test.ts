@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { Classifier, InputError } from '../src/index';
+import { Classifier, databaseDataset, explainSql, InputError, loadClassifier, loadModel, loadSqlDataset, saveClassifier } from '../src/index';
 import { AND_GOLDEN, AND_INIT, AND_X, AND_Y, expectClose, randomData } from './fixtures';
-import { rejects, throws } from './helpers';
+import { rejects, tempDir, throws } from './helpers';
 
 describe('Classifier (the library API)', () => {
   for (const backend of ['plain', 'cpu', 'wasm'] as const) {
@@ -99,6 +99,20 @@ describe('Classifier (the library API)', () => {
     expect(tf.memory().numTensors).to.equal(start);
   });
 
+  it('saves with the default names for those not given: saveClassifier(path, net, {}) and ({featureNames})', async () => {
+    const dir = tempDir();
+    try {
+      const net = await Classifier.create({ backend: 'plain' });
+      net.fit(AND_X, AND_Y, { iterations: 2 });
+      saveClassifier(dir.path('a.json'), net, {});
+      expect(loadModel(dir.path('a.json'))).to.include.keys('weights').and.deep.include({ featureNames: ['x1', 'x2'], labelNames: ['y'] });
+      saveClassifier(dir.path('b.json'), net, { featureNames: ['p', 'q'] });
+      expect(loadModel(dir.path('b.json'))).to.deep.include({ featureNames: ['p', 'q'], labelNames: ['y'] });
+    } finally {
+      dir.remove();
+    }
+  });
+
   describe('rejects bad input with an InputError that names it', () => {
     const cases: [string, () => Promise<unknown>, string][] = [
       ['an unknown backend', () => Classifier.create({ backend: 'gpu' as never }), 'backend: "gpu" is not a backend; expected auto, tensorflow, wasm, cpu, plain, sql'],
@@ -119,6 +133,19 @@ describe('Classifier (the library API)', () => {
       ['iterations given as text', () => Classifier.create({ backend: 'plain', iterations: '5' as never }), 'iterations must be a whole number ≥ 0, got "5"'],
       ['null options to fromModel', () => Classifier.fromModel({} as never, null as never), 'Classifier.fromModel: the options must be an object, got null'],
       ['a null model to fromModel', () => Classifier.fromModel(null as never), "Classifier.fromModel: the model must be an object (a model file's content), got null"],
+      // the other library entry points, each a TypeError or a plain Error before
+      ['weights nested a level too deep', () => Classifier.create({ backend: 'plain', weights: [[[1]]] as never }), 'weights[0][0] must be a finite number, got [1]'],
+      ['a sample given as text', async () => (await Classifier.create({ backend: 'plain' })).predict([['1'], ['2']] as never), 'x[0][0] must be a finite number, got "1"'],
+      ['loadModel(null)', async () => loadModel(null as never), 'loadModel: the path must be a file name, got null'],
+      ['loadClassifier of an empty name', () => loadClassifier(''), 'loadClassifier: the path must be a file name, got an empty text'],
+      ['saveClassifier(null, …)', async () => saveClassifier(null as never, await Classifier.create({ backend: 'plain' })), 'saveClassifier: the path must be a file name, got null'],
+      ['saveClassifier of no classifier', async () => saveClassifier('never.json', null as never), 'saveClassifier: the classifier must be a Classifier (from Classifier.create or loadClassifier), got null'],
+      ['saveClassifier with names that are not a list', async () => saveClassifier('never.json', await Classifier.create({ backend: 'plain' }), { featureNames: 5 } as never), 'featureNames must be a list of column names (string[]), got 5'],
+      ['loadSqlDataset(null)', () => loadSqlDataset(null as never), 'the data in a database: the options must be an object, got null'],
+      ['loadSqlDataset({})', () => loadSqlDataset({}), 'the data in a database: give exactly one of sql (a query) and parquet (a file), got neither'],
+      ['a database URL that is not text', () => databaseDataset({ sql: 'SELECT 1 AS a, 0 AS y', db: 5 as never }), 'db must be text, got 5'],
+      ['explainSql with null settings', () => explainSql({ sql: 'SELECT 1 AS a, 0 AS y' }, null as never), 'explainSql: the options must be an object, got null'],
+      ['evaluate(null)', async () => (await Classifier.create({ backend: 'plain' })).evaluate(null as never), "evaluate: the data must be a SampleSource (e.g. memorySource(x, y), or a dataset's source), got null"],
       [
         'fit options that are null, or of the wrong type',
         async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { Classifier } from '../src/classifier';
 import { train as trainCommand } from '../src/cli/train';
 import { writeNpy } from '../src/data/npy';
@@ -47,6 +48,27 @@ describe('values that do not fit float32 on a tfjs backend', () => {
       expect(throws(() => net.fit([[0, 1e39]], [[0, 1]])).message).to.match(/^x\[0\]\[1\]: 1e\+39 does not fit float32/);
     } finally {
       net.dispose();
+    }
+  });
+
+  it("a model file whose W or b does not fit names the model's value, not an option predict does not have", async () => {
+    const { predict: predictCommand } = await import('../src/cli/predict');
+    const model = dir.path('base.json');
+    expect((await runInProcess(trainCommand, ['--data', dir.write('small.csv', 'a,b,y\n1,2,0\n3,1,1\n'), '--backend', 'wasm', '--iterations', '2', '--save', model])).code).to.equal(0);
+    const saved = JSON.parse(readFileSync(model, 'utf8'));
+    const edited = (name: string, change: object) => dir.write(name, JSON.stringify({ ...saved, ...change }));
+    const cases = [
+      [edited('w.json', { weights: [[1], [-1e308]] }), "the model's weights[1][0]: -1e+308"],
+      [edited('b.json', { bias: -1e39 }), "the model's bias: -1e+39"],
+    ] as const;
+    for (const [file, what] of cases) {
+      const r = await runInProcess(predictCommand, ['--model', file, '--data', dir.path('small.csv')]);
+      expect([r.code, r.stdout, r.stderr]).to.deep.equal([
+        2,
+        '',
+        `error: ${what} does not fit float32, in which the wasm backend computes (its largest value is 3.4028235e38); use --backend plain (float64)\n`,
+      ]);
+      expect((await runInProcess(predictCommand, ['--model', file, '--data', dir.path('small.csv'), '--backend', 'plain'])).code).to.equal(0);
     }
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { Classifier, type ClassifierOptions } from '../classifier';
-import { fileReadError, InputError } from '../errors';
+import { fileReadError, given, InputError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
+import { checkOptionsObject, names, text } from '../options';
 import { checkModel, modelOf, type ModelMeta, type SavedModel } from './format';
 
 export * from './format';
@@ -14,6 +15,7 @@ export * from './format';
  * saveModel('and.model.json', { format: 'simple-nn-model', version: 1, weights: [[0.05], [0.05]], bias: -0.075, … });
  */
 export function saveModel(path: string, model: SavedModel): void {
+  checkPathArgument('saveModel', path);
   checkModel(path, model);
   writeFileAtomic(path, JSON.stringify({ ...model, savedAt: model.savedAt ?? new Date().toISOString() }, null, 2) + '\n');
 }
@@ -24,6 +26,7 @@ export function saveModel(path: string, model: SavedModel): void {
  * {@link InputError} naming the file, what was expected and what was found.
  */
 export function loadModel(path: string): SavedModel {
+  checkPathArgument('loadModel', path);
   let text: string;
   try {
     // a FIFO or a device would block the read, or never end: only a regular file, and of a model's size
@@ -50,12 +53,24 @@ export function loadModel(path: string): SavedModel {
 }
 
 /** Saves a classifier's model file atomically: an interrupted save never leaves a partial or damaged file. */
-export function saveClassifier(path: string, net: Classifier, meta?: ModelMeta): void {
-  saveModel(path, modelOf(net, meta));
+export function saveClassifier(path: string, net: Classifier, meta?: Partial<ModelMeta> | null): void {
+  checkPathArgument('saveClassifier', path);
+  if (!(net instanceof Classifier)) throw new InputError(`saveClassifier: the classifier must be a Classifier (from Classifier.create or loadClassifier), got ${given(net)}`);
+  checkOptionsObject('saveClassifier', meta ?? undefined, META_RULES);
+  saveModel(path, modelOf(net, meta ?? undefined));
+}
+
+/** The keys of a {@link ModelMeta} and their rules (checkModel checks the rest, against W). */
+const META_RULES = { featureNames: names, labelNames: names, positive: text, labelValues: undefined, ignoredColumns: names, metrics: undefined, training: undefined };
+
+/** A file name given to the library: text, not empty. */
+function checkPathArgument(where: string, path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path === '') throw new InputError(`${where}: the path must be a file name, got ${path === '' ? 'an empty text' : given(path)}`);
 }
 
 /** Loads a model file (written by {@link saveClassifier} or `train --save`) as a classifier; see `Classifier.fromModel` for the backend. */
 export async function loadClassifier(path: string, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
+  checkPathArgument('loadClassifier', path);
   return Classifier.fromModel(loadModel(path), options);
 }
 

@@ -76,9 +76,11 @@ export interface Trained {
 }
 
 /** A model file's content for a trained classifier: W, b, names (default x1…, y…), settings and metrics. */
-export function modelOf(net: Trained, meta?: ModelMeta): SavedModel {
+export function modelOf(net: Trained, meta?: Partial<ModelMeta>): SavedModel {
   const W = net.weights;
-  const names = meta ?? defaultNames(W.length, W[0].length);
+  const defaults = defaultNames(W.length, W[0].length);
+  // names not given are the defaults (x1, x2, …; y): checkModel then checks those given against W
+  const names = { featureNames: meta?.featureNames ?? defaults.featureNames, labelNames: meta?.labelNames ?? defaults.labelNames };
   const scaling = net.standardization;
   return {
     format: MODEL_FORMAT,

@@ -17,12 +17,13 @@ function tooLarge(value: number, backend: TensorBackend, orElse = ''): (string |
   ];
 }
 
-/** The learning rate, initial W and b must fit float32 on a tfjs backend. */
-export function checkSettingsFitFloat32(backend: TensorBackend, a: number, W: Matrix | undefined, b: number): void {
-  if (!fitsFloat32(a)) throw new InputError(option('learningRate'), ...tooLarge(a, backend));
-  if (!fitsFloat32(b)) throw new InputError(option('bias'), ...tooLarge(b, backend));
+/** The learning rate, initial W and b must fit float32 on a tfjs backend; named as options, or (`fromModel`) as a saved model's values. */
+export function checkSettingsFitFloat32(backend: TensorBackend, a: number, W: Matrix | undefined, b: number, fromModel = false): void {
+  const named = (key: 'learningRate' | 'bias' | 'weights') => (fromModel ? `the model's ${key === 'learningRate' ? 'training.learningRate' : key}` : option(key));
+  if (!fitsFloat32(a)) throw new InputError(named('learningRate'), ...tooLarge(a, backend));
+  if (!fitsFloat32(b)) throw new InputError(named('bias'), ...tooLarge(b, backend));
   const i = W ? W.data.findIndex((w) => !fitsFloat32(w)) : -1;
-  if (i >= 0) throw new InputError(option('weights'), `[${Math.floor(i / W!.cols)}][${i % W!.cols}]`, ...tooLarge(W!.data[i], backend));
+  if (i >= 0) throw new InputError(named('weights'), `[${Math.floor(i / W!.cols)}][${i % W!.cols}]`, ...tooLarge(W!.data[i], backend));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { LABEL_VALUES_KEPT } from '../data/csv';
 import type { Dataset } from '../data/dataset';
 import { InputError, LIST_ITEMS, option, quote, shownList, shownPath } from '../errors';
+import { checkOptionsObject, fn, text } from '../options';
 import { planColumns, type ColumnChoice, type SqlColumn } from './columns';
 import { openDatabase, type Database } from './database';
 import { parquetQuery } from './parquet';
@@ -76,9 +77,22 @@ export async function checkPositiveSeen(open: OpenData, ones: readonly number[])
   );
 }
 
+/** The keys of a {@link SqlSpec} and their rules (the columns are checked where they are planned). */
+const SPEC_RULES = { db: text, sql: text, parquet: text, columns: undefined, onFilesRead: fn };
+
+/** A {@link SqlSpec} from a caller: an object of those keys, with exactly one of sql and parquet. */
+function checkSqlSpec(spec: unknown): asserts spec is SqlSpec {
+  if (spec === undefined) throw new InputError('the data in a database: give an object with sql (a query) or parquet (a file), and db');
+  checkOptionsObject('the data in a database', spec, SPEC_RULES);
+  const { sql, parquet } = spec as SqlSpec;
+  if ((sql === undefined) === (parquet === undefined)) {
+    throw new InputError(`the data in a database: give exactly one of sql (a query) and parquet (a file), got ${sql === undefined ? 'neither' : 'both'}`);
+  }
+}
+
 /** Opens the database and chooses the columns of the query (reading no rows); the caller closes `db`. */
 export async function openSqlData(spec: SqlSpec): Promise<OpenData> {
-  if ((spec.sql === undefined) === (spec.parquet === undefined)) throw new Error('openSqlData: give exactly one of sql and parquet');
+  checkSqlSpec(spec);
   const url = spec.db ?? DEFAULT_DB;
   if (spec.parquet !== undefined && parseDbUrl(url).kind !== 'duckdb') {
     throw new InputError(option('db'), `: Parquet is read by DuckDB; give a duckdb: URL (e.g. duckdb:?threads=2), not ${redactUrl(url)}`);

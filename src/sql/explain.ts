@@ -1,13 +1,16 @@
 import { checkWeightCount, startingW, type InitialWeights } from '../network/init';
 import type { Gradient, Track } from '../network/network';
+import { checkOptionsObject, rulesOf } from '../options';
 import { openSqlData, type SqlSpec } from './data';
 import { sumsQuery } from './query';
 
 /** What the iteration starts from, and how it computes. */
 export interface ExplainSettings {
   readonly weights?: InitialWeights;
-  readonly bias: number;
-  readonly gradient: Gradient;
+  /** Default 0. */
+  readonly bias?: number;
+  /** Default `article`. */
+  readonly gradient?: Gradient;
   /** Also the errors, or the errors and the loss (as an iteration that computes stats does). */
   readonly track?: Track;
 }
@@ -17,7 +20,9 @@ export interface ExplainSettings {
  * (the later iterations differ only in W and b's literals). It opens the database to read the
  * query's columns (no rows) and closes it.
  */
-export async function explainSql(spec: SqlSpec, { weights, bias, gradient, track = false }: ExplainSettings): Promise<string> {
+export async function explainSql(spec: SqlSpec, settings: ExplainSettings = {}): Promise<string> {
+  checkOptionsObject('explainSql', settings, { weights: undefined, ...rulesOf('bias', 'gradient'), track: undefined });
+  const { weights, bias = 0, gradient = 'article', track = false } = settings;
   const open = await openSqlData(spec);
   try {
     checkWeightCount(weights, { name: open.name, featureNames: open.data.features.map((c) => c.name), outputs: open.data.labels.length });
