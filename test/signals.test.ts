@@ -86,6 +86,19 @@ describe('signals sent to the npm process reach the trainer', function () {
     });
   }
 
+  it("runs to the end under node --cpu-prof (V8's profiler ticks with SIGPROF, which a run otherwise hears as an ending signal)", async () => {
+    const dir = tempDir();
+    try {
+      const run = spawnCollecting(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir.path('prof')}`, join(ROOT, 'dist', 'cli', 'main.js'), 'train', '--backend', 'plain', '--dataset', 'synthetic', '--features', '8', '--samples', '20000', '--iterations', '300', '--json'], ROOT);
+      const { code, signal, stdout } = await run.done;
+      expect({ code, signal }).to.deep.equal({ code: 0, signal: null });
+      expect(JSON.parse(stdout)).to.include({ iterations: 300 }).and.not.have.property('stoppedBy');
+      expect(readdirSync(dir.path('prof')).filter((f) => f.endsWith('.cpuprofile'))).to.have.length(1);
+    } finally {
+      dir.remove();
+    }
+  });
+
   describe('a signal that ends npm itself (it passes on only INT and TERM) ends the trainer too, with nothing half-written', () => {
     const dir = tempDir();
     after(() => dir.remove());

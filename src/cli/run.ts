@@ -88,8 +88,17 @@ function endBySignal(signal: NodeJS.Signals): never {
   return process.exit(signalStatus(signal));
 }
 
+/**
+ * Under V8's profilers (`node --cpu-prof`, `--prof`) SIGPROF is their sampling tick: a run that
+ * heard it would end at the first sample. Then it is left to them.
+ */
+const PROFILED = process.execArgv.some((a) => /^--(cpu-prof|prof|heap-prof)\b/.test(a));
+
 function hearSignals(): void {
-  for (const signal of ENDING_SIGNALS) if (!process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
+  for (const signal of ENDING_SIGNALS) {
+    if (signal === 'SIGPROF' && PROFILED) continue;
+    if (!process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
+  }
 }
 
 /** How often a run started by npm looks whether npm is still there, in ms. */
