@@ -9,7 +9,7 @@ import { asMatrix, type InitialWeights } from './network/init';
 import { isTensorBackend, type Backend, type Gradient, type Kernels, type TrainResult, type TrainSettings } from './network/network';
 import { NetworkSlot } from './network/slot';
 import { stablePredictor, type Predictor } from './network/stable';
-import { bool, checkOption, checkOptionsObject, fn, optionOrDefault, rulesOf, type Check } from './options';
+import { checkOption, checkOptionsObject, optionOrDefault, rulesOf, TRAIN_RULES, type Check } from './options';
 import { train, trainAsync } from './training';
 import { checkedSource, checkLabels, toMatrix } from './validate';
 
@@ -43,18 +43,8 @@ export type FitOptions = Partial<Omit<TrainSettings, 'a' | 'gradient'>>;
 
 /** The keys `create` takes and their rules (weights and standardize are checked where they are read). */
 const CREATE_RULES = { ...rulesOf('backend', 'learningRate', 'iterations', 'bias', 'gradient', 'kernels'), weights: undefined, standardize: undefined };
-const FIT_RULES: Record<keyof FitOptions, Check | undefined> = {
-  ...rulesOf('iterations', 'chunkSamples'),
-  statsEvery: rulesOf('iterations').iterations,
-  lossAt: fn,
-  untilNoError: bool,
-  pocket: bool,
-  finalStats: bool,
-  onIteration: fn,
-  shouldStop: fn,
-  trace: fn,
-  onTrace: fn,
-};
+// a and gradient are the classifier's own (learningRate and gradient at create)
+const { a: _a, gradient: _gradient, ...FIT_RULES }: Record<keyof TrainSettings, Check | undefined> = TRAIN_RULES;
 
 /**
  * The article's single-layer binary classifier, on any backend: a thin facade over the network

@@ -1,5 +1,5 @@
 import { given, InputError, option, quote } from './errors';
-import { BACKENDS, GRADIENTS, KERNELS } from './network/network';
+import { BACKENDS, GRADIENTS, KERNELS, type TrainSettings } from './network/network';
 
 /** What is wrong with a value, said after the option's name (e.g. ` must be a finite number > 0, got -1`); undefined when it is fine. */
 export type Check = (value: unknown) => string | undefined;
@@ -110,6 +110,7 @@ export type OptionKey = keyof typeof OPTIONS;
 
 /** `value` when it keeps its option's rule, else an {@link InputError} naming the option. */
 export function checkOption<T>(key: OptionKey, value: T): T {
+  if (typeof key !== 'string' || !Object.hasOwn(OPTIONS, key)) throw new InputError(`checkOption: unknown option ${given(key)}; expected one of ${Object.keys(OPTIONS).join(', ')}`);
   const rule: OptionRule = OPTIONS[key];
   const problem = rule.check?.(value);
   if (problem !== undefined) throw new InputError(option(key), problem);
@@ -126,3 +127,20 @@ export function optionOrDefault<T>(key: OptionKey, value: T | undefined): T {
 export function flagOf(key: string): string {
   return key in OPTIONS ? OPTIONS[key as OptionKey].flag : key;
 }
+
+/** The rules of {@link TrainSettings}, for `train` and `trainAsync` (and, without a and gradient, `fit`). */
+export const TRAIN_RULES: Readonly<Record<keyof TrainSettings, Check | undefined>> = {
+  a: OPTIONS.learningRate.check,
+  iterations: OPTIONS.iterations.check,
+  gradient: OPTIONS.gradient.check,
+  chunkSamples: OPTIONS.chunkSamples.check,
+  statsEvery: OPTIONS.iterations.check,
+  lossAt: fn,
+  untilNoError: bool,
+  pocket: bool,
+  finalStats: bool,
+  onIteration: fn,
+  shouldStop: fn,
+  trace: fn,
+  onTrace: fn,
+};

@@ -1,5 +1,6 @@
-import type { Chunk, RemoteSamples, SampleSource } from './data/source';
-import { InputError, option } from './errors';
+import { isSampleSource, type Chunk, type RemoteSamples, type SampleSource } from './data/source';
+import { given, InputError, option } from './errors';
+import { checkOptionsObject, TRAIN_RULES } from './options';
 import type { Matrix } from './matrix';
 import type { ErrorsAndLoss, IterationStats, Network, TraceStep, Track, TrainResult, TrainSettings } from './network/network';
 
@@ -125,8 +126,28 @@ function chunkedSums<Samples, Sums>(
   return total!;
 }
 
+/** A value that is not what was expected, for a message. */
+const what = (value: unknown) => (value === null ? 'null' : typeof value === 'object' ? 'another object' : given(value));
+
+/**
+ * What `train` and `trainAsync` are given, checked once at the call: a network (createNetwork), a
+ * sample source (memorySource) and settings with a and iterations, each by its rule.
+ */
+function checkTraining(where: string, net: unknown, data: unknown, settings: unknown): void {
+  if (typeof net !== 'object' || net === null || typeof (net as Network<unknown, unknown>).sums !== 'function') {
+    throw new InputError(`${where}: the network must be one that createNetwork made, got ${what(net)}`);
+  }
+  if (!isSampleSource(data)) throw new InputError(`${where}: the samples must be a SampleSource (memorySource(x, y)), got ${what(data)}`);
+  if (settings === undefined) throw new InputError(`${where}: the settings are missing; expected at least { a, iterations }`);
+  checkOptionsObject(where, settings, TRAIN_RULES);
+  for (const key of ['a', 'iterations'] as const) {
+    if ((settings as TrainSettings)[key] === undefined) throw new InputError(`${where}: the settings have no ${key}; expected at least { a, iterations }`);
+  }
+}
+
 /** Runs the article's loop on the samples, updating the network's W and b in place. */
 export function train<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSource, settings: TrainSettings): TrainResult {
+  checkTraining('train', net, data, settings);
   const run = iterations(net, data, settings);
   for (;;) {
     const step = run.next();
@@ -151,6 +172,7 @@ export async function trainAsync<Samples, Sums>(
   settings: TrainSettings,
   sliceMs = 50,
 ): Promise<TrainResult> {
+  checkTraining('trainAsync', net, data, settings);
   const run = iterations(net, data, settings);
   let sliceStart = Date.now();
   let step = run.next();

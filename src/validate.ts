@@ -83,11 +83,15 @@ function describeType(value: unknown): string {
   return `${/^[aeiouAEIOU]/.test(kind) ? 'an' : 'a'} ${shown(kind, 40)}`;
 }
 
-/** x and y from nested arrays or matrices, checked: same samples, labels 0 or 1. */
-export function checkedSource(xLike: MatrixLike, yLike: MatrixLike): SampleSource {
+/**
+ * x and y from nested arrays or matrices, checked: same samples, labels 0 or 1. The library's
+ * `memorySource`: the samples a user hands to `train` are checked there, once.
+ */
+export function checkedSource(xLike: MatrixLike, yLike: MatrixLike, cellName?: (row: number, sample: number) => string): SampleSource {
   const x = toMatrix('x', xLike);
   const y = toMatrix('y', yLike);
   if (y.cols !== x.cols) throw new InputError(`x has ${x.cols} samples (columns) but y has ${y.cols}; both are …×samples`);
   checkLabels('y', y);
-  return memorySource(x, y);
+  if (cellName !== undefined && typeof cellName !== 'function') throw new InputError(`memorySource: cellName must be a function, got ${given(cellName)}`);
+  return memorySource(x, y, cellName);
 }

@@ -1,4 +1,6 @@
-import type { Backend, Kernels, Network, NetworkInit } from './network';
+import { given, InputError, quote } from '../errors';
+import { checkFinite, toMatrix } from '../validate';
+import { BACKENDS, KERNELS, type Backend, type Kernels, type Network, type NetworkInit } from './network';
 import { PlainNetwork } from './plain';
 
 /**
@@ -9,10 +11,23 @@ import { PlainNetwork } from './plain';
  * const net = createNetwork('plain', { W: matrix(2, 1, Float64Array.of(0.4, 0.2)), b: 1 });
  */
 export function createNetwork(backend: Backend, init: NetworkInit, kernels: Kernels = 'fused'): Network {
+  checkInit(backend, init, kernels);
   if (backend === 'plain') return new PlainNetwork(init);
   // computes in a database (the data attached at training): loaded only for it
   if (backend === 'sql') return new (require('../sql/network') as typeof import('../sql/network')).SqlNetwork(init);
   // loaded only for tfjs backends: plain needs no tfjs at all
   const { TensorNetwork } = require('./tensor') as typeof import('./tensor');
   return new TensorNetwork(backend, init, kernels);
+}
+
+/** createNetwork's arguments, checked at the call: a backend and kernels by name, a finite W (a Matrix) and b. */
+function checkInit(backend: unknown, init: unknown, kernels: unknown): void {
+  if (!(BACKENDS as readonly unknown[]).includes(backend)) throw new InputError(`createNetwork: ${typeof backend === 'string' ? quote(backend) : given(backend)} is not a backend; expected ${BACKENDS.join(', ')}`);
+  if (!(KERNELS as readonly unknown[]).includes(kernels)) throw new InputError(`createNetwork: ${typeof kernels === 'string' ? quote(kernels) : given(kernels)} is not a choice of kernels; expected ${KERNELS.join(', ')}`);
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) throw new InputError(`createNetwork: the start must be { W, b }, got ${init === null ? 'null' : given(init)}`);
+  const { W, b } = init as { W?: unknown; b?: unknown };
+  if (typeof W !== 'object' || W === null || Array.isArray(W)) throw new InputError(`createNetwork: W must be a Matrix (features×outputs; matrix(rows, cols, data)), got ${W === null ? 'null' : given(W)}`);
+  toMatrix('W', W as NetworkInit['W']);
+  if (typeof b !== 'number') throw new InputError(`createNetwork: b must be a finite number, got ${given(b)}`);
+  checkFinite('b', b);
 }
