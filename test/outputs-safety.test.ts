@@ -231,6 +231,31 @@ describe('Nothing lost, ever', function () {
       names.forEach((name, i) => expect(readFileSync(at(name)).equals(before[i]), name).to.equal(true));
     });
 
+    it('a new output where a computed glob, or a glob in a view, would read it next run is refused; a literal name beside it is not', async () => {
+      const at = folder();
+      mkdirSync(at('gd'));
+      writeFileSync(at('gd/a.csv'), AND_CSV);
+      writeFileSync(at('lit.csv'), AND_CSV);
+      await duck([`CREATE VIEW gv AS SELECT * FROM read_csv('${at('gd/*.csv')}')`, `CREATE VIEW lv AS SELECT * FROM read_csv('${at('lit.csv')}')`], at('views.duckdb'));
+      const computed = ['--sql', `SELECT * FROM read_csv(concat('${at('gd')}/', '*.csv'))`];
+      expectRefused(await trainIn(...FAST, ...computed, '--predictions', at('gd/new.csv')),
+        `--predictions: "${at('gd/new.csv')}" would be a new file beside "${at('gd/a.csv')}", which the database read by a name the --sql query (or a view) computes; if that name is a pattern, the next run would read the output as data (choose another folder or extension)`);
+      expectRefused(await trainIn(...FAST, '--db', `duckdb:${at('views.duckdb')}`, '--sql', 'SELECT * FROM gv', '--save', at('gd/model.csv')),
+        `--save: "${at('gd/model.csv')}" matches "${at('gd/*.csv')}", a pattern a view of the database reads; writing it would replace or add to the data (choose a path outside it)`);
+      expect(readdirSync(at('gd'))).to.deep.equal(['a.csv']);
+      // another extension there, a file the query or a view names as it is, and a folder elsewhere: written
+      for (const [args, out] of [
+        [computed, at('gd/model.json')],
+        [['--sql', `SELECT * FROM read_csv('${at('lit.csv')}')`], at('preds.csv')],
+        [['--db', `duckdb:${at('views.duckdb')}`, '--sql', 'SELECT * FROM lv'], at('preds2.csv')],
+        [computed, at('preds3.csv')],
+      ] as const) {
+        const r = await trainIn(...FAST, ...args, out.endsWith('.json') ? '--save' : '--predictions', out);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(existsSync(out), out).to.equal(true);
+      }
+    });
+
     it('--x v.npy --save v.npy and --save onto --y are refused; the arrays are untouched', async () => {
       const at = folder();
       writeNpy(at('v.npy'), { rows: 2, cols: 4, data: Float64Array.from([0, 1, 0, 1, 0, 0, 1, 1]) });

@@ -1,6 +1,6 @@
 import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
 import { foldStandardization } from '../data/standardize';
@@ -118,11 +118,16 @@ function outputPlaces({ save, exportTfjs, plot, predictions }: OutputArgs): Plac
  * logged them: whatever the query's text, through a view, a computed name, `query()` or a
  * file:// URL). Checked when the database has read the query's columns, before any row is read,
  * so only the opening is lost; {@link checkOutputs} has already refused what the query names.
+ *
+ * Nor may a new output be where the next run of the same query could read it: inside a glob that a
+ * view of the database writes out (`views`, their SQL), or, beside a file read through a name that
+ * neither the query nor a view writes out (computed: `'gd/' || '*.csv'`), in that file's folder
+ * with its extension — that name may be a glob, which cannot be seen.
  */
-export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[]): void {
-  const files = outputPlaces(outputs).filter((file) => file.stat);
-  if (files.length === 0) return;
-  for (const path of paths) {
+export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[], data?: DataArgs, views: readonly string[] = []): void {
+  const places = outputPlaces(outputs);
+  const files = places.filter((file) => file.stat);
+  for (const path of files.length === 0 ? [] : paths) {
     let stat: Stats;
     try {
       stat = statSync(path);
@@ -135,6 +140,33 @@ export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[
       throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${what} the database read for the data; writing it would destroy the data (choose another name)`);
     }
   }
+  const fresh = places.filter((file) => !file.stat);
+  if (data?.kind !== 'sql' || fresh.length === 0) return;
+  const viewReads = views.flatMap((sql) => quotedTexts(sql).filter((text) => text !== ''));
+  for (const text of viewReads.filter(isGlob)) {
+    for (const area of manyFiles(text, { pattern: `matches "${shownPath(text)}", a pattern a view of the database reads`, link: `is, through a link, one of the files a view of the database reads ("${shownPath(text)}")` })) {
+      const file = fresh.find((f) => area.holds(f));
+      if (file) throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${area.what}; writing it would replace or add to the data (choose a path outside it)`);
+    }
+  }
+  const written = [...sqlReads(data.query), ...viewReads].map((text) => homed(text.replace(/^file:\/\//, '')));
+  const named = new Set(written.filter((text) => !isGlob(text)).map((text) => realOr(resolve(text))));
+  const globs = written.filter(isGlob).map((text) => resolve(text));
+  for (const path of paths) {
+    const real = realOr(resolve(path));
+    if (named.has(real) || globs.some((glob) => minimatch(resolve(path), glob, { dot: true }) || minimatch(real, glob, { dot: true }))) continue;
+    const file = fresh.find((f) => dirname(f.real) === dirname(real) && extname(f.real).toLowerCase() === extname(real).toLowerCase());
+    if (file) {
+      throw new InputError(
+        `${file.flag}: "${shownPath(file.path)}" would be a new file beside "${shownPath(path)}", which the database read by a name the --sql query (or a view) computes; if that name is a pattern, the next run would read the output as data (choose another folder or extension)`,
+      );
+    }
+  }
+}
+
+/** Whether a text read as a file name is a glob (a glob character, and a dot or slash: not just any text). */
+function isGlob(text: string): boolean {
+  return /[*?[\]{}]/.test(text) && /[./]/.test(text);
 }
 
 /**
@@ -147,7 +179,7 @@ export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[
 function inputAreas(data: DataArgs | undefined): InputArea[] {
   if (data?.kind === 'sql') {
     return sqlReads(data.query)
-      .filter((text) => /[*?[\]{}]/.test(text) && /[./]/.test(text))
+      .filter(isGlob)
       .flatMap((text) => manyFiles(text, { pattern: `matches "${shownPath(text)}", a pattern the --sql query reads`, link: `is, through a link, one of the files the --sql query reads ("${shownPath(text)}")` }));
   }
   if (data?.kind !== 'parquet') return [];

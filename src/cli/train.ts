@@ -20,6 +20,7 @@ import { signalName, signalStatus, type EndingSignal, type Io } from './run';
 import { checkSqlArgs, explainTraining, loadSqlData } from './sql-data';
 import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs } from './train-options';
 import type { DataArgs, RunFacts, TrainArgs } from './types';
+import type { SqlSpec } from '../sql/data';
 
 /** x.npy files that would take more memory than this are streamed from disk even without --chunk-samples. */
 const STREAM_NPY_BYTES = 1 << 30;
@@ -40,7 +41,7 @@ export async function train(argv: readonly string[], io: Io): Promise<number> {
   }
   // before loading: a long run must not be lost to a typo in a path, nor write over its own data
   checkOutputs(args.outputs, args.data);
-  const dataset = await loadDataset(args.data, args.chunkSamples, (files) => checkOutputsNotRead(args.outputs, files));
+  const dataset = await loadDataset(args.data, args.chunkSamples, (files, views) => checkOutputsNotRead(args.outputs, files, args.data, views));
   try {
     return await trainOn(dataset, args, io);
   } finally {
@@ -167,7 +168,7 @@ async function fit(
 }
 
 /** The samples the options name, checked at the edge. */
-export async function loadDataset(data: DataArgs, chunkSamples: number | undefined, onFilesRead?: (paths: readonly string[]) => void): Promise<Dataset> {
+export async function loadDataset(data: DataArgs, chunkSamples: number | undefined, onFilesRead?: SqlSpec['onFilesRead']): Promise<Dataset> {
   switch (data.kind) {
     case 'article':
       return andGate();

@@ -18,8 +18,11 @@ export interface SqlSpec {
   readonly parquet?: string;
   /** The column choice, or how to make it from the data's columns (`where` names the data in messages), e.g. `modelColumns`. */
   readonly columns?: ColumnChoice | ((columns: readonly SqlColumn[], where: string) => ColumnChoice);
-  /** Told the files the database opened to read the query's columns (DuckDB; see `Database.filesRead`), before any row is read. */
-  readonly onFilesRead?: (paths: readonly string[]) => void;
+  /**
+   * Told the files the database opened to read the query's columns (DuckDB; see `Database.filesRead`),
+   * and the SQL of the database's views (which may name them), before any row is read.
+   */
+  readonly onFilesRead?: (paths: readonly string[], views: readonly string[]) => void;
 }
 
 /** A database opened on some data, its columns chosen: what loading, explaining and pushing down start from. */
@@ -103,7 +106,7 @@ export async function openSqlData(spec: SqlSpec): Promise<OpenData> {
   try {
     const columns = await db.columns(query);
     const files = db.filesRead ? await db.filesRead() : [];
-    spec.onFilesRead?.(files);
+    if (spec.onFilesRead) spec.onFilesRead(files, db.viewTexts ? await db.viewTexts() : []);
     const plan = planColumns(where, columns, typeof spec.columns === 'function' ? spec.columns(columns, where) : spec.columns);
     const shardKey = await findShardKey(db, plan.ignored);
     return { db, data: { query, ...plan, ...(shardKey !== undefined && { shardKey }) }, where, name: sqlDataName(spec) };

@@ -36,6 +36,8 @@ export interface Database {
    * then. Only an engine that reads files here has it (DuckDB).
    */
   filesRead?(): Promise<string[]>;
+  /** The SQL text of the database's own views (DuckDB: `duckdb_views()`), where the names of the files they read are written. */
+  viewTexts?(): Promise<string[]>;
   /** Runs `read` on one consistent snapshot of the data (PostgreSQL: a read-only repeatable-read transaction). */
   snapshot<T>(read: () => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -72,6 +72,10 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
       await run(() => connection.run('CALL truncate_duckdb_logs()'));
       return opened.getRowsJS().map(([path]) => String(path).replace(/^file:\/\//, ''));
     },
+    async viewTexts() {
+      const views = await run(() => connection.runAndReadAll('SELECT sql FROM duckdb_views() WHERE NOT internal AND sql IS NOT NULL'));
+      return views.getRowsJS().map(([sql]) => String(sql));
+    },
     async columns(query) {
       // prepared, not run: the query as given (a syntax error points into it), its result's columns
       const prepared = await run(() => connection.prepare(query));
