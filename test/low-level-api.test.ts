@@ -47,6 +47,7 @@ describe('low-level exports refuse what is not theirs with an InputError', () =>
     expect(inputError(throws(() => L.createNetwork('plain', { W, b: 1 }, 'fast' as never)))).to.equal(`createNetwork: "fast" is not a choice of kernels; expected ${L.KERNELS.join(', ')}`);
     expect(inputError(throws(() => L.createNetwork('plain', null as never)))).to.equal('createNetwork: the start must be { W, b }, got null');
     expect(inputError(throws(() => L.createNetwork('plain', { b: 1 } as never)))).to.equal('createNetwork: W must be a Matrix (features×outputs; matrix(rows, cols, data)), got undefined');
+    expect(inputError(throws(() => L.createNetwork('plain', { W: { rows: 2 }, b: 1 } as never)))).to.equal('createNetwork: W must be a Matrix (features×outputs; matrix(rows, cols, data)), got another object');
     expect(inputError(throws(() => L.createNetwork('plain', { W: [[0.4], [0.2]], b: 1 } as never)))).to.match(/^createNetwork: W must be a Matrix .*, got \[\[0\.4\],\[0\.2\]\]$/);
     expect(inputError(throws(() => L.createNetwork('plain', { W: L.matrix(2, 1, Float64Array.of(0.4, NaN)), b: 1 })))).to.equal('W[1][0] must be a finite number, got NaN');
     expect(inputError(throws(() => L.createNetwork('plain', { W: { rows: 2, cols: 1, data: Float64Array.of(1) } as never, b: 1 })))).to.equal('W: 2×1 needs 2 values, got 1');

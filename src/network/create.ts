@@ -1,4 +1,5 @@
 import { given, InputError, quote } from '../errors';
+import { isMatrix } from '../matrix';
 import { checkFinite, toMatrix } from '../validate';
 import { BACKENDS, KERNELS, type Backend, type Kernels, type Network, type NetworkInit } from './network';
 import { PlainNetwork } from './plain';
@@ -26,8 +27,8 @@ function checkInit(backend: unknown, init: unknown, kernels: unknown): void {
   if (!(KERNELS as readonly unknown[]).includes(kernels)) throw new InputError(`createNetwork: ${typeof kernels === 'string' ? quote(kernels) : given(kernels)} is not a choice of kernels; expected ${KERNELS.join(', ')}`);
   if (typeof init !== 'object' || init === null || Array.isArray(init)) throw new InputError(`createNetwork: the start must be { W, b }, got ${init === null ? 'null' : given(init)}`);
   const { W, b } = init as { W?: unknown; b?: unknown };
-  if (typeof W !== 'object' || W === null || Array.isArray(W)) throw new InputError(`createNetwork: W must be a Matrix (features×outputs; matrix(rows, cols, data)), got ${W === null ? 'null' : given(W)}`);
-  toMatrix('W', W as NetworkInit['W']);
+  if (!isMatrix(W)) throw new InputError(`createNetwork: W must be a Matrix (features×outputs; matrix(rows, cols, data)), got ${W === null ? 'null' : Array.isArray(W) ? given(W) : typeof W === 'object' ? 'another object' : given(W)}`);
+  toMatrix('W', W);
   if (typeof b !== 'number') throw new InputError(`createNetwork: b must be a finite number, got ${given(b)}`);
   checkFinite('b', b);
 }
