@@ -31,6 +31,7 @@ import { predict } from '../src/cli/predict';
 import { train } from '../src/cli/train';
 import { readNpyHeader, writeNpy } from '../src/data/npy';
 import { InputError } from '../src/errors';
+import { loadSqlDataset } from '../src/sql/load';
 import { writeFileAtomic, writeFilesAtomic, writeTogether } from '../src/io/atomic';
 import { loadModel } from '../src/model/file';
 import { expectRefused, rejects, runInProcess, tempDir, throws } from './helpers';
@@ -234,26 +235,73 @@ describe('Nothing lost, ever', function () {
     it('a new output where a computed glob, or a glob in a view, would read it next run is refused; a literal name beside it is not', async () => {
       const at = folder();
       mkdirSync(at('gd'));
+      mkdirSync(at('g2'));
+      mkdirSync(at('mac'));
       writeFileSync(at('gd/a.csv'), AND_CSV);
+      writeFileSync(at('mac/a.csv'), AND_CSV);
       writeFileSync(at('lit.csv'), AND_CSV);
-      await duck([`CREATE VIEW gv AS SELECT * FROM read_csv('${at('gd/*.csv')}')`, `CREATE VIEW lv AS SELECT * FROM read_csv('${at('lit.csv')}')`], at('views.duckdb'));
+      await duck(
+        [
+          `CREATE VIEW gv AS SELECT * FROM read_csv('${at('gd/*.csv')}')`,
+          `CREATE VIEW lv AS SELECT * FROM read_csv('${at('lit.csv')}')`,
+          `CREATE VIEW cv AS SELECT * FROM read_csv(concat('${at('g')}', '*/a.csv'))`,
+          // a name made of a table macro's parameter is not known before the macro runs
+          `CREATE MACRO gm(d) AS TABLE SELECT * FROM read_csv(d || '/*.csv')`,
+        ],
+        at('views.duckdb'),
+      );
+      const views = ['--db', `duckdb:${at('views.duckdb')}`];
+      const pattern = 'a pattern the --sql query (or a view or macro of the database) reads; writing it would replace or add to the data (choose a path outside it)';
       const computed = ['--sql', `SELECT * FROM read_csv(concat('${at('gd')}/', '*.csv'))`];
-      expectRefused(await trainIn(...FAST, ...computed, '--predictions', at('gd/new.csv')),
-        `--predictions: "${at('gd/new.csv')}" would be a new file beside "${at('gd/a.csv')}", which the database read by a name the --sql query (or a view) computes; if that name is a pattern, the next run would read the output as data (choose another folder or extension)`);
-      expectRefused(await trainIn(...FAST, '--db', `duckdb:${at('views.duckdb')}`, '--sql', 'SELECT * FROM gv', '--save', at('gd/model.csv')),
-        `--save: "${at('gd/model.csv')}" matches "${at('gd/*.csv')}", a pattern a view of the database reads; writing it would replace or add to the data (choose a path outside it)`);
+      expectRefused(await trainIn(...FAST, ...computed, '--predictions', at('gd/new.csv')), `--predictions: "${at('gd/new.csv')}" matches "${at('gd/*.csv')}", ${pattern}`);
+      // the same name in another folder the pattern matches, and the export's files
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM read_csv(concat('${at('g')}', '*/a.csv'))`, '--predictions', at('g2/a.csv')),
+        `--predictions: "${at('g2/a.csv')}" matches "${at('g*/a.csv')}", ${pattern}`);
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM read_csv(concat('${at('gd')}', '/*'))`, '--export-tfjs', at('gd')),
+        `--export-tfjs: "${at('gd/model.json')}" matches "${at('gd/*')}", ${pattern}`);
+      expectRefused(await trainIn(...FAST, ...views, '--sql', 'SELECT * FROM gv', '--save', at('gd/model.csv')), `--save: "${at('gd/model.csv')}" matches "${at('gd/*.csv')}", ${pattern}`);
+      expectRefused(await trainIn(...FAST, ...views, '--sql', 'SELECT * FROM cv', '--save', at('g2/a.csv')), `--save: "${at('g2/a.csv')}" matches "${at('g*/a.csv')}", ${pattern}`);
+      expectRefused(await trainIn(...FAST, ...views, '--sql', `SELECT * FROM gm('${at('mac')}')`, '--save', at('mac/model.json')),
+        `--save: "${at('mac/model.json')}" would be a new file beside "${at('mac/a.csv')}", which the database read by a name the --sql query does not show; if that name is a pattern, the next run would read the output as data (choose another folder)`);
       expect(readdirSync(at('gd'))).to.deep.equal(['a.csv']);
-      // another extension there, a file the query or a view names as it is, and a folder elsewhere: written
+      expect(readdirSync(at('g2'))).to.deep.equal([]);
+      expect(readdirSync(at('mac'))).to.deep.equal(['a.csv']);
+      // what the pattern does not match, a file the query or a view names as it is, and a folder elsewhere: written
       for (const [args, out] of [
         [computed, at('gd/model.json')],
         [['--sql', `SELECT * FROM read_csv('${at('lit.csv')}')`], at('preds.csv')],
-        [['--db', `duckdb:${at('views.duckdb')}`, '--sql', 'SELECT * FROM lv'], at('preds2.csv')],
+        [[...views, '--sql', 'SELECT * FROM lv'], at('preds2.csv')],
+        [[...views, '--sql', `SELECT * FROM gm('${at('mac')}')`], at('g2/preds.csv')],
         [computed, at('preds3.csv')],
       ] as const) {
         const r = await trainIn(...FAST, ...args, out.endsWith('.json') ? '--save' : '--predictions', out);
         expect(r.code, r.stderr).to.equal(0);
         expect(existsSync(out), out).to.equal(true);
       }
+    });
+
+    it("--save or --predictions onto a duckdb: database's write-ahead log is refused, whether it is there or not; the database keeps its changes", async () => {
+      const at = folder();
+      writeFileSync(at('a.csv'), AND_CSV);
+      // changes left in the log, as a process that ends without a checkpoint leaves them
+      await duck(['PRAGMA disable_checkpoint_on_shutdown', "SET checkpoint_threshold = '1TB'", `CREATE TABLE t AS SELECT * FROM read_csv('${at('a.csv')}')`], at('w.duckdb'));
+      const log = readFileSync(at('w.duckdb.wal'));
+      const db = ['--db', `duckdb:${at('w.duckdb')}`, '--sql', 'SELECT * FROM t'];
+      const what = 'is the write-ahead log of the --db database';
+      const then = 'writing it would lose the changes not yet in the database file (choose another name)';
+      expectRefused(await trainIn(...FAST, ...db, '--save', at('w.duckdb.wal')), `--save: "${at('w.duckdb.wal')}" ${what} "${at('w.duckdb')}"; ${then}`);
+      symlinkSync(at('w.duckdb.wal'), at('log.json'));
+      expectRefused(await trainIn(...FAST, ...db, '--predictions', at('log.json')), `--predictions: "${at('log.json')}" ${what} "${at('w.duckdb')}"; ${then}`);
+      expect(readFileSync(at('w.duckdb.wal'))).to.deep.equal(log);
+      // through a link to the database, and with no log there yet (DuckDB would replay what is put there)
+      await duck(['CREATE TABLE u AS SELECT 1 AS v'], at('v.duckdb'));
+      symlinkSync(at('v.duckdb'), at('link.duckdb'));
+      expect(existsSync(at('v.duckdb.wal'))).to.equal(false);
+      const viaLink = ['--db', `duckdb:${at('link.duckdb')}`, '--sql', `SELECT * FROM read_csv('${at('a.csv')}')`];
+      expectRefused(await trainIn(...FAST, ...viaLink, '--save', at('v.duckdb.wal')), `--save: "${at('v.duckdb.wal')}" ${what} "${at('link.duckdb')}"; ${then}`);
+      expectRefused(await trainIn(...FAST, ...viaLink, '--save', at('link.duckdb.wal')), `--save: "${at('link.duckdb.wal')}" ${what} "${at('link.duckdb')}"; ${then}`);
+      expect(existsSync(at('v.duckdb.wal'))).to.equal(false);
+      expect(existsSync(at('link.duckdb.wal'))).to.equal(false);
     });
 
     it('--x v.npy --save v.npy and --save onto --y are refused; the arrays are untouched', async () => {
@@ -600,6 +648,16 @@ describe('Nothing lost, ever', function () {
       const model = dir.path('m4.json');
       expect((await trainIn(...FAST, '--save', model)).code).to.equal(0);
       expectRefused(await runInProcess(predict, ['--model', model, '--sql', `SELECT * FROM "${fifo}"`]), pipe('--sql'));
+      // by a computed name, in a pattern, or in the SQL given to query(): the names are evaluated before DuckDB opens anything
+      const piped = (path: string) => `the query reads "${path}", which is a pipe; it must be a regular file (save the data to a file and give its name)`;
+      const dot = fifo.lastIndexOf('.');
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM read_parquet(concat('${fifo.slice(0, dot)}', '${fifo.slice(dot)}'))`), piped(fifo));
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM read_parquet('${dir.path('q4*.parquet')}')`), piped(fifo));
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM query(concat('SELECT * FROM read_parquet(', '''${fifo}''', ')'))`), piped(fifo));
+      let err: unknown;
+      await loadSqlDataset({ sql: `SELECT * FROM read_parquet(concat('${fifo}', ''))` }).catch((e: unknown) => (err = e));
+      expect(err).to.be.instanceOf(InputError);
+      expect((err as Error).message).to.equal(piped(fifo));
     });
 
     it('--x <(cat x.npy)', () => {
@@ -680,11 +738,13 @@ describe('Nothing lost, ever', function () {
   });
 
   describe('6. /proc and other kernel file systems never hang a run', () => {
-    it('--export-tfjs /proc/foo/bar, --save /proc/x.json and --plot /sys/x.svg are exit 2 at once', () => {
+    it('--export-tfjs /proc/foo/bar, --save /proc/x.json, --plot /sys/x.svg and --plot /dev/stderr.svg are exit 2 at once', () => {
       const cases: [string[], string][] = [
         [['--export-tfjs', '/proc/foo/bar'], '--export-tfjs: cannot write "/proc/foo/bar": "/proc" is on proc, a kernel file system; choose a folder on a disk'],
         [['--save', '/proc/x.json'], '--save: cannot write "/proc/x.json": "/proc" is on proc, a kernel file system; choose a folder on a disk'],
         [['--plot', '/sys/x.svg'], '--plot: cannot write "/sys/x.svg": "/sys" is on sysfs, a kernel file system; choose a folder on a disk'],
+        // devtmpfs has tmpfs's magic number (the second hostile pass wrote a file into /dev)
+        [['--plot', '/dev/stderr.svg'], '--plot: cannot write "/dev/stderr.svg": "/dev" is on devtmpfs (the devices), a kernel file system; choose a folder on a disk'],
       ];
       for (const [args, message] of cases) {
         if (!existsSync(args[1].split('/').slice(0, 2).join('/'))) continue;

@@ -1,11 +1,11 @@
-import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { accessSync, constants, readFileSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
 import { foldStandardization } from '../data/standardize';
 import { InputError, fileWriteError, shownPath } from '../errors';
 import { TEMP_NAME_MAX, fileKind, realTarget, throughDescriptor, writeTogether } from '../io/atomic';
+import { globBase, homed, isGlob } from '../io/glob';
 import { filesUnder } from '../io/walk';
 import { toRows } from '../matrix';
 import { saveClassifier } from '../model/file';
@@ -92,13 +92,15 @@ export function checkOutputs({ save, exportTfjs, plot, predictions }: OutputArgs
   }
   for (const area of files.length > 0 ? inputAreas(data) : []) {
     const file = files.find((f) => area.holds(f));
-    if (file) throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${area.what}; writing it would replace or add to the data (choose a path outside it)`);
+    if (file) throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${area.what}; ${area.then ?? 'writing it would replace or add to the data (choose a path outside it)'}`);
   }
 }
 
 /** Something no output may be: `holds` says whether a file is in it, `what` says so in the message. */
 interface InputArea {
   what: string;
+  /** What writing there would do, and what to do instead (default: it would replace or add to the data). */
+  then?: string;
   holds: (file: Place) => boolean;
 }
 
@@ -119,12 +121,13 @@ function outputPlaces({ save, exportTfjs, plot, predictions }: OutputArgs): Plac
  * file:// URL). Checked when the database has read the query's columns, before any row is read,
  * so only the opening is lost; {@link checkOutputs} has already refused what the query names.
  *
- * Nor may a new output be where the next run of the same query could read it: inside a glob that a
- * view of the database writes out (`views`, their SQL), or, beside a file read through a name that
- * neither the query nor a view writes out (computed: `'gd/' || '*.csv'`), in that file's folder
- * with its extension — that name may be a glob, which cannot be seen.
+ * Nor may a new output be where the next run of the same query could read it: inside a pattern the
+ * query or a view of the database reads (`names`: the names the database's readers are given,
+ * evaluated: `concat('g*', '/a.csv')` is `g*\/a.csv`), or, beside a file read through a name that
+ * none of `names` writes out (a macro's, say), in that file's folder — that name may be a pattern,
+ * which cannot be seen.
  */
-export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[], data?: DataArgs, views: readonly string[] = []): void {
+export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[], data?: DataArgs, names: readonly string[] = []): void {
   const places = outputPlaces(outputs);
   const files = places.filter((file) => file.stat);
   for (const path of files.length === 0 ? [] : paths) {
@@ -142,31 +145,32 @@ export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[
   }
   const fresh = places.filter((file) => !file.stat);
   if (data?.kind !== 'sql' || fresh.length === 0) return;
-  const viewReads = views.flatMap((sql) => quotedTexts(sql).filter((text) => text !== ''));
-  for (const text of viewReads.filter(isGlob)) {
-    for (const area of manyFiles(text, { pattern: `matches "${shownPath(text)}", a pattern a view of the database reads`, link: `is, through a link, one of the files a view of the database reads ("${shownPath(text)}")` })) {
-      const file = fresh.find((f) => area.holds(f));
-      if (file) throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${area.what}; writing it would replace or add to the data (choose a path outside it)`);
-    }
+  const given = new Set(sqlReads(data.query));
+  const evaluated = names.filter((name) => name !== '' && !given.has(name) && !/^[A-Za-z][\w+.-]*:\/\//.test(name.replace(/^file:\/\//i, '')));
+  for (const area of readAreas(evaluated.map((name) => name.replace(/^file:\/\//i, '')), 'the --sql query (or a view or macro of the database) reads')) {
+    const file = fresh.find((f) => area.holds(f));
+    if (file) throw new InputError(`${file.flag}: "${shownPath(file.path)}" ${area.what}; ${area.then ?? 'writing it would replace or add to the data (choose a path outside it)'}`);
   }
-  const written = [...sqlReads(data.query), ...viewReads].map((text) => homed(text.replace(/^file:\/\//, '')));
+  const written = [...given, ...evaluated].map((text) => homed(text.replace(/^file:\/\//i, '')));
   const named = new Set(written.filter((text) => !isGlob(text)).map((text) => realOr(resolve(text))));
   const globs = written.filter(isGlob).map((text) => resolve(text));
   for (const path of paths) {
     const real = realOr(resolve(path));
     if (named.has(real) || globs.some((glob) => minimatch(resolve(path), glob, { dot: true }) || minimatch(real, glob, { dot: true }))) continue;
-    const file = fresh.find((f) => dirname(f.real) === dirname(real) && extname(f.real).toLowerCase() === extname(real).toLowerCase());
+    const file = fresh.find((f) => dirname(f.real) === dirname(real));
     if (file) {
       throw new InputError(
-        `${file.flag}: "${shownPath(file.path)}" would be a new file beside "${shownPath(path)}", which the database read by a name the --sql query (or a view) computes; if that name is a pattern, the next run would read the output as data (choose another folder or extension)`,
+        `${file.flag}: "${shownPath(file.path)}" would be a new file beside "${shownPath(path)}", which the database read by a name the --sql query does not show; if that name is a pattern, the next run would read the output as data (choose another folder)`,
       );
     }
   }
 }
 
-/** Whether a text read as a file name is a glob (a glob character, and a dot or slash: not just any text). */
-function isGlob(text: string): boolean {
-  return /[*?[\]{}]/.test(text) && /[./]/.test(text);
+/** The areas of the patterns among `texts` (names the database reads files by), which `by` gives in messages. */
+function readAreas(texts: readonly string[], by: string): InputArea[] {
+  return texts
+    .filter(isGlob)
+    .flatMap((text) => manyFiles(text, { pattern: `matches "${shownPath(text)}", a pattern ${by}`, link: `is, through a link, one of the files ${by} ("${shownPath(text)}")` }));
 }
 
 /**
@@ -177,10 +181,31 @@ function isGlob(text: string): boolean {
  * shard that is a link).
  */
 function inputAreas(data: DataArgs | undefined): InputArea[] {
+  return [...walAreas(data), ...dataAreas(data)];
+}
+
+/**
+ * A duckdb: database file's write-ahead log (`FILE.wal`, beside it), whether it is there or not:
+ * it holds what was not yet written into the file, and DuckDB would replay an output put there.
+ */
+function walAreas(data: DataArgs | undefined): InputArea[] {
+  if ((data?.kind !== 'sql' && data?.kind !== 'parquet') || data.db === undefined) return [];
+  const url = parseDbUrl(data.db);
+  if (url.kind !== 'duckdb' || url.path === undefined) return [];
+  const wals = new Set([resolve(url.path) + '.wal', realOr(resolve(url.path)) + '.wal']);
+  const stats = [...wals].flatMap((wal) => statOf('--db', wal) ?? []);
+  return [
+    {
+      what: `is the write-ahead log of the --db database "${shownPath(url.path)}"`,
+      then: 'writing it would lose the changes not yet in the database file (choose another name)',
+      holds: (file) => wals.has(resolve(file.path)) || wals.has(file.real) || stats.some((stat) => file.stat !== undefined && stat.dev === file.stat.dev && stat.ino === file.stat.ino),
+    },
+  ];
+}
+
+function dataAreas(data: DataArgs | undefined): InputArea[] {
   if (data?.kind === 'sql') {
-    return sqlReads(data.query)
-      .filter(isGlob)
-      .flatMap((text) => manyFiles(text, { pattern: `matches "${shownPath(text)}", a pattern the --sql query reads`, link: `is, through a link, one of the files the --sql query reads ("${shownPath(text)}")` }));
+    return readAreas(sqlReads(data.query), 'the --sql query reads');
   }
   if (data?.kind !== 'parquet') return [];
   const shown = shownPath(data.path);
@@ -216,24 +241,12 @@ function manyFiles(given: string, what: { folder?: string; pattern: string; link
   ];
 }
 
-/** A path as DuckDB reads it: ~/… as the shell does. */
-function homed(path: string): string {
-  return /^~(?=$|\/)/.test(path) ? join(homedir(), path.slice(1)) : path;
-}
-
 /**
  * The names a --sql query may read files by: its quoted texts ({@link quotedTexts}), less the
  * empty ones and URLs (https://…, s3://…), ~/… as DuckDB reads it.
  */
 function sqlReads(query: string): string[] {
   return quotedTexts(query).filter((text) => text !== '' && !/^[A-Za-z][\w+.-]*:\/\//.test(text));
-}
-
-/** The folders of a glob before its first segment with a glob character (`/data/part-*.parquet` → `/data`). */
-function globBase(pattern: string): string {
-  const parts = pattern.split(sep);
-  const first = parts.findIndex((part) => /[*?[\]{}]/.test(part));
-  return first < 0 ? dirname(pattern) : parts.slice(0, first).join(sep) || sep;
 }
 
 /** A path with links followed, or as it is when it cannot be (missing, unreadable). */
@@ -460,6 +473,25 @@ const KERNEL_FILE_SYSTEMS = new Map<number, string>([
   [0x6e736673, 'nsfs'],
 ]);
 
+/** Whether a folder is on a devtmpfs mount (Linux's /proc/self/mountinfo: its device's major:minor). */
+function onDevtmpfs(folder: string): boolean {
+  let mounts: string;
+  let dev: number;
+  try {
+    mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+    dev = statSync(folder).dev;
+  } catch {
+    return false; // not Linux, or no such folder (the caller says so)
+  }
+  // glibc's dev_t: major in bits 8–19 and 32–63, minor in bits 0–7 and 20–31
+  const major = Number((BigInt(dev) >> 8n) & 0xfffn) | Number((BigInt(dev) >> 32n) << 12n);
+  const minor = Number(BigInt(dev) & 0xffn) | Number(((BigInt(dev) >> 20n) & 0xfffn) << 8n);
+  return mounts.split('\n').some((line) => {
+    const [fields, rest] = line.split(' - ');
+    return rest?.split(' ')[0] === 'devtmpfs' && fields.split(' ')[2] === `${major}:${minor}`;
+  });
+}
+
 /** The folder `path` goes into is on a disk and can be written (not read-only, not forbidden). */
 function checkWritable(flag: string, path: string, folder: string): void {
   let kind: string | undefined;
@@ -468,6 +500,8 @@ function checkWritable(flag: string, path: string, folder: string): void {
   } catch {
     // no statfs here (Windows): nothing to learn
   }
+  // devtmpfs has tmpfs's magic number: it is told by its mount (and /dev is the devices' folder, whatever is mounted there)
+  if (!kind && (realOr(folder) === '/dev' || onDevtmpfs(folder))) kind = 'devtmpfs (the devices)';
   if (kind) {
     throw new InputError(`${flag}: cannot write "${shownPath(path)}": "${shownPath(folder)}" is on ${kind}, a kernel file system; choose a folder on a disk`);
   }

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 /**
  * The paths of the files and links (not followed) under a folder, depth first, looking at `limit`
  * entries at most; it returns whether it saw them all. A folder it cannot read is an error, or with
- * `skipUnreadable` is passed over.
+ * `skipUnreadable` is passed over. With `everything`, pipes, devices and sockets are given too.
  */
-export function* filesUnder(folder: string, limit: number, { skipUnreadable = false } = {}): Generator<string, boolean> {
+export function* filesUnder(folder: string, limit: number, { skipUnreadable = false, everything = false } = {}): Generator<string, boolean> {
   const pending = [folder];
   let seen = 0;
   while (pending.length > 0) {
@@ -22,7 +22,7 @@ export function* filesUnder(folder: string, limit: number, { skipUnreadable = fa
       if (++seen > limit) return false;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) pending.push(path);
-      else if (entry.isFile() || entry.isSymbolicLink()) yield path;
+      else if (everything || entry.isFile() || entry.isSymbolicLink()) yield path;
     }
   }
   return true;

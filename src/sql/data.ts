@@ -1,7 +1,11 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { LABEL_VALUES_KEPT } from '../data/csv';
 import type { Dataset } from '../data/dataset';
 import { InputError, LIST_ITEMS, option, quote, shownList, shownPath } from '../errors';
-import { checkOptionsObject, fn, text } from '../options';
+import { fileKind } from '../io/atomic';
+import { globbed, homed, isGlob } from '../io/glob';
+import { bool, checkOptionsObject, fn, names, text, type Check } from '../options';
 import { planColumns, type ColumnChoice, type SqlColumn } from './columns';
 import { openDatabase, type Database } from './database';
 import { parquetQuery } from './parquet';
@@ -20,9 +24,10 @@ export interface SqlSpec {
   readonly columns?: ColumnChoice | ((columns: readonly SqlColumn[], where: string) => ColumnChoice);
   /**
    * Told the files the database opened to read the query's columns (DuckDB; see `Database.filesRead`),
-   * and the SQL of the database's views (which may name them), before any row is read.
+   * and the names and patterns the query and the database's views read files by, evaluated (see
+   * `Database.namesRead`), before any row is read.
    */
-  readonly onFilesRead?: (paths: readonly string[], views: readonly string[]) => void;
+  readonly onFilesRead?: (paths: readonly string[], names: readonly string[]) => void;
 }
 
 /** A database opened on some data, its columns chosen: what loading, explaining and pushing down start from. */
@@ -80,8 +85,11 @@ export async function checkPositiveSeen(open: OpenData, ones: readonly number[])
   );
 }
 
-/** The keys of a {@link SqlSpec} and their rules (the columns are checked where they are planned). */
+/** The keys of a {@link SqlSpec} and their rules (the columns are checked when the query's are known: {@link COLUMN_RULES}). */
 const SPEC_RULES = { db: text, sql: text, parquet: text, columns: undefined, onFilesRead: fn };
+
+/** The keys of a {@link ColumnChoice} and their rules (the names are matched to the query's columns when they are planned). */
+const COLUMN_RULES: Readonly<Record<keyof ColumnChoice, Check>> = { labels: names, unlabeled: bool, features: names, ignore: names, positive: text, forModel: bool };
 
 /** A {@link SqlSpec} from a caller: an object of those keys, with exactly one of sql and parquet. */
 function checkSqlSpec(spec: unknown): asserts spec is SqlSpec {
@@ -104,15 +112,45 @@ export async function openSqlData(spec: SqlSpec): Promise<OpenData> {
   const where = spec.parquet !== undefined ? shownPath(spec.parquet) : 'the query';
   const db = await openDatabase(url);
   try {
+    const names = db.namesRead ? await db.namesRead(query) : [];
+    checkNamesReadable(names, where);
     const columns = await db.columns(query);
     const files = db.filesRead ? await db.filesRead() : [];
-    if (spec.onFilesRead) spec.onFilesRead(files, db.viewTexts ? await db.viewTexts() : []);
-    const plan = planColumns(where, columns, typeof spec.columns === 'function' ? spec.columns(columns, where) : spec.columns);
+    if (spec.onFilesRead) spec.onFilesRead(files, names);
+    const choice = typeof spec.columns === 'function' ? spec.columns(columns, where) : spec.columns;
+    checkOptionsObject('the data in a database: columns', choice, COLUMN_RULES);
+    const plan = planColumns(where, columns, choice);
     const shardKey = await findShardKey(db, plan.ignored);
     return { db, data: { query, ...plan, ...(shardKey !== undefined && { shardKey }) }, where, name: sqlDataName(spec) };
   } catch (err) {
     await db.close();
     throw err;
+  }
+}
+
+/** Entries looked at, at most, under the folder of a pattern the query reads, for one that is no file. */
+const LOOK_AT = 100_000;
+
+/**
+ * The files the query reads by `names` (and by the patterns among them) must be regular files (or
+ * folders, which DuckDB refuses itself): DuckDB opening a named pipe waits on it, and a device it
+ * reads forever. Checked by stat, which never opens, before DuckDB opens anything.
+ */
+function checkNamesReadable(names: readonly string[], where: string): void {
+  for (const name of names) {
+    if (/^[A-Za-z][\w+.-]*:\/\//.test(name) && !/^file:\/\//i.test(name)) continue; // https://, s3://: not a file here
+    const path = homed(name.replace(/^file:\/\//i, ''));
+    // a pattern's files as DuckDB lists them: from the working folder, written as given
+    for (const file of isGlob(path) ? globbed(resolve(path), LOOK_AT).map((found) => (isAbsolute(path) ? found : relative('.', found))) : [path]) {
+      let stat;
+      try {
+        stat = statSync(file);
+      } catch {
+        continue; // not there: DuckDB says so
+      }
+      if (stat.isFile() || stat.isDirectory()) continue;
+      throw new InputError(`${where === 'the query' ? 'the query reads' : `${where} includes`} "${shownPath(file)}", which is ${fileKind(stat)}; it must be a regular file (save the data to a file and give its name)`);
+    }
   }
 }
 

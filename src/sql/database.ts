@@ -36,8 +36,12 @@ export interface Database {
    * then. Only an engine that reads files here has it (DuckDB).
    */
   filesRead?(): Promise<string[]>;
-  /** The SQL text of the database's own views (DuckDB: `duckdb_views()`), where the names of the files they read are written. */
-  viewTexts?(): Promise<string[]>;
+  /**
+   * The file names (and patterns) a query and the database's own views and table macros give the readers, evaluated
+   * (DuckDB: `read_csv(concat('g', '*.csv'))` gives `g*.csv`), before anything is opened. Only an
+   * engine that reads files here has it (DuckDB).
+   */
+  namesRead?(query: string): Promise<string[]>;
   /** Runs `read` on one consistent snapshot of the data (PostgreSQL: a read-only repeatable-read transaction). */
   snapshot<T>(read: () => Promise<T>): Promise<T>;
   close(): Promise<void>;

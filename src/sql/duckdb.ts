@@ -3,6 +3,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBType } from '@duckdb/node-
 import { fileReadError, InputError, option, shown as echoed, shownPath } from '../errors';
 import type { ColumnKind, SqlColumn } from './columns';
 import { databaseError, type Batch, type Database } from './database';
+import { namesRead, viewQuery, type Tree } from './duckdb-names';
 import { stringLiteral } from './query';
 import type { DbUrl } from './url';
 
@@ -72,9 +73,26 @@ export async function openDuckDb(url: Extract<DbUrl, { kind: 'duckdb' }>): Promi
       await run(() => connection.run('CALL truncate_duckdb_logs()'));
       return opened.getRowsJS().map(([path]) => String(path).replace(/^file:\/\//, ''));
     },
-    async viewTexts() {
+    async namesRead(query) {
       const views = await run(() => connection.runAndReadAll('SELECT sql FROM duckdb_views() WHERE NOT internal AND sql IS NOT NULL'));
-      return views.getRowsJS().map(([sql]) => String(sql));
+      const macros = await run(() =>
+        connection.runAndReadAll("SELECT macro_definition FROM duckdb_functions() WHERE NOT internal AND function_type = 'table_macro' AND macro_definition IS NOT NULL"),
+      );
+      const sqls = [query, ...views.getRowsJS().flatMap(([sql]) => viewQuery(String(sql)) ?? []), ...macros.getRowsJS().map(([sql]) => String(sql))];
+      return namesRead(
+        {
+          async serialize(sql) {
+            const [[json]] = (await run(() => connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]))).getRowsJS();
+            // a query_location of 2^64 - 1 (no place) does not survive a JS number: none is needed
+            return JSON.parse(String(json), (key, value) => (key === 'query_location' ? 0 : value)) as Tree;
+          },
+          async evaluate(statement) {
+            const rows = (await connection.runAndReadAll('SELECT * FROM json_execute_serialized_sql($1::VARCHAR)', [JSON.stringify(statement)])).getRowsJS();
+            return rows[0]?.[0];
+          },
+        },
+        sqls,
+      );
     },
     async columns(query) {
       // prepared, not run: the query as given (a syntax error points into it), its result's columns
