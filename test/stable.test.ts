@@ -29,6 +29,25 @@ describe('predictions that overflow z', () => {
     expect(stableZ(column(1e-300, 1e-300), 0, column(1e300, 1e300), 0, 0)).to.equal(2);
     // two huge terms that cancel do not absorb b (found by the hostile pass: s came out 0.5)
     expect(stableZ(column(10, 10), -0.05, column(0.5 / 2.3e-308, -0.5 / 2.3e-308), 0, 0)).to.be.closeTo(-0.05, 1e-12);
+    // exact, rounded once: terms of 1e616 that cancel leave b = 1 (the second hostile pass: s was NaN), and a tie is 0
+    expect(stableZ(column(1e308, 1e308), 1, column(1e308, -1e308), 0, 0)).to.equal(1);
+    expect(stableZ(column(1e308, -1e308), 0, column(1e308, 1e308), 0, 0)).to.equal(0);
+    expect(stableZ(column(1e308, -1e308), -0.05, column(1e308, 1e308), 0, 0)).to.equal(-0.05);
+    expect(stableZ(column(0.1, 0.2), 0.3, column(1, 1), 0, 0)).to.equal(0.6); // the naive sum is 0.6000000000000001
+    expect(stableZ(column(5e-324), 0, column(1.5), 0, 0)).to.equal(1e-323); // half-way between subnormals: to even
+    expect(stableZ(column(1e308, 1e308), -1e308, column(1e308, -1e308), 0, 0)).to.equal(-1e308);
+  });
+
+  it('plain: W = [1e308, 1e308] and x = (1e308, −1e308) with b = 1 predicts class 1 with s = sigmoid(1); b = 0 is a tie, class 1', async () => {
+    for (const [bias, s] of [[1, 1 / (1 + Math.exp(-1))], [0, 0.5]]) {
+      const net = await Classifier.create({ backend: 'plain', weights: [1e308, 1e308], bias });
+      try {
+        expect(net.predictProba([[1e308], [-1e308]])).to.deep.equal([[s]]);
+        expect(net.predict([[1e308], [-1e308]])).to.deep.equal([[1]]);
+      } finally {
+        net.dispose();
+      }
+    }
   });
 
   const x = [[10, 11, 10], [-11, -10, -10]];

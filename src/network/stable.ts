@@ -41,41 +41,69 @@ export function stablePredictor(network: Network): Predictor {
 }
 
 /**
- * z = Σᵢ W[i][o]·x[i][j] + b for sample j, in float64, from W and b scaled by one power of two and
- * x_j by another, so that every term is at most 1 in size (scaling by 2ⁿ is exact), summed with
- * compensation, and scaled back: it is ±Infinity only where the exact z is beyond the float64 range, never NaN.
+ * z = Σᵢ W[i][o]·x[i][j] + b for sample j, exactly, rounded once to float64: each double is an
+ * integer times a power of two, so each product is one too, and their sum is an exact integer
+ * (BigInt) on the smallest of their powers. It is ±Infinity only where the exact z is beyond the
+ * float64 range, never NaN, and huge terms that cancel leave b whole (W = [1e308, 1e308],
+ * x_j = (1e308, −1e308), b = 1: z = 1). Slow beside a dot product; it is for the few samples whose z
+ * overflowed.
  */
 export function stableZ(W: Matrix, b: number, x: Matrix, j: number, o: number): number {
-  const F = x.rows;
-  let wMax = Math.abs(b);
-  let xMax = 1;
-  for (let i = 0; i < F; i++) {
-    wMax = Math.max(wMax, Math.abs(W.data[i * W.cols + o]));
-    xMax = Math.max(xMax, Math.abs(x.data[i * x.cols + j]));
+  const terms: Exact[] = [exact(b)];
+  for (let i = 0; i < x.rows; i++) {
+    const w = exact(W.data[i * W.cols + o]);
+    const v = exact(x.data[i * x.cols + j]);
+    terms.push({ m: w.m * v.m, e: w.e + v.e });
   }
-  const wScale = powerAbove(wMax);
-  const xScale = powerAbove(xMax);
-  // Neumaier's compensated sum: large terms that cancel do not absorb a small one (b beside two huge, opposite terms)
-  let z = times(b, -wScale - xScale);
-  let lost = 0;
-  for (let i = 0; i < F; i++) {
-    const term = times(W.data[i * W.cols + o], -wScale) * times(x.data[i * x.cols + j], -xScale);
-    const sum = z + term;
-    lost += Math.abs(z) >= Math.abs(term) ? z - sum + term : term - sum + z;
-    z = sum;
-  }
-  return times(z + lost, wScale + xScale);
+  const e = Math.min(...terms.map((t) => t.e));
+  let sum = 0n;
+  for (const t of terms) sum += t.m << BigInt(t.e - e);
+  return toDouble(sum, e);
 }
 
-/** The n of the least power of two 2ⁿ ≥ v (0 for v = 0). */
-function powerAbove(v: number): number {
-  return v === 0 ? 0 : Math.ceil(Math.log2(v));
+/** A finite double as m·2^e, m an integer. */
+interface Exact {
+  m: bigint;
+  e: number;
 }
 
-/** v·2ⁿ, in two steps so that 2ⁿ itself never overflows or underflows (n from −2200 to 2200). */
+const bits = new DataView(new ArrayBuffer(8));
+
+function exact(v: number): Exact {
+  bits.setFloat64(0, v);
+  const high = bits.getUint32(0);
+  const sign = high >>> 31 ? -1n : 1n;
+  const biased = (high >>> 20) & 0x7ff;
+  const fraction = (BigInt(high & 0xfffff) << 32n) | BigInt(bits.getUint32(4));
+  // normal: 1.f·2^(E−1023) = (2⁵² + f)·2^(E−1075); subnormal: f·2^−1074
+  return biased === 0 ? { m: sign * fraction, e: -1074 } : { m: sign * ((1n << 52n) | fraction), e: biased - 1075 };
+}
+
+/**
+ * m·2^e as the nearest double: m cut to 62 bits, with a sticky bit for what was cut (so the one
+ * rounding, to 53 bits, is as of the whole m), then scaled by the power of two.
+ */
+function toDouble(m: bigint, e: number): number {
+  const negative = m < 0n;
+  let a = negative ? -m : m;
+  const cut = Math.max(0, a.toString(2).length - 62);
+  if (cut > 0) {
+    const lost = a & ((1n << BigInt(cut)) - 1n);
+    a = (a >> BigInt(cut)) | (lost === 0n ? 0n : 1n);
+  }
+  const z = times(Number(a), e + cut);
+  return negative ? -z : z;
+}
+
+/** v·2ⁿ, in steps of at most 2¹⁰⁰⁰ so that no power of two itself overflows or underflows. */
 function times(v: number, n: number): number {
-  const half = Math.trunc(n / 2);
-  return v * 2 ** half * 2 ** (n - half);
+  let z = v;
+  for (let left = n; left !== 0 && z !== 0 && Number.isFinite(z); ) {
+    const step = Math.max(-1000, Math.min(1000, left));
+    z *= 2 ** step;
+    left -= step;
+  }
+  return z;
 }
 
 /** sigmoid(z) without overflow: exp of a non-positive number only. */
