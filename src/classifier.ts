@@ -1,4 +1,4 @@
-import { isSampleSource, type SampleSource } from './data/source';
+import { checkedSampleSource, isSampleSource, type SampleSource } from './data/source';
 import { featureStats, standardization, standardizedSource, standardizeMatrix, standardizeOption, type Standardization } from './data/standardize';
 import { InputError } from './errors';
 import { toRows, type Matrix, type MatrixLike } from './matrix';
@@ -9,7 +9,7 @@ import { asMatrix, type InitialWeights } from './network/init';
 import { isTensorBackend, type Backend, type Gradient, type Kernels, type TrainResult, type TrainSettings } from './network/network';
 import { NetworkSlot } from './network/slot';
 import { stablePredictor, type Predictor } from './network/stable';
-import { checkOption, checkOptionsObject, optionOrDefault, rulesOf, TRAIN_RULES, type Check } from './options';
+import { checkOption, checkOptionsObject, names, optionOrDefault, rulesOf, text, TRAIN_RULES, type Check } from './options';
 import { train, trainAsync } from './training';
 import { checkedSource, checkLabels, toMatrix } from './validate';
 
@@ -43,6 +43,16 @@ export type FitOptions = Partial<Omit<TrainSettings, 'a' | 'gradient'>>;
 
 /** The keys `create` takes and their rules (weights and standardize are checked where they are read). */
 const CREATE_RULES = { ...rulesOf('backend', 'learningRate', 'iterations', 'bias', 'gradient', 'kernels'), weights: undefined, standardize: undefined };
+/** What a model's description may hold (toModel); the rest of each value is checked as a model file's. */
+const META_RULES: Readonly<Record<keyof ModelMeta, Check | undefined>> = {
+  featureNames: names,
+  labelNames: names,
+  positive: text,
+  labelValues: undefined,
+  ignoredColumns: names,
+  metrics: undefined,
+  training: undefined,
+};
 // a and gradient are the classifier's own (learningRate and gradient at create)
 const { a: _a, gradient: _gradient, ...FIT_RULES }: Record<keyof TrainSettings, Check | undefined> = TRAIN_RULES;
 
@@ -106,6 +116,7 @@ export class Classifier {
   static async fromModel(model: SavedModel, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
     checkOptionsObject('Classifier.fromModel', options, rulesOf('backend'));
     if (model === null || typeof model !== 'object') throw new InputError(`Classifier.fromModel: the model must be an object (a model file's content), got ${model === null ? 'null' : typeof model}`);
+    checkModel('Classifier.fromModel: the model', model);
     const settings: ClassifierOptions = {
       learningRate: model.training.learningRate,
       iterations: model.training.iterations,
@@ -125,8 +136,15 @@ export class Classifier {
     }
   }
 
-  /** A classifier from `toJSON()`'s output (or a model file's content), checked as model files are. */
+  /** A classifier from `toJSON()`'s output, or its text (`JSON.stringify(net)`), or a model file's content, checked as model files are. */
   static async fromJSON(json: unknown, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
+    if (typeof json === 'string') {
+      try {
+        json = JSON.parse(json) as unknown;
+      } catch (err) {
+        throw new InputError(`the model JSON: the text is not JSON (${(err as Error).message})`);
+      }
+    }
     checkModel('the model JSON', json);
     return Classifier.fromModel(json, options);
   }
@@ -177,14 +195,14 @@ export class Classifier {
 
   /** Predictions and their comparison with the labels, chunk by chunk: errors, confusion counts, and per output precision, recall, F1 and ROC AUC. */
   evaluate(data: SampleSource, chunkSamples?: number): FullEvaluation {
-    checkSource('evaluate', data, chunkSamples);
-    return evaluate(this.predictor(data.features, data.outputs), this.scaledSource(data), chunkSamples);
+    const source = checkSource('evaluate', data, chunkSamples);
+    return evaluate(this.predictor(source.features, source.outputs), this.scaledSource(source), chunkSamples);
   }
 
   /** {@link evaluate}, for any source and for samples read asynchronously (in a database, as `backend: 'sql'` trains on them). */
   async evaluateAsync(data: SampleSource, chunkSamples?: number): Promise<FullEvaluation> {
-    checkSource('evaluateAsync', data, chunkSamples);
-    return evaluateAsync(this.predictor(data.features, data.outputs), this.scaledSource(data), chunkSamples);
+    const source = checkSource('evaluateAsync', data, chunkSamples);
+    return evaluateAsync(this.predictor(source.features, source.outputs), this.scaledSource(source), chunkSamples);
   }
 
   /** The z-scores applied to the inputs (`standardize`), once known. */
@@ -216,7 +234,10 @@ export class Classifier {
 
   /** The model file's content, with the data's names, metrics and training facts. */
   toModel(meta?: ModelMeta): SavedModel {
-    return modelOf(this, meta);
+    checkOptionsObject('toModel', meta, META_RULES);
+    const model = modelOf(this, meta);
+    checkModel('toModel', model); // the names against W, the label values, the training facts: what reading it back checks
+    return model;
   }
 
   /** Frees the network's tensors (and threads); the classifier cannot be used afterwards. */
@@ -265,7 +286,8 @@ export class Classifier {
 }
 
 /** The samples `evaluate` takes: a {@link SampleSource} (memorySource, a dataset's source), and a chunk size if any. */
-function checkSource(where: string, data: unknown, chunkSamples: unknown): void {
-  if (!isSampleSource(data)) throw new InputError(`${where}: the data must be a SampleSource (e.g. memorySource(x, y), or a dataset's source), got ${data === null ? 'null' : typeof data}`);
+function checkSource(where: string, data: unknown, chunkSamples: unknown): SampleSource {
+  const source = checkedSampleSource(where, data, "the data must be a SampleSource (e.g. memorySource(x, y), or a dataset's source)");
   if (chunkSamples !== undefined) checkOption('chunkSamples', chunkSamples as number);
+  return source;
 }

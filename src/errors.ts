@@ -105,9 +105,17 @@ function asText(value: unknown): string {
   }
 }
 
-/** A value a caller gave, as "got …" shows it: text quoted (`"0.1"`, so it is not taken for a number), an array as its JSON, the rest {@link shown}. */
+/** A value a caller gave, as "got …" shows it: text quoted (`"0.1"`, so it is not taken for a number), an array or a plain object as its JSON, the rest {@link shown}. */
 export function given(value: unknown): string {
-  return typeof value === 'string' ? quote(value) : Array.isArray(value) ? shown(JSON.stringify(value)) : shown(value);
+  if (typeof value === 'string') return quote(value);
+  if (Array.isArray(value) || (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype)) {
+    try {
+      return shown(JSON.stringify(value));
+    } catch {
+      return Array.isArray(value) ? 'an array' : 'an object'; // a cycle, a BigInt
+    }
+  }
+  return shown(value);
 }
 
 /** User text in double quotes, as {@link shown}: `"abc"`. */

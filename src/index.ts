@@ -15,7 +15,8 @@ export { Classifier, type BackendRequest, type ClassifierOptions, type FitOption
 export { loadClassifier, loadModel, saveClassifier, saveModel, type ModelMeta, type SavedModel } from './model/file';
 export { OPTIONS, checkOption, type OptionKey } from './options';
 export { train, trainAsync } from './training';
-export { createNetwork } from './network/create';
+export { createNetwork, useBackend } from './network/create';
+export type { BackendChoice } from './backend';
 export type { Confusion, Evaluation } from './metrics';
 export { type Chunk, type SampleSource } from './data/source';
 export { checkedSource as memorySource } from './validate';

@@ -34,8 +34,11 @@ const oneOf =
     values.includes(v as string) ? undefined : `: ${quote(v)} is not ${noun}; expected ${values.join(join)}`;
 
 /** A list of column names: non-empty strings. */
-export const names: Check = (v) =>
-  Array.isArray(v) && v.every((name) => typeof name === 'string' && name !== '') ? undefined : ` must be a list of column names (string[]), got ${given(v)}`;
+export const names: Check = (v) => {
+  if (!(Array.isArray(v) && v.every((name) => typeof name === 'string' && name !== ''))) return ` must be a list of column names (string[]), got ${given(v)}`;
+  const twice = v.find((name, i) => v.indexOf(name) !== i);
+  return twice === undefined ? undefined : ` names the column ${quote(twice)} twice; give each once`;
+};
 export const bool: Check = (v) => (typeof v === 'boolean' ? undefined : ` must be true or false, got ${given(v)}`);
 export const fn: Check = (v) => (typeof v === 'function' ? undefined : ` must be a function, got ${given(v)}`);
 export const text: Check = (v) => (typeof v === 'string' ? undefined : ` must be text, got ${given(v)}`);
@@ -108,10 +111,19 @@ export const OPTIONS = {
 
 export type OptionKey = keyof typeof OPTIONS;
 
-/** `value` when it keeps its option's rule, else an {@link InputError} naming the option. */
+/**
+ * `value` when it keeps its option's rule, else an {@link InputError} naming the option. An option
+ * whose value cannot be judged alone (weights: against the data; trace: against the iterations; a
+ * file or a database: when it is opened) has no rule here, and is refused: checkOption says yes
+ * only to what it checked.
+ */
 export function checkOption<T>(key: OptionKey, value: T): T {
   if (typeof key !== 'string' || !Object.hasOwn(OPTIONS, key)) throw new InputError(`checkOption: unknown option ${given(key)}; expected one of ${Object.keys(OPTIONS).join(', ')}`);
   const rule: OptionRule = OPTIONS[key];
+  if (rule.check === undefined) {
+    const ruled = Object.entries(OPTIONS).filter(([, r]) => (r as OptionRule).check !== undefined).map(([k]) => k);
+    throw new InputError(`checkOption: ${quote(key)} has no rule to check a value by alone (it is checked where it is used); the options it checks are ${ruled.join(', ')}`);
+  }
   const problem = rule.check?.(value);
   if (problem !== undefined) throw new InputError(option(key), problem);
   return value;

@@ -1,4 +1,4 @@
-import { isSampleSource, type Chunk, type RemoteSamples, type SampleSource } from './data/source';
+import { checkedSampleSource, type Chunk, type RemoteSamples, type SampleSource } from './data/source';
 import { given, InputError, option } from './errors';
 import { checkOptionsObject, TRAIN_RULES } from './options';
 import type { Matrix } from './matrix';
@@ -133,22 +133,29 @@ const what = (value: unknown) => (value === null ? 'null' : typeof value === 'ob
  * What `train` and `trainAsync` are given, checked once at the call: a network (createNetwork), a
  * sample source (memorySource) and settings with a and iterations, each by its rule.
  */
-function checkTraining(where: string, net: unknown, data: unknown, settings: unknown): void {
+function checkTraining(where: string, net: unknown, data: unknown, settings: unknown): SampleSource {
   if (typeof net !== 'object' || net === null || typeof (net as Network<unknown, unknown>).sums !== 'function') {
     throw new InputError(`${where}: the network must be one that createNetwork made, got ${what(net)}`);
   }
-  if (!isSampleSource(data)) throw new InputError(`${where}: the samples must be a SampleSource (memorySource(x, y)), got ${what(data)}`);
+  if ((net as Network<unknown, unknown>).disposed) throw new InputError(`${where}: the network was disposed; make another with createNetwork`);
+  const source = checkedSampleSource(where, data, 'the samples must be a SampleSource (memorySource(x, y))');
+  const { features, outputs } = net as Network<unknown, unknown>;
+  if (features !== source.features || outputs !== source.outputs) {
+    throw new InputError(
+      `${where}: the network's W is ${features}×${outputs}, but the samples have ${source.features} feature${source.features === 1 ? '' : 's'} and ${source.outputs} output${source.outputs === 1 ? '' : 's'}; W must be features×outputs`,
+    );
+  }
   if (settings === undefined) throw new InputError(`${where}: the settings are missing; expected at least { a, iterations }`);
   checkOptionsObject(where, settings, TRAIN_RULES);
   for (const key of ['a', 'iterations'] as const) {
     if ((settings as TrainSettings)[key] === undefined) throw new InputError(`${where}: the settings have no ${key}; expected at least { a, iterations }`);
   }
+  return source;
 }
 
 /** Runs the article's loop on the samples, updating the network's W and b in place. */
 export function train<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSource, settings: TrainSettings): TrainResult {
-  checkTraining('train', net, data, settings);
-  const run = iterations(net, data, settings);
+  const run = iterations(net, checkTraining('train', net, data, settings), settings);
   for (;;) {
     const step = run.next();
     if (step.done) return step.value;
@@ -172,8 +179,7 @@ export async function trainAsync<Samples, Sums>(
   settings: TrainSettings,
   sliceMs = 50,
 ): Promise<TrainResult> {
-  checkTraining('trainAsync', net, data, settings);
-  const run = iterations(net, data, settings);
+  const run = iterations(net, checkTraining('trainAsync', net, data, settings), settings);
   let sliceStart = Date.now();
   let step = run.next();
   for (;;) {

@@ -40,14 +40,14 @@ export function toMatrix(name: string, value: MatrixLike): Matrix {
   const rows = value.length;
   const cols = value[0].length;
   const out = matrix(rows, cols);
-  value.forEach((row, r) => {
+  // indexed loops, not forEach: forEach passes over a sparse array's holes ([0, , 1]), which would stay 0
+  for (let r = 0; r < rows; r++) {
+    const row: unknown = value[r];
     if (!Array.isArray(row) || row.length !== cols) {
       throw new InputError(`${name}: row ${r} has ${Array.isArray(row) ? row.length : 'no'} values, expected ${cols} as in row 0`);
     }
-    row.forEach((v, c) => {
-      out.data[r * cols + c] = numberAt(name, v, r, c);
-    });
-  });
+    for (let c = 0; c < cols; c++) out.data[r * cols + c] = numberAt(name, row[c], r, c);
+  }
   checkAllFinite(name, out);
   return out;
 }

@@ -56,7 +56,7 @@ describe('columns and labels: --features, --ignore, --positive', () => {
     ['text labels without --positive', () => readCsv(cancer(), { ignore: ['id', 'name'] }),
       'CANCER: line 2, column "diagnosis" is a label and must be 0 or 1, got M; to read other values, name the one that means 1 with positive'],
     ['a --positive no label has', () => readCsv(cancer(), { ignore: ['id', 'name'], positive: 'm' }), 'positive: no label of column "diagnosis" in CANCER is "m"; its values include "M", "B"'],
-    ['an empty --positive', () => readCsv(cancer(), { positive: '' }), 'positive must be a non-empty label value, got ""'],
+    ['an empty --positive', () => readCsv(cancer(), { positive: '' }), 'positive must be a non-empty label value (text, as the file has it: "1", "yes"), got ""'],
   ];
   for (const [what, run, message] of refused) {
     it(`readCsv refuses ${what}, naming the option by key and listing the columns`, async () => {

@@ -29,7 +29,8 @@ describe('readCsv', () => {
       [{ features: ['x1', 2] }, 'features must be a list of column names (string[]), got ["x1",2]'],
       [{ ignore: [''] }, 'ignore must be a list of column names (string[]), got [""]'],
       [{ label: ['y'] }, 'readCsv: unknown option "label"; expected one of labels, features, ignore, positive'],
-      [{ positive: 1 }, 'positive must be a non-empty label value, got "1"'],
+      [{ positive: 1 }, 'positive must be a non-empty label value (text, as the file has it: "1", "yes"), got 1'],
+      [{ features: ['a', 'a'] }, 'features names the column "a" twice; give each once'],
     ];
     expect((await rejects(readCsv(null as never))).message).to.equal('readCsv: the path must be a file name, got null');
     for (const [options, message] of cases) {

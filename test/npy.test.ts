@@ -332,6 +332,15 @@ print(json.dumps([[str(a.dtype), bool(a.flags.f_contiguous), a.astype(float).tol
       expectInputError(() => readNpy(path), `${path}: the data is truncated: shape (2, 3) float64 needs 48 bytes after the header, the file has 32`);
     });
 
+    it('refuses bytes after the data: the shape does not describe the file (numpy would drop them silently)', () => {
+      const path = dir.path('long.npy');
+      writeNpy(path, { rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, 4) });
+      fs.appendFileSync(path, Buffer.alloc(16));
+      const message = `${path}: the file has 48 bytes after the header, but shape (2, 2) float64 is 32; the shape does not describe the data (np.save writes exactly the data)`;
+      expectInputError(() => readNpy(path), message);
+      expectInputError(() => readNpyHeader(path), message);
+    });
+
     it('names a missing folder', () => {
       const path = dir.path('nowhere/x.npy');
       expectInputError(() => writeNpy(path, { rows: 1, cols: 1, data: new Float64Array(1) }), `${path}: cannot create the file: no such folder`);

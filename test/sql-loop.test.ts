@@ -36,6 +36,7 @@ function later(net: PlainNetwork, { failAt }: { failAt?: number } = {}) {
     assign: (W, b) => net.assign(W, b),
     bias: () => net.bias(),
     dispose: () => undefined,
+    disposed: false,
     loaded: () => loaded,
   };
   return asyncNet;

@@ -87,7 +87,8 @@ describe('predict reads Parquet and SQL as train does (DuckDB)', function () {
     const asCsv = dir.write('flags.csv', rows);
     const asParquet = dir.path('flags.parquet');
     await duck([`COPY (SELECT a::DOUBLE AS a, b::DOUBLE AS b, flag::BOOLEAN AS flag FROM read_csv(${lit(asCsv)}, header = true)) TO ${lit(asParquet)} (FORMAT parquet)`]);
-    for (const positive of ['true', 'TRUE', '1', undefined]) {
+    // yes: DuckDB sniffs a CSV's yes/no as BOOLEAN, and --positive yes then means true (the second hostile pass: it was refused)
+    for (const positive of ['true', 'TRUE', '1', 'yes', undefined]) {
       const saved = dir.path(`flags-${positive}.json`);
       const trained = await json('--backend', 'plain', '--iterations', '1000', '--weights', '0.4,0.2', '--bias', '1', '--data', asParquet, ...(positive === undefined ? [] : ['--positive', positive]), '--save', saved);
       expect(trained.errors, String(positive)).to.equal(0);
@@ -96,9 +97,12 @@ describe('predict reads Parquet and SQL as train does (DuckDB)', function () {
       // the CSV holds the words true and false: read as the training data's values were (the model's labelValues)
       if (positive !== undefined) expect(JSON.parse(await predicted('--model', saved, '--data', asCsv, '--json')), String(positive)).to.deep.equal(fromParquet);
     }
-    expect(await refused('--data', asParquet, '--positive', 'yes')).to.equal(
-      `--positive: "yes" is not a number, true or false, but the label column "flag" of ${asParquet} holds booleans (BOOLEAN)`,
+    expect(await refused('--data', asParquet, '--positive', 'maybe')).to.equal(
+      `--positive: "maybe" is not true or false (yes or no, 1 or 0), but the label column "flag" of ${asParquet} holds booleans (BOOLEAN)`,
     );
+    const words = dir.write('flags-words.csv', rows.replace(/true/g, 'yes').replace(/false/g, 'no'));
+    const yesNo = await json('--backend', 'plain', '--iterations', '1000', '--weights', '0.4,0.2', '--bias', '1', '--sql', `SELECT * FROM ${lit(words)}`, '--positive', 'yes');
+    expect(yesNo.errors).to.equal(0);
     expect(await refused('--data', asParquet, '--positive', '1e400')).to.equal(
       `--positive: "1e400" is beyond the range of a double; no value of the label column "flag" of ${asParquet} can equal it`,
     );

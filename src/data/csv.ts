@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { InputError, LIST_ITEMS, fileReadError, option, quote, shown, shownList, shownPath } from '../errors';
+import { InputError, LIST_ITEMS, fileReadError, given, option, quote, shown, shownList, shownPath } from '../errors';
 import { sharedFloats } from '../matrix';
 import { DECIMAL } from '../validate';
 import { inMemory, type Dataset } from './dataset';
@@ -64,7 +64,7 @@ export function checkCsvOptions(options: CsvOptions, where = 'readCsv'): void {
   }
   if (features !== undefined && features.length === 0) throw new InputError(option('features'), ' must name at least one column');
   if (positive !== undefined && (typeof positive !== 'string' || positive === '')) {
-    throw new InputError(option('positive'), ` must be a non-empty label value, got ${quote(positive)}`);
+    throw new InputError(option('positive'), ` must be a non-empty label value (text, as the file has it: "1", "yes"), got ${given(positive)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { given, InputError } from '../errors';
 import { sharedFloats, type Matrix } from '../matrix';
 
 /** A run of consecutive samples: x is features×n, y is outputs×n; `offset` is the first sample's index. */
@@ -89,6 +90,62 @@ export function memorySource(x: Matrix, y: Matrix, cellName = (row: number, samp
 
 export function isSampleSource(value: unknown): value is SampleSource {
   return typeof value === 'object' && value !== null && 'forEachChunk' in value;
+}
+
+/**
+ * A SampleSource a caller gives (`where` names the call; `expected` says what it must be), checked at the edge: its counts are
+ * whole numbers and forEachChunk a function; the result is the source with every chunk it visits
+ * checked as it comes (x features×n, y outputs×n, in order, n at most the chunk size asked, all
+ * the samples in all), so that a source of the caller's own making fails with what it got wrong.
+ */
+export function checkedSampleSource(where: string, value: unknown, expected: string): SampleSource {
+  if (!isSampleSource(value)) throw new InputError(`${where}: ${expected}, got ${described(value)}`);
+  for (const key of ['features', 'outputs', 'samples'] as const) {
+    const n = value[key];
+    if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`${where}: the SampleSource's ${key} must be a whole number ≥ 0, got ${given(n)}`);
+  }
+  if (typeof value.forEachChunk !== 'function') throw new InputError(`${where}: the SampleSource's forEachChunk must be a function, got ${given(value.forEachChunk)}`);
+  const source = value;
+  const { features, outputs, samples } = source;
+  if (source.inMemory !== undefined) {
+    const at = `${where}: the SampleSource's inMemory`;
+    const { x, y } = (typeof source.inMemory === 'object' && source.inMemory !== null ? source.inMemory : {}) as Partial<Chunk>;
+    if (checkChunkMatrix(at, 'x', x, features, 'features') !== samples || checkChunkMatrix(at, 'y', y, outputs, 'outputs') !== samples) {
+      throw new InputError(`${at}: x and y must have the source's ${samples} samples (columns), got ${x!.cols} and ${y!.cols}`);
+    }
+  }
+  const checked: SampleSource = Object.create(source);
+  return Object.assign(checked, {
+    forEachChunk(chunkSamples: number | undefined, visit: (chunk: Chunk) => void) {
+      let next = 0;
+      source.forEachChunk(chunkSamples, (chunk: unknown) => {
+        const at = `${where}: the SampleSource's chunk at sample ${next}`;
+        if (typeof chunk !== 'object' || chunk === null) throw new InputError(`${at} must be { x, y, offset }, got ${described(chunk)}`);
+        const { x, y, offset } = chunk as Partial<Chunk>;
+        const n = checkChunkMatrix(at, 'x', x, features, 'features');
+        if (checkChunkMatrix(at, 'y', y, outputs, 'outputs') !== n) throw new InputError(`${at}: x has ${n} samples (columns), but y has ${y!.cols}`);
+        if (offset !== next) throw new InputError(`${at}: its offset must be ${next} (the chunks come in order), got ${given(offset)}`);
+        if (n === 0 || next + n > samples || (chunkSamples !== undefined && n > chunkSamples)) {
+          throw new InputError(`${at} has ${n} samples; expected 1 to ${Math.min(samples - next, chunkSamples ?? Infinity)} (the source has ${samples}${chunkSamples === undefined ? '' : `, in chunks of at most ${chunkSamples}`})`);
+        }
+        next += n;
+        visit(chunk as Chunk);
+      });
+      if (next !== samples) throw new InputError(`${where}: the SampleSource says it has ${samples} samples, but its chunks had ${next}`);
+    },
+  });
+}
+
+/** A chunk's x or y: a matrix of `rows` rows (the source's features or outputs) whose data holds rows×cols numbers; its cols. */
+function checkChunkMatrix(at: string, name: string, m: unknown, rows: number, of: string): number {
+  const { rows: r, cols, data } = (typeof m === 'object' && m !== null ? m : {}) as Partial<Matrix>;
+  const valid = Number.isSafeInteger(cols) && cols! >= 0 && (data instanceof Float64Array || data instanceof Float32Array) && data.length >= rows * cols!;
+  if (!valid || r !== rows) throw new InputError(`${at}: ${name} must be a matrix of ${rows} rows (the source's ${of}), its data a Float64Array or Float32Array of rows×cols numbers, got ${r === rows || !valid ? described(m) : `${given(r)} rows`}`);
+  return cols!;
+}
+
+function described(value: unknown): string {
+  return value === null ? 'null' : typeof value === 'object' ? 'another object' : given(value);
 }
 
 /** Columns start..start+n−1 of m, written into `into`'s buffer (reshaped to rows×n). */

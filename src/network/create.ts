@@ -1,7 +1,8 @@
 import { given, InputError, quote } from '../errors';
 import { isMatrix } from '../matrix';
-import { checkFinite, toMatrix } from '../validate';
-import { BACKENDS, KERNELS, type Backend, type Kernels, type Network, type NetworkInit } from './network';
+import { toMatrix } from '../validate';
+import type { BackendChoice } from '../backend';
+import { BACKENDS, KERNELS, type Backend, type Kernels, type Network, type NetworkInit, type TensorBackend } from './network';
 import { PlainNetwork } from './plain';
 
 /**
@@ -17,8 +18,22 @@ export function createNetwork(backend: Backend, init: NetworkInit, kernels: Kern
   // computes in a database (the data attached at training): loaded only for it
   if (backend === 'sql') return new (require('../sql/network') as typeof import('../sql/network')).SqlNetwork(init);
   // loaded only for tfjs backends: plain needs no tfjs at all
+  const active = (require('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core')).engine().backendName as string | undefined;
+  if (active !== backend) {
+    // a network labelled wasm must compute in WebAssembly, not on whatever tfjs runs
+    throw new InputError(`createNetwork: the ${backend} backend is not active (tfjs runs ${active ?? 'no backend yet'}); await useBackend(${quote(backend)}) first (Classifier.create does it)`);
+  }
   const { TensorNetwork } = require('./tensor') as typeof import('./tensor');
   return new TensorNetwork(backend, init, kernels);
+}
+
+/**
+ * Loads and activates a tfjs backend for {@link createNetwork} (`auto`: tensorflow, else wasm,
+ * else cpu), and says which and why; one that cannot load is an InputError naming the reason.
+ * tfjs is loaded only then.
+ */
+export async function useBackend(request: TensorBackend | 'auto'): Promise<BackendChoice> {
+  return (await import('../backend')).useBackend(request);
 }
 
 /** createNetwork's arguments, checked at the call: a backend and kernels by name, a finite W (a Matrix) and b. */
@@ -29,6 +44,5 @@ function checkInit(backend: unknown, init: unknown, kernels: unknown): void {
   const { W, b } = init as { W?: unknown; b?: unknown };
   if (!isMatrix(W)) throw new InputError(`createNetwork: W must be a Matrix (features×outputs; matrix(rows, cols, data)), got ${W === null ? 'null' : Array.isArray(W) ? given(W) : typeof W === 'object' ? 'another object' : given(W)}`);
   toMatrix('W', W);
-  if (typeof b !== 'number') throw new InputError(`createNetwork: b must be a finite number, got ${given(b)}`);
-  checkFinite('b', b);
+  if (typeof b !== 'number' || !Number.isFinite(b)) throw new InputError(`createNetwork: b must be a finite number, got ${given(b)}`);
 }

@@ -194,6 +194,8 @@ export interface Network<Samples = unknown, Sums = unknown> {
   /** Sets W (features×outputs) and b, e.g. back to values read with {@link weights} and {@link bias}. */
   assign(W: Matrix, b: number): void;
   bias(): number;
-  /** Frees what the network holds (its tensors, for a tfjs backend). */
+  /** Frees what the network holds (its tensors, for a tfjs backend); it cannot train or predict after. */
   dispose(): void;
+  /** Whether {@link dispose} was called. */
+  readonly disposed: boolean;
 }

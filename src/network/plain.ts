@@ -123,7 +123,11 @@ export class PlainNetwork implements Network<Chunk, PlainSums> {
     this.b = b;
   }
 
-  dispose(): void {}
+  disposed = false;
+
+  dispose(): void {
+    this.disposed = true;
+  }
 
   /** z = Wᵀ·x + b (outputs×samples): each z summed over the features in order, then b added. */
   private z(x: Matrix): Float64Array {

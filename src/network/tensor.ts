@@ -170,9 +170,12 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     });
   }
 
+  disposed = false;
+
   dispose(): void {
     this.W.dispose();
     this.b.dispose();
+    this.disposed = true;
   }
 
   /**

@@ -3,12 +3,15 @@ import { InputError, option, quote, shownList } from '../errors';
 
 /** A number as `positive` may give it for a number column. */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-/** `positive` for a boolean column: true or false (or 1 or 0). */
-const BOOLEAN = /^(true|false)$/i;
+/** `positive` for a number column, besides a number: true or false (1 or 0). */
+const TRUE_FALSE = /^(true|false)$/i;
+/** `positive` for a boolean column, besides 1 or 0: the words DuckDB reads a CSV's booleans from (`yes`/`no` is sniffed as BOOLEAN). */
+const BOOLEAN = /^(true|false|t|f|yes|no|y|n)$/i;
+const TRUE = /^(true|t|yes|y)$/i;
 
-/** The number a number or boolean label column's values are compared with for `positive`: true is 1, false 0. */
+/** The number a number or boolean label column's values are compared with for `positive`: true (yes, …) is 1, false 0. */
 export function positiveNumber(positive: string): number {
-  return BOOLEAN.test(positive) ? Number(positive.toLowerCase() === 'true') : Number(positive);
+  return BOOLEAN.test(positive) ? Number(TRUE.test(positive)) : Number(positive);
 }
 
 /**
@@ -104,10 +107,12 @@ export function planColumns(where: string, columns: readonly SqlColumn[], choice
     if (NUMBER.test(positive) && !Number.isFinite(Number(positive))) {
       throw new InputError(option('positive'), `: ${quote(positive)} is beyond the range of a double; no value of the label column ${quote(numeric.name)} of ${where} can equal it`);
     }
-    if (!NUMBER.test(positive) && !BOOLEAN.test(positive)) {
-      const holds = `holds ${numeric.kind === 'boolean' ? 'booleans' : 'numbers'} (${numeric.type})`;
+    const booleans = numeric.kind === 'boolean';
+    if (!NUMBER.test(positive) && !(booleans ? BOOLEAN : TRUE_FALSE).test(positive)) {
+      const holds = `holds ${booleans ? 'booleans' : 'numbers'} (${numeric.type})`;
       if (choice.forModel) throw new InputError(`${where}: the label column ${quote(numeric.name)} ${holds}, but the model's labels are text (${quote(positive)} means 1)`);
-      throw new InputError(option('positive'), `: ${quote(positive)} is not a number, true or false, but the label column ${quote(numeric.name)} of ${where} ${holds}`);
+      const expected = booleans ? 'true or false (yes or no, 1 or 0)' : 'a number, true or false';
+      throw new InputError(option('positive'), `: ${quote(positive)} is not ${expected}, but the label column ${quote(numeric.name)} of ${where} ${holds}`);
     }
   }
   const rest = columns.filter((c) => !features.includes(c) && !labels.includes(c));

@@ -101,5 +101,9 @@ export class SqlNetwork implements Network<SqlSamples, SqlSums> {
     return this.here.bias();
   }
 
-  dispose(): void {}
+  disposed = false;
+
+  dispose(): void {
+    this.disposed = true;
+  }
 }

@@ -244,6 +244,12 @@ function readHeader(fd: number, path: string): { header: NpyHeader; decode: Deco
       `${path}: the data is truncated: shape ${formatShape(shape)} ${item.dtype} needs ${needed} bytes after the header, the file has ${stat.size - dataOffset}`,
     );
   }
+  // np.save writes exactly the data: more is a file the shape does not describe (appended to, or its header rewritten)
+  if (BigInt(stat.size - dataOffset) > needed) {
+    throw new InputError(
+      `${path}: the file has ${stat.size - dataOffset} bytes after the header, but shape ${formatShape(shape)} ${item.dtype} is ${needed}; the shape does not describe the data (np.save writes exactly the data)`,
+    );
+  }
   const header = { shape, dtype: item.dtype, descr, fortranOrder, dataOffset, rows, cols, bytesPerItem: item.size };
   return { header, decode: decoderFor(item, littleEndian), littleEndian };
 }
