@@ -30,7 +30,7 @@ describe('Classifier (the library API)', () => {
           labelNames: ['y'],
         });
         expect(json.training).to.deep.equal({ backend, compute: net.compute, learningRate: 0.1, iterations: 1000, gradient: 'article', iterationsRun: 1000 });
-        expect(net.compute).to.equal({ plain: 'plain', cpu: 'cpu (JS kernel, 1 thread)', wasm: 'wasm (SIMD kernel, 1 thread, screened: 5.4% of samples read)' }[backend]);
+        expect(net.compute).to.equal({ plain: 'plain', cpu: 'cpu (JS kernel, 1 thread, screened: 5.4% of samples read)', wasm: 'wasm (SIMD kernel, 1 thread, screened: 5.4% of samples read)' }[backend]);
         const back = await Classifier.fromJSON(json, { backend: 'plain' });
         expect(back.predict(AND_X)).to.deep.equal(AND_Y);
         expect(back.weights).to.deep.equal(net.weights);

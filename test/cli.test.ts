@@ -20,7 +20,7 @@ describe('CLI: npm run train', () => {
     // The AND data is too small for a second thread.
     // wasm screens: 5.6% of the samples read over the run (the errors every 5th iteration come with the
     // screened pass; only the loss, at the start, at 80% of the run and at the end, reads them all)
-    const computes = { plain: 'plain', cpu: 'cpu (JS kernel, 1 thread)', wasm: 'wasm (SIMD kernel, 1 thread, screened: 5.6% of samples read)' };
+    const computes = { plain: 'plain', cpu: 'cpu (JS kernel, 1 thread, screened: 5.6% of samples read)', wasm: 'wasm (SIMD kernel, 1 thread, screened: 5.6% of samples read)' };
     for (const backend of ['plain', 'cpu', 'wasm'] as const) {
       it(`holds the article's result on backend ${backend}, and says what computed: ${computes[backend]}`, async () => {
         const { code, stdout, stderr } = await run('--backend', backend, '--json');
@@ -172,7 +172,7 @@ describe('CLI: npm run train', () => {
     it('npm start runs the article example with no error', () => {
       const { code, stdout } = npm('start', '--silent');
       expect(code).to.equal(0);
-      expect(stdout).to.match(/^backend: (tensorflow \(tfjs ops\)|wasm \(SIMD kernel, 1 thread, screened: 5\.6% of samples read\)|cpu \(JS kernel, 1 thread\)); auto/);
+      expect(stdout).to.match(/^backend: (tensorflow \(tfjs ops\)|wasm \(SIMD kernel, 1 thread, screened: 5\.6% of samples read\)|cpu \(JS kernel, 1 thread, screened: 5\.6% of samples read\)); auto/);
       expect(stdout).to.contain('predictions after training:   [[0, 0, 0, 1]]');
       expect(stdout).to.contain('no error: all 4 predictions match the labels');
     });

@@ -119,7 +119,7 @@ describe("docs/library-api.md's example", function () {
     const file = dir.write('example.ts', code![1].replace("'./src'", JSON.stringify(join(ROOT, 'src'))));
     const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', file], { cwd: ROOT, encoding: 'utf8' });
     const lines = out.trim().split('\n');
-    expect(lines[0]).to.match(/^(tensorflow \(tfjs ops\)|wasm \(SIMD kernel, 1 thread, screened: 5\.4% of samples read\)|cpu \(JS kernel, 1 thread\)) auto/);
+    expect(lines[0]).to.match(/^(tensorflow \(tfjs ops\)|wasm \(SIMD kernel, 1 thread, screened: 5\.4% of samples read\)|cpu \(JS kernel, 1 thread, screened: 5\.4% of samples read\)) auto/);
     expect(lines).to.include('[ [ 0, 0, 0, 1 ] ]');
     expect(lines).to.include('1');
     expect(JSON.parse(lines[lines.length - 1])).to.include({ format: 'simple-nn-model', version: 1 });

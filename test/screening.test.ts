@@ -156,9 +156,10 @@ describe('screening (wasm SIMD kernel)', () => {
   });
 });
 
-describe('screening in training (--backend wasm, --kernels fused against unscreened)', () => {
+for (const backend of ['wasm', 'cpu'] as const) {
+describe(`screening in training (--backend ${backend}, --kernels fused against unscreened)`, () => {
   before(async () => {
-    await useBackend('wasm');
+    await useBackend(backend);
   });
 
   for (const [what, flip] of [['separable', 0], ['noisy', 0.1]] as const) {
@@ -167,7 +168,7 @@ describe('screening in training (--backend wasm, --kernels fused against unscree
       const rand = seededRandom(4);
       const labels = matrix(y.rows, y.cols, Float32Array.from(y.data, (v) => (rand() < flip ? 1 - v : v)));
       const go = (kernels: 'fused' | 'unscreened') => {
-        const net = createNetwork('wasm', { W: matrix(16, 1), b: 0 }, kernels) as TensorNetwork;
+        const net = createNetwork(backend, { W: matrix(16, 1), b: 0 }, kernels) as TensorNetwork;
         const stats: unknown[] = [];
         train(net, memorySource(x, labels), { a: 0.1, iterations: 150, statsEvery: 25, onIteration: (_, s) => s && stats.push(s) });
         const out = { W: [...net.weights().data], b: net.bias(), stats, compute: net.compute, read: net.readFraction };
@@ -179,9 +180,9 @@ describe('screening in training (--backend wasm, --kernels fused against unscree
       expect(screened.W).to.deep.equal(plain.W);
       expect(screened.b).to.equal(plain.b);
       expect(screened.stats).to.deep.equal(plain.stats);
-      expect(plain.compute).to.match(/^wasm \(SIMD kernel, \d threads?\)$/);
+      expect(plain.compute).to.match(new RegExp(`^${backend} \\((SIMD|JS) kernel, \\d threads?\\)$`));
       expect(plain.read).to.equal(undefined);
-      expect(screened.compute).to.match(/^wasm \(SIMD kernel, \d threads?, screened: [\d.]+% of samples read\)$/);
+      expect(screened.compute).to.match(new RegExp(`^${backend} \\((SIMD|JS) kernel, \\d threads?, screened: [\\d.]+% of samples read\\)$`));
       if (what === 'separable') expect(screened.read).to.be.below(0.5);
       else expect(screened.read).to.be.at.most(1);
     });
@@ -190,7 +191,7 @@ describe('screening in training (--backend wasm, --kernels fused against unscree
   it("counts every iteration's errors exactly while it skips samples; only the loss reads them all", () => {
     const { x, y } = synthetic({ features: 16, samples: 30000, seed: 3 }).source.inMemory!;
     const go = (kernels: 'fused' | 'unscreened', lossAt?: (i: number) => boolean) => {
-      const net = createNetwork('wasm', { W: matrix(16, 1), b: 0 }, kernels) as TensorNetwork;
+      const net = createNetwork(backend, { W: matrix(16, 1), b: 0 }, kernels) as TensorNetwork;
       const stats: IterationStats[] = [];
       train(net, memorySource(x, y), { a: 0.1, iterations: 150, statsEvery: 1, lossAt, onIteration: (_, s) => stats.push(s!) });
       const out = { W: [...net.weights().data], b: net.bias(), stats, read: net.readFraction };
@@ -209,10 +210,39 @@ describe('screening in training (--backend wasm, --kernels fused against unscree
     expect(withLoss.stats.map((s) => s.errors)).to.deep.equal(plain.stats.map((s) => s.errors));
   });
 
+  it('passes exact ties (z = 0) and near ties as unscreened does: the AND gate, and integer data on a grid', () => {
+    const grid = seededRandom(9);
+    const m = 3000;
+    const gridX = matrix(4, m, Float64Array.from({ length: 4 * m }, () => Math.floor(grid() * 3)));
+    const at = (f: number, j: number) => gridX.data[f * m + j];
+    const cases = [
+      { x: matrix(2, 4, Float64Array.of(0, 1, 0, 1, 0, 0, 1, 1)), y: matrix(1, 4, Float64Array.of(0, 0, 0, 1)), W: [0.4, 0.2], b: 1, iterations: 1000 },
+      // small integers and a = 0.1 steps: many z land exactly on 0 or within rounding of it
+      { x: gridX, y: matrix(1, m, Float64Array.from({ length: m }, (_, j) => (at(0, j) + at(1, j) >= at(2, j) + at(3, j) ? 1 : 0))), W: [0, 0, 0, 0], b: 0, iterations: 300 },
+    ];
+    for (const { x, y, W, b, iterations } of cases) {
+      const go = (kernels: 'fused' | 'unscreened') => {
+        const net = createNetwork(backend, { W: matrix(W.length, 1, Float64Array.from(W)), b }, kernels) as TensorNetwork;
+        const stats: unknown[] = [];
+        // the errors every iteration (they come with the screened pass); the loss, which reads every sample, only at the first
+        train(net, memorySource(x, y), { a: 0.1, iterations, statsEvery: 1, lossAt: (i) => i === 1, onIteration: (_, st) => stats.push(st) });
+        const out = { W: [...net.weights().data], b: net.bias(), stats, read: net.readFraction };
+        net.dispose();
+        return out;
+      };
+      const [screened, plain] = [go('fused'), go('unscreened')];
+      expect(screened.W).to.deep.equal(plain.W);
+      expect(screened.b).to.equal(plain.b);
+      expect(screened.stats).to.deep.equal(plain.stats);
+      expect(screened.read).to.be.below(1);
+    }
+  });
+
   it('does not screen the logistic gradient (its e is never 0), nor say so', () => {
-    const net = createNetwork('wasm', { W: matrix(2, 1), b: 0 }, 'fused') as TensorNetwork;
+    const net = createNetwork(backend, { W: matrix(2, 1), b: 0 }, 'fused') as TensorNetwork;
     train(net, memorySource(matrix(2, 4, Float64Array.of(0, 0, 1, 1, 0, 1, 0, 1)), matrix(1, 4, Float64Array.of(0, 0, 0, 1))), { a: 0.1, iterations: 20, gradient: 'logistic' });
-    expect(net.compute).to.equal('wasm (SIMD kernel, 1 thread)');
+    expect(net.compute).to.equal(`${backend} (${backend === 'wasm' ? 'SIMD' : 'JS'} kernel, 1 thread)`);
     net.dispose();
   });
 });
+}

@@ -74,7 +74,7 @@ function reference(d: Data, W: ArrayLike<number>, b: number, logistic: boolean, 
       }
     }
   }
-  return { xe, xeScale, sumE, eScale, errors, loss, read: k * (end - start) };
+  return { xe, xeScale, sumE, eScale, errors, loss, read: k * (end - start), screened: false };
 }
 
 /**
@@ -359,6 +359,7 @@ describe('the WebAssembly SIMD kernel', () => {
           errors: parts.reduce((a, p) => a + p.errors, 0),
           loss: parts.reduce((a, p) => a + p.loss, 0),
           read: parts.reduce((a, p) => a + p.read, 0),
+          screened: false,
         };
         const want = reference(d, W, -0.1, logistic, true);
         expectSums(whole, want, logistic, 1e-5, 'one call');

@@ -29,8 +29,11 @@ export interface FusedKernel<Samples> {
   unload(samples: Samples): void;
   /** How many threads a pass over these samples runs on. */
   threads(samples: Samples): number;
-  /** When the kernel screens these samples: samples (× outputs) read, and summed, by its calls so far. */
-  screening?(samples: Samples): { readonly read: number; readonly summed: number } | undefined;
+  /**
+   * When the kernel screens these samples: samples (× outputs) read, and summed, by its calls so far,
+   * and how many of the calls were screened (the first is not; nor are calls on a chunk loaded for one pass).
+   */
+  screening?(samples: Samples): { readonly read: number; readonly summed: number; readonly screened: number } | undefined;
   sums(samples: Samples, W: tf.Tensor2D, b: tf.Scalar, logistic: boolean, track: Track): TensorSums;
   /** The update, when the kernel fuses it too (otherwise tfjs's ops do it). */
   update?(W: tf.Variable<tf.Rank.R2>, b: tf.Variable<tf.Rank.R0>, sums: TensorSums, a: number, m: number): void;

@@ -37,7 +37,7 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
   private threads = 1;
   private readonly screen: boolean;
   /** Of the last samples loaded, when screened: the fraction of samples (× outputs) read per call. */
-  private screened: { read: number; summed: number } | undefined;
+  private screened: { read: number; summed: number; screened: number } | undefined;
 
   constructor(
     readonly backend: TensorBackend,
@@ -61,14 +61,14 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     if (!this.kernel) return `${this.backend} (tfjs ops)`;
     const threads = `${this.threads} thread${this.threads === 1 ? '' : 's'}`;
     const s = this.screened;
-    const screened = !s || s.summed === 0 ? '' : `, screened: ${percent(s.read / s.summed)} of samples read`;
+    const screened = !s || s.screened === 0 ? '' : `, screened: ${percent(s.read / s.summed)} of samples read`;
     return `${this.backend} (${this.kernel.name}, ${threads}${screened})`;
   }
 
   /** When the kernel screened the last samples loaded: the fraction of samples (× outputs) its calls read. */
   get readFraction(): number | undefined {
     const s = this.screened;
-    return s && s.summed > 0 ? s.read / s.summed : undefined;
+    return s && s.screened > 0 ? s.read / s.summed : undefined;
   }
 
   load(chunk: Chunk): unknown {

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Chunk } from '../../data/source';
 import type { Track } from '../../network/network';
 import { toTensor, type FusedKernel, type TensorSums } from '../kernel';
-import { fusedPass, sumsLength } from './pass';
+import { afterScreened, HISTORY, newHistory, refFor, type ScreenHistory } from '../screen';
+import { fusedPass, sumsLength, type PassScreen } from './pass';
 import { isShared, PARALLEL_MIN_VALUES, SamplePool, spareCores } from './threads';
 
 /**
@@ -10,7 +11,8 @@ import { isShared, PARALLEL_MIN_VALUES, SamplePool, spareCores } from './threads
  * JavaScript over the typed arrays the backend keeps (`backend.data.get(dataId).values`), output
  * by `backend.makeTensorInfo`, attrs plain data.
  *
- * `ArticleSums` — inputs {x, y, W, b}, attrs {logistic, track (false, 'errors' or 'loss')}; outputs
+ * `ArticleSums` — inputs {x, y, W, b}, attrs {logistic, track (false, 'errors' or 'loss'), screen (the id of
+ * the samples' screening state, or 0: see {@link CpuScreen})}; outputs
  * [x·eᵀ (features×outputs), sum(e), errors, loss]: one pass over x (see `pass.ts`), split across every core when x is large and
  * in shared memory (the threads are the kernel's own business).
  * `ArticleUpdate` — inputs {W, b, xe, sumE}, attrs {a, m}; outputs [W − a·dW, b − a·db] with
@@ -26,6 +28,62 @@ interface CpuBackend {
 
 let pool: SamplePool | undefined;
 
+/**
+ * Screening's state of samples loaded to be screened (as the wasm kernel's, `../wasm/simd.ts`): per
+ * output and block of 128 samples the ref and ρ, 1/n_j per sample, the bound per ref, in shared
+ * memory for the threads; the refs, and what the calls read. The first call is unscreened (it would
+ * read every sample anyway), so a run of one iteration costs what it did.
+ */
+interface CpuScreen {
+  readonly history: ScreenHistory;
+  readonly blocks: number;
+  readonly ref: Int32Array;
+  readonly rho: Float64Array;
+  readonly dist: Float64Array;
+  readonly invn: Float64Array;
+  /** Whether invn has been written. */
+  norms: boolean;
+  calls: number;
+  /** Samples (× outputs) read, and summed, by the calls so far. */
+  read: number;
+  summed: number;
+  /** Calls that screened. */
+  screened: number;
+}
+
+const screens = new Map<number, CpuScreen>();
+let nextId = 1;
+
+function sharedOf<T extends Int32Array | Float64Array>(Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  return new Type(new SharedArrayBuffer(Type.BYTES_PER_ELEMENT * length));
+}
+
+function newScreen(m: number, outputs: number): CpuScreen {
+  const blocks = Math.ceil(m / 128);
+  const screen: CpuScreen = {
+    history: newHistory(),
+    blocks,
+    ref: sharedOf(Int32Array, outputs * blocks),
+    rho: sharedOf(Float64Array, outputs * blocks),
+    dist: sharedOf(Float64Array, HISTORY * outputs),
+    invn: sharedOf(Float64Array, m),
+    norms: false,
+    calls: 0,
+    read: 0,
+    summed: 0,
+    screened: 0,
+  };
+  forget(screen);
+  return screen;
+}
+
+/** Every block to be read at the next screened call (ρ = −1), and no history. */
+function forget(screen: CpuScreen): void {
+  screen.ref.fill(0);
+  screen.rho.fill(-1);
+  screen.history.refs = [];
+}
+
 /** Whether a pass over x uses the worker threads: x large and in shared memory, and a spare core. */
 function parallel(x: Float32Array, y: Float32Array): boolean {
   return x.length >= PARALLEL_MIN_VALUES && spareCores() > 0 && isShared(x) && isShared(y);
@@ -34,13 +92,23 @@ function parallel(x: Float32Array, y: Float32Array): boolean {
 const articleSums: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const cpu = backend as unknown as CpuBackend;
   const { x, y, W, b } = inputs as Record<'x' | 'y' | 'W' | 'b', tf.TensorInfo>;
-  const { logistic, track } = attrs as unknown as { logistic: boolean; track: Track };
+  const { logistic, track, screen: id } = attrs as unknown as { logistic: boolean; track: Track; screen: number };
   const values = (t: tf.TensorInfo) => cpu.data.get(t.dataId).values;
   const [features, m] = x.shape;
   const outputs = y.shape[0];
   const [xv, yv] = [values(x), values(y)];
   const out = new Float64Array(sumsLength(features, outputs));
-  const job = { W: values(W), b: values(b)[0], logistic, track };
+  const state = id === 0 || logistic ? undefined : screens.get(id);
+  let screen: PassScreen | undefined;
+  if (state && state.calls++ > 0) {
+    if (state.history.skip > 0 && track !== 'loss') state.history.skip--;
+    else {
+      const now = refFor(state.history, values(W), values(b)[0], features, outputs, state.dist, () => forget(state));
+      const { ref, rho, blocks, dist, invn } = state;
+      screen = { ref, rho, blocks, now, dist, invn, norms: !state.norms };
+    }
+  }
+  const job = { W: values(W), b: values(b)[0], logistic, track, ...(screen && { screen }) };
   if (parallel(xv, yv)) {
     pool ??= new SamplePool(spareCores());
     if (pool.boundTo?.x !== xv || pool.boundTo?.y !== yv) pool.bind({ x: xv, y: yv, m, features, outputs });
@@ -49,6 +117,15 @@ const articleSums: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     fusedPass({ ...job, x: xv, y: yv, m, features, outputs, start: 0, end: m }, out);
   }
   const at = features * outputs;
+  if (state) {
+    state.read += out[at + 3];
+    state.summed += m * outputs;
+  }
+  if (screen) {
+    state!.norms = true;
+    state!.screened++;
+    if (track !== 'loss') afterScreened(state!.history, out[at + 3] / (m * outputs));
+  }
   const scalar = (v: number) => cpu.makeTensorInfo([], 'float32', Float32Array.of(v));
   return [
     cpu.makeTensorInfo([features, outputs], 'float32', Float32Array.from(out.subarray(0, at))),
@@ -88,19 +165,30 @@ export function disposeCpuThreads(): void {
 interface CpuSamples {
   readonly x: tf.Tensor2D;
   readonly y: tf.Tensor2D;
+  /** The id of its screening state in {@link screens}, or 0. */
+  readonly screen: number;
 }
 
 /** The cpu backend's fused kernel, for `TensorNetwork`. */
 export const cpuKernel: FusedKernel<CpuSamples> = {
   name: 'JS kernel',
-  load: (chunk: Chunk) => ({ x: toTensor(chunk.x), y: toTensor(chunk.y) }),
-  unload: ({ x, y }) => tf.dispose([x, y]),
+  load: (chunk: Chunk, screen) => {
+    const id = screen ? nextId++ : 0;
+    if (screen) screens.set(id, newScreen(chunk.x.cols, chunk.y.rows));
+    return { x: toTensor(chunk.x), y: toTensor(chunk.y), screen: id };
+  },
+  unload: ({ x, y, screen }) => {
+    screens.delete(screen);
+    tf.dispose([x, y]);
+  },
+  // the state itself: what its calls read so far, as they go
+  screening: ({ screen }) => screens.get(screen),
   threads: ({ x, y }) => {
     const values = (t: tf.Tensor) => (tf.backend() as unknown as CpuBackend).data.get(t.dataId).values;
     return parallel(values(x), values(y)) ? spareCores() + 1 : 1;
   },
-  sums: ({ x, y }, W, b, logistic, track) => {
-    const [xe, sumE, errors, loss] = tf.engine().runKernel(ARTICLE_SUMS, { x, y, W, b }, { logistic, track }) as tf.Tensor[];
+  sums: ({ x, y, screen }, W, b, logistic, track) => {
+    const [xe, sumE, errors, loss] = tf.engine().runKernel(ARTICLE_SUMS, { x, y, W, b }, { logistic, track, screen }) as tf.Tensor[];
     if (track === 'loss') return { xe, sumE, errors, loss } as TensorSums;
     tf.dispose(track ? [loss] : [errors, loss]);
     return (track ? { xe, sumE, errors } : { xe, sumE }) as TensorSums;

@@ -29,6 +29,27 @@ export interface Pass {
   readonly logistic: boolean;
   /** Also count the errors ('errors'), and sum the logistic loss ('loss'). */
   readonly track: false | 'errors' | 'loss';
+  /** Skip, exactly, the blocks whose predictions cannot have changed (see {@link PassScreen}); `start` is then a multiple of 128. */
+  readonly screen?: PassScreen;
+}
+
+/**
+ * Screening's state in a pass (as the wasm kernel's, `assembly/article.ts`, with blocks of 128): per
+ * output o and block B of samples, at o·blocks + B, the `ref` the block was last read at and its
+ * radius ρ — the least, over its samples, of z's margin to the threshold over n_j = ‖(x_j, 1)‖₂, or
+ * −1 when a sample was wrong or within rounding of the threshold. `dist[ref·k + o]` bounds
+ * |ẑ_now − ẑ_ref| / n_j (src/kernels/screen.ts); a block is read only when ρ ≤ dist. A block read
+ * refreshes its ref (to `now`) and ρ. `invn` holds 1/n_j per sample, rounded down, which a pass
+ * with `norms` first writes (reading every block); with track 'loss' every block is read.
+ */
+export interface PassScreen {
+  readonly ref: Int32Array;
+  readonly rho: Float64Array;
+  readonly blocks: number;
+  readonly now: number;
+  readonly dist: Float64Array;
+  readonly invn: Float64Array;
+  readonly norms: boolean;
 }
 
 /** Buffers for one block of samples: z, e, and the indices of the samples with e ≠ 0. */
@@ -43,9 +64,9 @@ export function scratch(): Scratch {
   return { zb: new Float64Array(128), eb: new Float64Array(128), wrongAt: new Int32Array(128) };
 }
 
-/** Length of a pass's output: x·eᵀ (features×outputs), then sum(e), errors, loss. */
+/** Length of a pass's output: x·eᵀ (features×outputs), then sum(e), errors, loss, and the samples (× outputs) read. */
 export function sumsLength(features: number, outputs: number): number {
-  return features * outputs + 3;
+  return features * outputs + 4;
 }
 
 /**
@@ -56,7 +77,7 @@ export function sumsLength(features: number, outputs: number): number {
  * ±0 to a sum that starts at +0 never changes it.
  */
 export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
-  const { x, y, m, features: F, outputs: k, W, b, start, end, logistic, track } = p;
+  const { x, y, m, features: F, outputs: k, W, b, start, end, logistic, track, screen } = p;
   const fround = Math.fround;
   // Below −2⁻²⁰, exp(−z) > 1 + 2⁻²⁰, so 1 + exp(−z) rounds above 2 and s < 0.5 (also after float32
   // rounding); at z ≥ 0, s ≥ 0.5. Only between them does sigmoid have to be evaluated to decide.
@@ -67,9 +88,24 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
   let sumE = out[xeAt];
   let errors = out[xeAt + 1];
   let loss = out[xeAt + 2];
+  let read = out[xeAt + 3];
+  const readAll = screen === undefined || screen.norms || track === 'loss';
   for (let o = 0; o < k; o++) {
     for (let j0 = start; j0 < end; j0 += B) {
       const n = Math.min(B, end - j0);
+      const at = screen === undefined ? 0 : o * screen.blocks + ((j0 / B) | 0);
+      // screened: a block whose radius exceeds how far z can have moved since it was read is skipped
+      if (!readAll && screen!.rho[at] > screen!.dist[screen!.ref[at] * k + o]) continue;
+      read += n;
+      if (screen !== undefined && screen.norms && o === 0) {
+        // 1/‖(x_j, 1)‖₂ in float64, rounded down by far more than its few roundings
+        const shrink = 1 - (F + 8) * 2 ** -52;
+        for (let j = 0; j < n; j++) {
+          let s2 = 1;
+          for (let f = 0; f < F; f++) s2 += x[f * m + j0 + j] * x[f * m + j0 + j];
+          screen.invn[j0 + j] = (1 / Math.sqrt(s2)) * shrink;
+        }
+      }
       // z = Wᵀ·x over this block, 8 features a step; left-to-right adds keep the features' order
       zb.fill(0, 0, n);
       let f = 0;
@@ -89,6 +125,8 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
       }
       // s = sigmoid(z), y_pred = (s >= 0.5), e
       let wrong = 0;
+      // screening: the least margin of z to the threshold over n_j, or −1 when a z is undecided (or NaN)
+      let rho = Infinity;
       const yRow = o * m + j0;
       for (let j = 0; j < n; j++) {
         const z = fround(fround(zb[j]) + b);
@@ -107,6 +145,12 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
         if (track && yPred !== yj) errors++;
         // logistic loss, stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|)
         if (track === 'loss') loss += Math.max(z, 0) - z * yj + Math.log1p(Math.exp(-Math.abs(z)));
+        if (screen !== undefined) rho = z >= 0 ? Math.min(rho, z * screen.invn[j0 + j]) : z < UNDECIDED ? Math.min(rho, (UNDECIDED - z) * screen.invn[j0 + j]) : -1;
+      }
+      if (screen !== undefined) {
+        screen.ref[at] = screen.now;
+        // ρ rounded down past the float64 roundings of the margins and their products
+        screen.rho[at] = wrong > 0 || rho < 0 ? -1 : rho * (1 - 2 ** -40);
       }
       if (wrong === 0) continue;
       // x·eᵀ, 8 features at a time in running sums that do not wait on each other; each still
@@ -136,4 +180,5 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
   out[xeAt] = sumE;
   out[xeAt + 1] = errors;
   out[xeAt + 2] = loss;
+  out[xeAt + 3] = read;
 }

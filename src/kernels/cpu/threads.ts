@@ -101,14 +101,15 @@ export class SamplePool {
   }
 
   /**
-   * Adds the bound samples' x·eᵀ, sum(e), errors and loss into `out`, as {@link fusedPass} does,
+   * Adds the bound samples' x·eᵀ, sum(e), errors, loss and samples read into `out`, as {@link fusedPass} does,
    * with the samples split among this thread and the workers (so the sums' order differs from one pass).
    */
-  run(job: Pick<Pass, 'W' | 'b' | 'logistic' | 'track'>, out: Float64Array): void {
+  run(job: Pick<Pass, 'W' | 'b' | 'logistic' | 'track' | 'screen'>, out: Float64Array): void {
     const data = this.bound;
     if (!data) throw new Error('SamplePool.run before bind');
     const parts = this.workers.length + 1;
-    const per = Math.ceil(data.m / parts);
+    // screened, each part starts at a block of 128 (the blocks' state is per block); its arrays are shared
+    const per = job.screen ? Math.ceil(data.m / parts / 128) * 128 : Math.ceil(data.m / parts);
     const W = Float32Array.from(job.W);
     for (let t = 0; t < this.workers.length; t++) {
       Atomics.store(this.status, t, PENDING);

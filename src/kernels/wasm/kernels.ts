@@ -38,6 +38,7 @@ const articleSumsShared: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   if (screen) {
     s.screening!.read += out.read;
     s.screening!.summed += s.data.m * s.data.outputs;
+    if (out.screened) s.screening!.screened++;
   }
   const scalar = (v: number) => wasm.makeOutput([], 'float32', undefined, Float32Array.of(v));
   return [wasm.makeOutput([...W.shape], 'float32', undefined, Float32Array.from(out.xe)), scalar(out.sumE), scalar(out.errors), scalar(out.loss)];
@@ -51,7 +52,7 @@ interface WasmSamples {
   readonly id: number;
   readonly data: BoundSamples;
   /** When screened (see `simd.ts`): the samples (× outputs) its calls read, and summed. */
-  readonly screening?: { read: number; summed: number };
+  readonly screening?: { read: number; summed: number; screened: number };
 }
 
 /** The wasm backend's fused kernel, for `TensorNetwork`. */
@@ -59,7 +60,7 @@ export const wasmKernel: FusedKernel<WasmSamples> = {
   name: 'SIMD kernel',
   load: ({ x, y }: Chunk, screen) => {
     const data = bindSamples(x.data, y.data, x.rows, y.rows, x.cols);
-    const samples: WasmSamples = { id: nextId++, data, ...(screen && { screening: { read: 0, summed: 0 } }) };
+    const samples: WasmSamples = { id: nextId++, data, ...(screen && { screening: { read: 0, summed: 0, screened: 0 } }) };
     bound.set(samples.id, samples);
     return samples;
   },

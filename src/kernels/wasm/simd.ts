@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { allocateBytes, freeBytes, freeFloats, heapFloats, heapKernel, heapMemory, heapOffset } from './heap';
+import { afterScreened, HISTORY, newHistory, refFor, type ScreenHistory } from '../screen';
 import { articleModule } from './module';
 
 /**
@@ -39,6 +40,8 @@ export interface KernelSums {
   readonly loss: number;
   /** Samples (times outputs) whose x the call read: all of them unless screened. */
   readonly read: number;
+  /** Whether the call screened (a binding's first call, and a call in a backoff, do not). */
+  readonly screened: boolean;
 }
 
 /** Which samples a call sums and on how many threads. */
@@ -162,14 +165,6 @@ function weightsInHeap(W: ArrayLike<number>): number {
 
 // ---- screening
 
-/** W and b kept at most: a binding's history starts again (every block read) when it is full. */
-const HISTORY = 256;
-/** A screened call reading more than this fraction of the samples makes the next calls unscreened… */
-const FALLBACK = 0.8;
-/** …for 1, 2, 4, … up to this many calls, the longer the more often screening reads most samples. */
-const MAX_BACKOFF = 16;
-const U = 2 ** -24;
-
 /** A binding's screening state (the layout is the kernel's: see Screening in `assembly/article.ts`). */
 interface Screen {
   /** Per output and block of 256 samples: ref (i32) and ρ (f32). */
@@ -180,11 +175,8 @@ interface Screen {
   norms: boolean;
   /** The bound on |ẑ_now − ẑ_ref| / n_j per history entry and output (f64), written each call. */
   readonly dist: number;
-  /** The float32 W (features×outputs) and b of each ref, oldest first. */
-  history: Float32Array[];
-  /** Unscreened calls to make before screening again, and the next such wait. */
-  skip: number;
-  backoff: number;
+  /** The refs, and when to stop screening for a while. */
+  readonly history: ScreenHistory;
 }
 
 function newScreen(bound: BoundSamples): Screen {
@@ -192,7 +184,7 @@ function newScreen(bound: BoundSamples): Screen {
   const stateBytes = 8 * k * Math.ceil(m / BLOCK);
   const state = allocateBytes(stateBytes);
   const invn = heapFloats(m);
-  const screen: Screen = { state, stateBytes, invn, norms: false, dist: allocateBytes(8 * HISTORY * k), history: [], skip: 0, backoff: 1 };
+  const screen: Screen = { state, stateBytes, invn, norms: false, dist: allocateBytes(8 * HISTORY * k), history: newHistory() };
   forget(screen);
   return screen;
 }
@@ -205,63 +197,13 @@ function forget(screen: Screen): void {
     refs[i] = 0;
     rho[i + 1] = -1;
   }
-  screen.history = [];
+  screen.history.refs = [];
 }
 
 function freeScreen(screen: Screen): void {
   freeBytes(screen.state);
   freeBytes(screen.dist);
   freeFloats(screen.invn);
-}
-
-/**
- * The ref of this call's W and b (the last one's again when they did not move), with dist written
- * for every ref: ‖θ_now − θ_ref‖₂ + γ·(‖θ_now‖₂ + ‖θ_ref‖₂) + underflow, per output o, where
- * θ = (W[·, o], b) as the kernel reads them (float32). By Cauchy–Schwarz on (x_j, 1), the first term
- * bounds |z_now − z_ref| / n_j of the exact z; float32 sums of F products and b are within
- * γ = (F+2)u/(1 − (F+2)u) of Σ|w·x| + |b| ≤ ‖θ‖₂·n_j (u = 2⁻²⁴), plus 2⁻¹⁵⁰ per product in underflow.
- */
-function refFor(screen: Screen, W: ArrayLike<number>, b: number, F: number, k: number): number {
-  const n = F * k;
-  const last = screen.history.at(-1);
-  let same = last !== undefined && Object.is(last[n], Math.fround(b));
-  for (let i = 0; same && i < n; i++) same = Object.is(last![i], Math.fround(W[i]));
-  if (!same) {
-    const theta = new Float32Array(n + 1);
-    theta.set(W);
-    theta[n] = b;
-    if (screen.history.length === HISTORY) forget(screen);
-    screen.history.push(theta);
-  }
-  const now = screen.history.at(-1)!;
-  const g = ((F + 2) * U) / (1 - (F + 2) * U);
-  const underflow = (F + 2) * 2 ** -148;
-  const norm = (t: Float32Array, o: number) => {
-    let s = t[n] * t[n];
-    for (let f = 0; f < F; f++) s += t[f * k + o] * t[f * k + o];
-    return Math.sqrt(s);
-  };
-  const dist = new Float64Array(heapMemory().buffer, screen.dist, HISTORY * k);
-  for (let o = 0; o < k; o++) {
-    const nowNorm = norm(now, o);
-    screen.history.forEach((ref, r) => {
-      let d2 = (now[n] - ref[n]) ** 2;
-      for (let f = 0; f < F; f++) d2 += (now[f * k + o] - ref[f * k + o]) ** 2;
-      // float64 rounding of this bound itself: well inside the factor
-      dist[r * k + o] = (Math.sqrt(d2) + g * (nowNorm + norm(ref, o)) + underflow) * (1 + 1e-9);
-    });
-  }
-  return screen.history.length - 1;
-}
-
-/** After a screened call that read `fraction` of the samples: whether (and how long) to stop screening. */
-function afterScreened(screen: Screen, fraction: number): void {
-  if (fraction <= FALLBACK) {
-    screen.backoff = 1;
-    return;
-  }
-  screen.skip = screen.backoff;
-  screen.backoff = Math.min(MAX_BACKOFF, 2 * screen.backoff);
 }
 
 // ---- the workers
@@ -419,10 +361,12 @@ export function sums(
   let now = 0;
   if (options.screen && binding.screenAsked++ > 0) {
     binding.screen ??= newScreen(bound);
-    if (binding.screen.skip > 0 && !withLoss) binding.screen.skip--;
+    const history = binding.screen.history;
+    if (history.skip > 0 && !withLoss) history.skip--;
     else {
       screen = binding.screen;
-      now = refFor(screen, W, b, F, k);
+      const s = screen;
+      now = refFor(history, W, b, F, k, new Float64Array(heapMemory().buffer, s.dist, HISTORY * k), () => forget(s));
     }
   }
   const screenArgs = screen ? [screen.state, now, screen.dist, heapOffset(screen.invn)!, screen.norms ? 0 : 1] : [0, 0, 0, 0, 0];
@@ -477,6 +421,6 @@ export function sums(
     loss += out[F * k + 2];
     read += out[F * k + 3];
   }
-  if (screen && !withLoss) afterScreened(screen, read / (k * n));
-  return { xe, sumE, errors, loss, read };
+  if (screen && !withLoss) afterScreened(screen.history, read / (k * n));
+  return { xe, sumE, errors, loss, read, screened: screen !== undefined };
 }
