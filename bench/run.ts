@@ -17,10 +17,14 @@ import { NUMPY_VARIANTS, timeBackend, timeNumpy, type NumpyRunner } from './timi
 
 /**
  * What runs: `plain`; a tfjs backend with its fused kernel (`wasm`, `cpu`, `tensorflow`; wasm's
- * screened); wasm's kernel reading every sample (`wasm (unscreened)`); the same backend with tfjs's
+ * cpu's screened); their kernels reading every sample (`wasm (unscreened)`, `cpu (unscreened)`); the same backend with tfjs's
  * own ops (`wasm (tfjs ops)`, …, the design card's shape); or numpy.
  */
-export type Runner = Backend | 'wasm (unscreened)' | `${TensorBackend} (tfjs ops)` | NumpyRunner | PushdownRunner;
+/** The backends whose fused kernel screens; each also runs unscreened, for the ratio. */
+const SCREENED_BACKENDS = ['wasm', 'cpu'] as const;
+type ScreenedBackend = (typeof SCREENED_BACKENDS)[number];
+
+export type Runner = Backend | `${ScreenedBackend} (unscreened)` | `${TensorBackend} (tfjs ops)` | NumpyRunner | PushdownRunner;
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -118,8 +122,8 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
   }
   const tfjsBackends = backends.filter((b): b is TensorBackend => b !== 'plain');
   const numpyRunners = machine.numpyAvailable ? (Object.keys(NUMPY_VARIANTS) as NumpyRunner[]) : [];
-  const unscreened: Runner[] = backends.includes('wasm') ? ['wasm (unscreened)'] : [];
-  const runners: Runner[] = [...backends, ...unscreened, ...tfjsBackends.map((b) => `${b} (tfjs ops)` as const), ...numpyRunners];
+  const unscreened = SCREENED_BACKENDS.filter((b) => backends.includes(b));
+  const runners: Runner[] = [...backends, ...unscreened.map((b) => `${b} (unscreened)` as const), ...tfjsBackends.map((b) => `${b} (tfjs ops)` as const), ...numpyRunners];
   const screening: ScreeningRow[] = [];
   const cli: CliCostRow[] = [];
   const largest = p.sizes[p.sizes.length - 1];
@@ -152,11 +156,11 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
         log(`  ${c.name} ${m}: ${backend}`);
         raw.push(row(backend, timeBackend(backend, c, p)));
       }
-      if (unscreened.length > 0) {
-        await tryBackend('wasm');
-        log(`  ${c.name} ${m}: wasm (unscreened)`);
-        raw.push(row('wasm (unscreened)', timeBackend('wasm', c, p, 'unscreened')));
-        if (c.name === 'synthetic' && m === largest) {
+      for (const backend of unscreened) {
+        await tryBackend(backend);
+        log(`  ${c.name} ${m}: ${backend} (unscreened)`);
+        raw.push(row(`${backend} (unscreened)`, timeBackend(backend, c, p, 'unscreened')));
+        if (backend === 'wasm' && c.name === 'synthetic' && m === largest) {
           screening.push(...timeScreening(c, log));
           cli.push(...timeCli(c, log));
         }
