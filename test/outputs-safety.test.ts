@@ -304,6 +304,29 @@ describe('Nothing lost, ever', function () {
       expect(existsSync(at('link.duckdb.wal'))).to.equal(false);
     });
 
+    it("any DuckDB database's write-ahead log is refused as an output: --db by a hard link, or a database the run does not open", async () => {
+      const at = folder();
+      writeFileSync(at('a.csv'), AND_CSV);
+      await duck(['PRAGMA disable_checkpoint_on_shutdown', "SET checkpoint_threshold = '1TB'", `CREATE TABLE t AS SELECT * FROM read_csv('${at('a.csv')}')`], at('w.duckdb'));
+      const log = readFileSync(at('w.duckdb.wal'));
+      linkSync(at('w.duckdb'), at('h.duckdb'));
+      const what = 'is the write-ahead log of a DuckDB database (the file without ".wal")';
+      const then = 'writing it would lose the changes not yet in the database file (choose another name)';
+      // the log of the database's other name, which the next open of w.duckdb replays
+      expectRefused(await trainIn(...FAST, '--db', `duckdb:${at('h.duckdb')}`, '--sql', `SELECT * FROM read_csv('${at('a.csv')}')`, '--predictions', at('w.duckdb.wal')),
+        `--predictions: "${at('w.duckdb.wal')}" ${what}; ${then}`);
+      symlinkSync(at('w.duckdb.wal'), at('log.csv'));
+      expectRefused(await trainIn(...FAST, '--data', at('a.csv'), '--predictions', at('log.csv')), `--predictions: "${at('log.csv')}" ${what}; ${then}`);
+      // a log not there yet, of a database the run never opens
+      expectRefused(await trainIn(...FAST, '--data', at('a.csv'), '--save', at('h.duckdb.wal')), `--save: "${at('h.duckdb.wal')}" ${what}; ${then}`);
+      expect(readFileSync(at('w.duckdb.wal'))).to.deep.equal(log);
+      expect(existsSync(at('h.duckdb.wal'))).to.equal(false);
+      // a .wal beside a file that is not a database is an ordinary output
+      writeFileSync(at('notes'), 'not a database, though twelve bytes long');
+      const r = await trainIn(...FAST, '--data', at('a.csv'), '--predictions', at('notes.wal'));
+      expect(r.code, r.stderr).to.equal(0);
+    });
+
     it('--x v.npy --save v.npy and --save onto --y are refused; the arrays are untouched', async () => {
       const at = folder();
       writeNpy(at('v.npy'), { rows: 2, cols: 4, data: Float64Array.from([0, 1, 0, 1, 0, 0, 1, 1]) });

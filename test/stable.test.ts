@@ -65,6 +65,21 @@ describe('predictions that overflow z', () => {
     });
   }
 
+  for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+    it(`${backend}: finite terms whose running sum passes the range (Infinity, not NaN) still predict by the exact z`, async () => {
+      const H = backend === 'plain' ? 1.7e308 : 3e38; // H + H overflows; the exact z is b
+      const net = await Classifier.create({ backend, weights: [H, H, -H, -H], bias: -1 });
+      try {
+        const ones = [[1], [1], [1], [1]];
+        expect(net.predict(ones)).to.deep.equal([[0]]);
+        // cpu's matMul sums in an order that does not overflow here, in float32
+        expect(net.predictProba(ones)[0][0]).to.be.closeTo(1 / (1 + Math.E), backend === 'cpu' ? 1e-7 : 1e-15);
+      } finally {
+        net.dispose();
+      }
+    });
+  }
+
   it('a standardization with a std below the smallest normal double is refused; one that overflows the data is refused when used', async () => {
     expect((await rejects(Classifier.create({ backend: 'plain', weights: [1], standardize: { mean: [0], std: [1e-320] } }))).message).to.equal(
       "the standardization's std[0] must be at least 2.2250738585072014e-308 (the smallest normal double; below it (x − mean) / std overflows), got 1e-320",

@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
@@ -181,7 +181,39 @@ function readAreas(texts: readonly string[], by: string): InputArea[] {
  * shard that is a link).
  */
 function inputAreas(data: DataArgs | undefined): InputArea[] {
-  return [...walAreas(data), ...dataAreas(data)];
+  return [...walAreas(data), duckDbLogArea(), ...dataAreas(data)];
+}
+
+/**
+ * Any DuckDB database's write-ahead log, whatever this run reads: an output named `X.wal`, by its
+ * name or with links followed, where X is a DuckDB database file (by any of its names: a hard link
+ * has its own log, and the file's changes may wait in either). DuckDB replays what it finds there.
+ */
+function duckDbLogArea(): InputArea {
+  const logOf = (path: string) => path.endsWith('.wal') && isDuckDbFile(path.slice(0, -'.wal'.length));
+  return {
+    what: 'is the write-ahead log of a DuckDB database (the file without ".wal")',
+    then: 'writing it would lose the changes not yet in the database file (choose another name)',
+    holds: (file) => logOf(resolve(file.path)) || logOf(file.real),
+  };
+}
+
+/** DuckDB's magic bytes, after the header's 8-byte checksum. */
+const DUCKDB_MAGIC = Buffer.from('DUCK');
+
+/** Whether `path` is a regular file that begins as a DuckDB database does. */
+function isDuckDbFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isFile()) return false;
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(12);
+    return readSync(fd, head, 0, 12, 0) === 12 && head.subarray(8).equals(DUCKDB_MAGIC);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**

@@ -5,23 +5,29 @@ import type { Network } from './network';
 export type Predictor = Pick<Network, 'backend' | 'outputs' | 'predict' | 'predictProba' | 'weights' | 'bias'>;
 
 /**
- * A network's predictions, never NaN for finite x: where its z = Wᵀ·x + b overflowed (terms of
- * ±Infinity of both signs add up to NaN; in float32 that is past 3.4e38), the sample's z is
- * computed again by {@link stableZ}, which overflows at most to ±Infinity, and s = sigmoid(z) is
- * then 0 or 1 as the exact z's sign says. Every other sample keeps the network's own value.
- * `predict` thresholds these s (the article's `s >= 0.5`, as every network does).
+ * A network's predictions, right for finite x where z = Wᵀ·x + b overflowed: terms of ±Infinity
+ * of both signs add up to NaN, and finite terms whose running sum passes the range add up to
+ * ±Infinity whatever the exact z (in float32 that is past 3.4e38). A sample whose s is NaN, 0 or 1
+ * (where an overflowed z lands) and whose |b| + Σ|Wᵢ·xᵢ| could pass the range the network computes
+ * in has its z computed again by {@link stableZ}, exactly, and s = sigmoid(z) is then as the exact
+ * z says. Every other sample keeps the network's own value. `predict` thresholds these s (the
+ * article's `s >= 0.5`, as every network does).
  */
 export function stablePredictor(network: Network): Predictor {
+  // no partial sum of terms whose magnitudes add up to less than half the range can leave it
+  const safe = (network.backend === 'plain' ? Number.MAX_VALUE : FLOAT32_MAX) / 2;
   const predictProba = (x: Matrix): Matrix => {
     const s = network.predictProba(x);
     const { rows: k, cols: m } = s;
     let W: Matrix | undefined;
+    let b = 0;
     for (let j = 0; j < m; j++) {
-      let finite = true;
-      for (let o = 0; o < k; o++) finite &&= !Number.isNaN(s.data[o * m + j]);
-      if (finite) continue;
-      W ??= network.weights();
-      for (let o = 0; o < k; o++) s.data[o * m + j] = sigmoid(stableZ(W, network.bias(), x, j, o));
+      for (let o = 0; o < k; o++) {
+        const v = s.data[o * m + j];
+        if (!(Number.isNaN(v) || v === 0 || v === 1)) continue;
+        if (!W) [W, b] = [network.weights(), network.bias()];
+        if (magnitude(W, b, x, j, o) >= safe) s.data[o * m + j] = sigmoid(stableZ(W, b, x, j, o));
+      }
     }
     return s;
   };
@@ -38,6 +44,16 @@ export function stablePredictor(network: Network): Predictor {
       return { rows: s.rows, cols: s.cols, data: yPred };
     },
   };
+}
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** |b| + Σᵢ |W[i][o]·x[i][j]| in float64: Infinity where a product is past its range. */
+function magnitude(W: Matrix, b: number, x: Matrix, j: number, o: number): number {
+  let sum = Math.abs(b);
+  for (let i = 0; i < x.rows; i++) sum += Math.abs(W.data[i * W.cols + o] * x.data[i * x.cols + j]);
+  return Number.isNaN(sum) ? Infinity : sum;
 }
 
 /**
