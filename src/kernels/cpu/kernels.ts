@@ -29,12 +29,24 @@ interface CpuBackend {
 let pool: SamplePool | undefined;
 
 /**
- * Screening's state of samples loaded to be screened (as the wasm kernel's, `../wasm/simd.ts`): per
- * output and block of 128 samples the ref and ρ, 1/n_j per sample, the bound per ref, in shared
- * memory for the threads; the refs, and what the calls read. The first call is unscreened (it would
- * read every sample anyway), so a run of one iteration costs what it did.
+ * Screening's state of samples loaded to be screened (as the wasm kernel's, `../wasm/simd.ts`): what
+ * the calls read and, from the second call on, the refs and, per output and block of 128 samples, the
+ * ref and ρ, 1/n_j per sample and the bound per ref, in shared memory for the threads. The first call
+ * is unscreened (it would read every sample anyway) and makes none of it, so samples loaded for one
+ * pass (a chunk of a chunked run) cost what they did.
  */
 interface CpuScreen {
+  /** Made at the second call. */
+  arrays?: ScreenArrays;
+  calls: number;
+  /** Samples (× outputs) read, and summed, by the calls so far. */
+  read: number;
+  summed: number;
+  /** Calls that screened. */
+  screened: number;
+}
+
+interface ScreenArrays {
   readonly history: ScreenHistory;
   readonly blocks: number;
   readonly ref: Int32Array;
@@ -43,12 +55,6 @@ interface CpuScreen {
   readonly invn: Float64Array;
   /** Whether invn has been written. */
   norms: boolean;
-  calls: number;
-  /** Samples (× outputs) read, and summed, by the calls so far. */
-  read: number;
-  summed: number;
-  /** Calls that screened. */
-  screened: number;
 }
 
 const screens = new Map<number, CpuScreen>();
@@ -58,9 +64,9 @@ function sharedOf<T extends Int32Array | Float64Array>(Type: { new (buffer: Shar
   return new Type(new SharedArrayBuffer(Type.BYTES_PER_ELEMENT * length));
 }
 
-function newScreen(m: number, outputs: number): CpuScreen {
+function newArrays(m: number, outputs: number): ScreenArrays {
   const blocks = Math.ceil(m / 128);
-  const screen: CpuScreen = {
+  const arrays: ScreenArrays = {
     history: newHistory(),
     blocks,
     ref: sharedOf(Int32Array, outputs * blocks),
@@ -68,20 +74,16 @@ function newScreen(m: number, outputs: number): CpuScreen {
     dist: sharedOf(Float64Array, HISTORY * outputs),
     invn: sharedOf(Float64Array, m),
     norms: false,
-    calls: 0,
-    read: 0,
-    summed: 0,
-    screened: 0,
   };
-  forget(screen);
-  return screen;
+  forget(arrays);
+  return arrays;
 }
 
 /** Every block to be read at the next screened call (ρ = −1), and no history. */
-function forget(screen: CpuScreen): void {
-  screen.ref.fill(0);
-  screen.rho.fill(-1);
-  screen.history.refs = [];
+function forget(arrays: ScreenArrays): void {
+  arrays.ref.fill(0);
+  arrays.rho.fill(-1);
+  arrays.history.refs = [];
 }
 
 /** Whether a pass over x uses the worker threads: x large and in shared memory, and a spare core. */
@@ -101,11 +103,12 @@ const articleSums: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const state = id === 0 || logistic ? undefined : screens.get(id);
   let screen: PassScreen | undefined;
   if (state && state.calls++ > 0) {
-    if (state.history.skip > 0 && track !== 'loss') state.history.skip--;
+    const arrays = (state.arrays ??= newArrays(m, outputs));
+    if (arrays.history.skip > 0 && track !== 'loss') arrays.history.skip--;
     else {
-      const now = refFor(state.history, values(W), values(b)[0], features, outputs, state.dist, () => forget(state));
-      const { ref, rho, blocks, dist, invn } = state;
-      screen = { ref, rho, blocks, now, dist, invn, norms: !state.norms };
+      const now = refFor(arrays.history, values(W), values(b)[0], features, outputs, arrays.dist, () => forget(arrays));
+      const { ref, rho, blocks, dist, invn } = arrays;
+      screen = { ref, rho, blocks, now, dist, invn, norms: !arrays.norms };
     }
   }
   const job = { W: values(W), b: values(b)[0], logistic, track, ...(screen && { screen }) };
@@ -122,9 +125,9 @@ const articleSums: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     state.summed += m * outputs;
   }
   if (screen) {
-    state!.norms = true;
+    state!.arrays!.norms = true;
     state!.screened++;
-    if (track !== 'loss') afterScreened(state!.history, out[at + 3] / (m * outputs));
+    if (track !== 'loss') afterScreened(state!.arrays!.history, out[at + 3] / (m * outputs));
   }
   const scalar = (v: number) => cpu.makeTensorInfo([], 'float32', Float32Array.of(v));
   return [
@@ -174,7 +177,7 @@ export const cpuKernel: FusedKernel<CpuSamples> = {
   name: 'JS kernel',
   load: (chunk: Chunk, screen) => {
     const id = screen ? nextId++ : 0;
-    if (screen) screens.set(id, newScreen(chunk.x.cols, chunk.y.rows));
+    if (screen) screens.set(id, { calls: 0, read: 0, summed: 0, screened: 0 });
     return { x: toTensor(chunk.x), y: toTensor(chunk.y), screen: id };
   },
   unload: ({ x, y, screen }) => {
