@@ -17,9 +17,12 @@ function startTraining(args: string[]) {
   return spawnCollecting(process.execPath, [join(ROOT, 'node_modules/ts-node/dist/bin.js'), join(ROOT, 'scripts/train.ts'), ...args], ROOT);
 }
 
-/** Waits until the child is surely training: start-up (ts-node, tfjs, data) takes well under 4 s of CPU. */
+/**
+ * Waits until the child is surely training: start-up (ts-node compiling the sources, tfjs, data)
+ * takes about 4 s of CPU here, so 10 s is well past it; the runs it waits on train for minutes.
+ */
 async function training(pid: number): Promise<void> {
-  await until(() => cpuSeconds(pid) >= 4, 'the run to be training', 60000);
+  await until(() => cpuSeconds(pid) >= 10, 'the run to be training', 90000);
 }
 
 
