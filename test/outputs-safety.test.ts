@@ -126,6 +126,30 @@ describe('Nothing lost, ever', function () {
       expect(readFileSync(at('v.csv'), 'utf8')).to.equal(AND_CSV);
     });
 
+    it('--sql that is a statement, not a query (EXPORT DATABASE, COPY, PRAGMA), is refused before DuckDB prepares it (EXPORT made its folder)', async () => {
+      const at = folder();
+      for (const [sql, word] of [[`EXPORT DATABASE '${at('dump')}'`, 'EXPORT'], [`COPY (SELECT 1) TO '${at('c.csv')}'`, 'COPY'], ['pragma version', 'PRAGMA']]) {
+        expectRefused(await trainIn(...FAST, '--sql', sql),
+          `--sql must be a query that reads (SELECT, WITH, FROM or VALUES); ${word} is a statement DuckDB would carry out (it may write files or change the database), so it is not run`);
+      }
+      expect(readdirSync(at())).to.deep.equal([]);
+    });
+
+    it('a Parquet file named with glob characters: --data refuses it (DuckDB reads it as a pattern), and the files its pattern matches are inputs', async () => {
+      const at = folder();
+      const and = "SELECT * FROM (VALUES (0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 1)) t(x1, x2, y)";
+      await duck(['star*.parquet', 'starX.parquet', 'br[1].parquet', 'br1.parquet'].map((name) => `COPY (${and}) TO '${at(name)}' (FORMAT parquet)`));
+      const before = readFileSync(at('starX.parquet'));
+      // the fourth hostile pass: br[1].parquet trained on br1.parquet; --save starX.parquet replaced a file the run read
+      expectRefused(await trainIn(...FAST, '--data', at('br[1].parquet')),
+        `${at('br[1].parquet')}: is a file whose name has *, ? or [, which DuckDB reads as a pattern (it would read other files, or none of this one); rename it`);
+      expectRefused(await trainIn(...FAST, '--data', at('star*.parquet'), '--save', at('starX.parquet')),
+        `--save: "${at('starX.parquet')}" matches the --data pattern "${at('star*.parquet')}"; writing it would replace or add to the data (choose a path outside it)`);
+      expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM '${at('star*.parquet')}'`, '--save', at('starX.parquet')),
+        `--save: "${at('starX.parquet')}" matches "${at('star*.parquet')}", a pattern the --sql query reads; writing it would replace or add to the data (choose a path outside it)`);
+      expect(readFileSync(at('starX.parquet'))).to.deep.equal(before);
+    });
+
     it('Parquet data (a file, one named .csv, a folder, a glob) and a duckdb: database file are inputs no output may replace or join', async () => {
       const at = folder();
       mkdirSync(at('shards'));
@@ -321,6 +345,14 @@ describe('Nothing lost, ever', function () {
       expectRefused(await trainIn(...FAST, '--data', at('a.csv'), '--save', at('h.duckdb.wal')), `--save: "${at('h.duckdb.wal')}" ${what}; ${then}`);
       expect(readFileSync(at('w.duckdb.wal'))).to.deep.equal(log);
       expect(existsSync(at('h.duckdb.wal'))).to.equal(false);
+      // a folder there: --export-tfjs, make-npy --out (the fourth hostile pass: DuckDB could not open the database after)
+      const folderThen = 'a folder there would lose the changes not yet in the database file (choose another name)';
+      expectRefused(await trainIn(...FAST, '--data', at('a.csv'), '--export-tfjs', at('w.duckdb.wal')), `--export-tfjs: "${at('w.duckdb.wal')}" is a file; expected a folder (made if missing)`);
+      expectRefused(await trainIn(...FAST, '--data', at('a.csv'), '--export-tfjs', at('h.duckdb.wal')), `--export-tfjs: "${at('h.duckdb.wal')}" ${what}; ${folderThen}`);
+      const made = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'cli', 'main.js'), 'make-npy', '--out', at('h.duckdb.wal'), '--features', '2', '--samples', '4'], { encoding: 'utf8' });
+      expectRefused({ code: made.status, stdout: made.stdout, stderr: made.stderr }, `--out: "${at('h.duckdb.wal')}" ${what}; ${folderThen}`);
+      expect(existsSync(at('h.duckdb.wal'))).to.equal(false);
+      expect(readFileSync(at('w.duckdb.wal'))).to.deep.equal(log);
       // a .wal beside a file that is not a database is an ordinary output
       writeFileSync(at('notes'), 'not a database, though twelve bytes long');
       const r = await trainIn(...FAST, '--data', at('a.csv'), '--predictions', at('notes.wal'));
@@ -723,6 +755,22 @@ describe('Nothing lost, ever', function () {
         `${fifo}: is a pipe; it must be a regular file (save the data to a file and give its name)`);
       expectRefused(await runInProcess(predict, ['--model', model, '--data', '/dev/zero']),
         '/dev/zero: is a character device; it must be a regular file (save the data to a file and give its name)');
+    });
+  });
+
+  describe('4b. a file on a kernel file system is no data: refused before it is read (the fourth hostile pass: /proc/kmsg waited for the kernel, ignoring SIGTERM)', () => {
+    it('--data, --x, predict --model, --db and a file a --sql query reads, on /proc or /sys', async () => {
+      // /proc/self/status stands for /proc/kmsg (a regular file by stat whose read waits; root only)
+      const proc = (path: string) => `${path}: is on proc, a kernel file system, not a file of data; give a file on a disk`;
+      expectRefused(await trainIn(...FAST, '--data', '/proc/self/status'), proc('/proc/self/status'));
+      expectRefused(await trainIn(...FAST, '--x', '/proc/self/status', '--y', '/proc/self/status'), proc('/proc/self/status'));
+      expectRefused(await runInProcess(predict, ['--model', '/proc/self/status', '--data', '/proc/self/status']), proc('/proc/self/status'));
+      expectRefused(await trainIn(...FAST, '--db', 'duckdb:/proc/self/status', '--sql', 'SELECT 1 AS x, 0 AS y'),
+        '--db: "/proc/self/status" is on proc, a kernel file system, not a file of data; give a file on a disk');
+      expectRefused(await trainIn(...FAST, '--sql', "SELECT * FROM read_csv('/proc/self/status')"),
+        '--sql: "/proc/self/status", which the --sql query reads, is on proc, a kernel file system, not a file of data; give a file on a disk');
+      expectRefused(await trainIn(...FAST, '--sql', "SELECT * FROM read_csv(concat('/sys/kernel/', 'uevent_seqnum'))"),
+        'the query reads "/sys/kernel/uevent_seqnum", which is on sysfs, a kernel file system, not a file of data; give a file on a disk');
     });
   });
 

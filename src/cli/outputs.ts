@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Classifier } from '../classifier';
 import type { Dataset } from '../data/dataset';
@@ -6,6 +6,7 @@ import { foldStandardization } from '../data/standardize';
 import { InputError, fileWriteError, shownPath } from '../errors';
 import { TEMP_NAME_MAX, fileKind, realTarget, throughDescriptor, writeTogether } from '../io/atomic';
 import { globBase, homed, isGlob } from '../io/glob';
+import { kernelFileSystem, kernelInputReason } from '../io/kernel-fs';
 import { filesUnder } from '../io/walk';
 import { toRows } from '../matrix';
 import { saveClassifier } from '../model/file';
@@ -190,12 +191,17 @@ function inputAreas(data: DataArgs | undefined): InputArea[] {
  * has its own log, and the file's changes may wait in either). DuckDB replays what it finds there.
  */
 function duckDbLogArea(): InputArea {
-  const logOf = (path: string) => path.endsWith('.wal') && isDuckDbFile(path.slice(0, -'.wal'.length));
-  return {
-    what: 'is the write-ahead log of a DuckDB database (the file without ".wal")',
-    then: 'writing it would lose the changes not yet in the database file (choose another name)',
-    holds: (file) => logOf(resolve(file.path)) || logOf(file.real),
-  };
+  return { what: DUCKDB_LOG.what, then: DUCKDB_LOG.then, holds: (file) => isDuckDbLog(resolve(file.path)) || isDuckDbLog(file.real) };
+}
+
+const DUCKDB_LOG = {
+  what: 'is the write-ahead log of a DuckDB database (the file without ".wal")',
+  then: 'writing it would lose the changes not yet in the database file (choose another name)',
+};
+
+/** Whether `path` is `X.wal` for a DuckDB database file X. */
+function isDuckDbLog(path: string): boolean {
+  return path.endsWith('.wal') && isDuckDbFile(path.slice(0, -'.wal'.length));
 }
 
 /** DuckDB's magic bytes, after the header's 8-byte checksum. */
@@ -255,6 +261,8 @@ function manyFiles(given: string, what: { folder?: string; pattern: string; link
   try {
     stat = statSync(path);
   } catch {}
+  // a file named with glob characters is still read as a pattern (DuckDB has no escape for them)
+  if (stat && !stat.isDirectory() && isGlob(path)) stat = undefined;
   if (stat && (!stat.isDirectory() || what.folder === undefined)) return [];
   const pattern = resolve(stat ? join(path, '**', '*.parquet') : path);
   const base = globBase(pattern);
@@ -341,6 +349,10 @@ function exportFolder(dir: string, flag = '--export-tfjs', firstFile = TFJS_FILE
     );
   }
   const real = resolved(flag, dir);
+  // a folder there would be replayed as the log (and DuckDB then cannot open the database at all)
+  if (isDuckDbLog(resolve(dir)) || isDuckDbLog(real)) {
+    throw new InputError(`${flag}: "${shownPath(dir)}" ${DUCKDB_LOG.what}; a folder there ${DUCKDB_LOG.then.replace('writing it ', '')}`);
+  }
   checkLength(flag, dir, join(real, firstFile));
   let existing = real; // the folder written into, or the deepest of its folders that exists
   let existingStat = stat;
@@ -419,8 +431,10 @@ function inputs(data: DataArgs | undefined): Place[] {
 export function checkSqlInputs(data: DataArgs | undefined): void {
   for (const input of inputs(data)) {
     if (input.flag !== '--sql' && input.flag !== '--db') continue;
-    if (input.stat!.isFile()) continue;
     const what = input.flag === '--sql' ? `"${shownPath(input.path)}", which the --sql query reads,` : `"${shownPath(input.path)}"`;
+    const kernel = input.stat!.isFile() ? kernelInputReason(input.path) : undefined;
+    if (kernel) throw new InputError(`${input.flag}: ${what} ${kernel}`);
+    if (input.stat!.isFile()) continue;
     throw new InputError(`${input.flag}: ${what} is ${fileKind(input.stat!)}; it must be a regular file (save the data to a file and give its name)`);
   }
 }
@@ -481,59 +495,14 @@ function checkLength(flag: string, path: string, real?: string): void {
   }
 }
 
-/**
- * Kernel file systems: a file there is not kept (and mkdir on /proc never returns), so no output goes
- * there. Their statfs magic numbers (linux/magic.h).
- */
-const KERNEL_FILE_SYSTEMS = new Map<number, string>([
-  [0x9fa0, 'proc'],
-  [0x62656572, 'sysfs'],
-  [0x1cd1, 'devpts'],
-  [0x64626720, 'debugfs'],
-  [0x74726163, 'tracefs'],
-  [0x73636673, 'securityfs'],
-  [0x27e0eb, 'cgroup'],
-  [0x63677270, 'cgroup2'],
-  [0x6165676c, 'pstore'],
-  [0xcafe4a11, 'bpf'],
-  [0x62656570, 'configfs'],
-  [0xde5e81e4, 'efivarfs'],
-  [0xf97cff8c, 'selinuxfs'],
-  [0x65735543, 'fusectl'],
-  [0x42494e4d, 'binfmt_misc'],
-  [0x19800202, 'mqueue'],
-  [0x6e736673, 'nsfs'],
-]);
-
-/** Whether a folder is on a devtmpfs mount (Linux's /proc/self/mountinfo: its device's major:minor). */
-function onDevtmpfs(folder: string): boolean {
-  let mounts: string;
-  let dev: number;
-  try {
-    mounts = readFileSync('/proc/self/mountinfo', 'utf8');
-    dev = statSync(folder).dev;
-  } catch {
-    return false; // not Linux, or no such folder (the caller says so)
-  }
-  // glibc's dev_t: major in bits 8–19 and 32–63, minor in bits 0–7 and 20–31
-  const major = Number((BigInt(dev) >> 8n) & 0xfffn) | Number((BigInt(dev) >> 32n) << 12n);
-  const minor = Number(BigInt(dev) & 0xffn) | Number(((BigInt(dev) >> 20n) & 0xfffn) << 8n);
-  return mounts.split('\n').some((line) => {
-    const [fields, rest] = line.split(' - ');
-    return rest?.split(' ')[0] === 'devtmpfs' && fields.split(' ')[2] === `${major}:${minor}`;
-  });
-}
-
 /** The folder `path` goes into is on a disk and can be written (not read-only, not forbidden). */
 function checkWritable(flag: string, path: string, folder: string): void {
   let kind: string | undefined;
   try {
-    kind = KERNEL_FILE_SYSTEMS.get(statfsSync(folder).type);
+    kind = kernelFileSystem(folder);
   } catch {
     // no statfs here (Windows): nothing to learn
   }
-  // devtmpfs has tmpfs's magic number: it is told by its mount (and /dev is the devices' folder, whatever is mounted there)
-  if (!kind && (realOr(folder) === '/dev' || onDevtmpfs(folder))) kind = 'devtmpfs (the devices)';
   if (kind) {
     throw new InputError(`${flag}: cannot write "${shownPath(path)}": "${shownPath(folder)}" is on ${kind}, a kernel file system; choose a folder on a disk`);
   }

@@ -4,6 +4,7 @@ import { fileReadError, given, InputError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { checkOptionsObject, names, text } from '../options';
 import { checkModel, modelOf, type ModelMeta, type SavedModel } from './format';
+import { kernelInputReason } from '../io/kernel-fs';
 
 export * from './format';
 
@@ -32,6 +33,8 @@ export function loadModel(path: string): SavedModel {
     // a FIFO or a device would block the read, or never end: only a regular file, and of a model's size
     const info = statSync(path);
     if (!info.isFile()) throw new InputError(`${path}: is ${kindOf(info)}, expected a model file`);
+    const kernel = kernelInputReason(path);
+    if (kernel) throw new InputError(`${path}: ${kernel}`);
     if (info.size > MAX_MODEL_BYTES) {
       throw new InputError(`${path}: not a valid model file: it is ${info.size} bytes, more than any model file (at most ${MAX_MODEL_BYTES}, 256 MiB)`);
     }

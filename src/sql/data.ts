@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './database';
 import { parquetQuery } from './parquet';
 import { cleanQuery, labelValuesQuery, type SqlData } from './query';
 import { DEFAULT_DB, parseDbUrl, redactUrl } from './url';
+import { kernelInputReason } from '../io/kernel-fs';
 
 /** Data in a database: a query (option `sql`) or Parquet (option `data`), the database that runs it (option `db`), and the column choice. */
 export interface SqlSpec {
@@ -148,8 +149,11 @@ function checkNamesReadable(names: readonly string[], where: string): void {
       } catch {
         continue; // not there: DuckDB says so
       }
+      const reads = where === 'the query' ? 'the query reads' : `${where} includes`;
+      const kernel = stat.isFile() ? kernelInputReason(file) : undefined;
+      if (kernel) throw new InputError(`${reads} "${shownPath(file)}", which ${kernel}`);
       if (stat.isFile() || stat.isDirectory()) continue;
-      throw new InputError(`${where === 'the query' ? 'the query reads' : `${where} includes`} "${shownPath(file)}", which is ${fileKind(stat)}; it must be a regular file (save the data to a file and give its name)`);
+      throw new InputError(`${reads} "${shownPath(file)}", which is ${fileKind(stat)}; it must be a regular file (save the data to a file and give its name)`);
     }
   }
 }

@@ -6,6 +6,8 @@
  * SQL a `query()` call is given is read the same way, in turn.
  */
 
+import { InputError, option, shown } from '../errors';
+
 /** What this needs of DuckDB: a query's parse tree (`json_serialize_sql`), and the value of a serialized `SELECT expr`. */
 export interface ParseTrees {
   serialize(sql: string): Promise<Tree>;
@@ -29,7 +31,11 @@ export async function namesRead(db: ParseTrees, sqls: readonly string[]): Promis
   const template = await db.serialize('SELECT NULL');
   const read = async (sql: string, depth: number): Promise<void> => {
     const tree = await db.serialize(sql);
-    if (tree.error !== false) return;
+    if (tree.error !== false) {
+      // DuckDB carries out some statements as it prepares them (EXPORT DATABASE makes its folder)
+      if (sql === sqls[0] && depth === 0 && /^Only SELECT statements/.test(String(tree.error_message))) throw notAQuery(sql);
+      return;
+    }
     for (const { name, args } of tableFunctions(tree)) {
       for (const arg of args) {
         let value: unknown;
@@ -48,6 +54,15 @@ export async function namesRead(db: ParseTrees, sqls: readonly string[]): Promis
   };
   for (const sql of sqls) await read(sql, 0);
   return [...names];
+}
+
+/** The error of SQL that is a statement, not a query: it would be carried out, not read. */
+function notAQuery(sql: string): InputError {
+  const word = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'it';
+  return new InputError(
+    option('sql'),
+    ` must be a query that reads (SELECT, WITH, FROM or VALUES); ${shown(word, 20)} is a statement DuckDB would carry out (it may write files or change the database), so it is not run`,
+  );
 }
 
 /** The view's query of a `CREATE VIEW name AS query` text (as `duckdb_views()` gives it), or undefined. */

@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { filesUnder } from '../io/walk';
 import { fileReadError, InputError, option, shownPath } from '../errors';
@@ -100,6 +100,12 @@ const GLOB = /[*?[]/;
  */
 export function parquetQuery(path: string): string {
   let files = path;
+  if (GLOB.test(path) && existsSync(path)) {
+    // DuckDB has no escape for them: br[1].parquet would read br1.parquet, star*.parquet starX.parquet too
+    throw new InputError(
+      `${shownPath(path)}: is a file whose name has *, ? or [, which DuckDB reads as a pattern (it would read other files, or none of this one); rename it`,
+    );
+  }
   if (!GLOB.test(path)) {
     try {
       if (statSync(path).isDirectory()) files = join(path, '**', '*.parquet');

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
 import { InputError, fileReadError, shownPath } from '../../errors';
 import { fileKind } from '../../io/atomic';
+import { kernelInputReason } from '../../io/kernel-fs';
 
 /** readSync and writeSync move at most 2 GiB a call. */
 const MAX_IO = 1 << 30;
@@ -39,8 +40,10 @@ export function openInput(path: string, expected: string): number {
     closeSync(fd);
     throw fileReadError(path, err, expected);
   }
-  if (stat.isFile()) return fd;
+  const kernel = stat.isFile() ? kernelInputReason(path) : undefined;
+  if (stat.isFile() && !kernel) return fd;
   closeSync(fd);
+  if (kernel) throw new InputError(`${shownPath(path)}: ${kernel}`);
   if (stat.isDirectory()) throw new InputError(`${shownPath(path)}: is a directory, expected ${expected}`);
   throw notRegular(path, stat);
 }
