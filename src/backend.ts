@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { InputError, option } from './errors';
+import { given, InputError, option, quote } from './errors';
 import type { TensorBackend } from './network/network';
 
 /** Which tfjs backend runs, and why (for `auto`, what was tried before it). */
@@ -22,6 +22,10 @@ tf.enableProdMode();
  * naming the reason.
  */
 export async function useBackend(request: TensorBackend | 'auto'): Promise<BackendChoice> {
+  const choices = ['auto', 'tensorflow', 'wasm', 'cpu'];
+  if (!choices.includes(request)) {
+    throw new InputError('useBackend: ', typeof request === 'string' ? quote(request) : given(request), ` is not a tfjs backend; expected ${choices.join(', ')} (plain and sql need none)`);
+  }
   if (request !== 'auto') {
     const failure = await activate(request);
     if (failure !== undefined) throw new InputError(option('backend'), ` ${request}: ${failure}`);

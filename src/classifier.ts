@@ -1,9 +1,10 @@
 import { checkedSampleSource, isSampleSource, type SampleSource } from './data/source';
-import { featureStats, standardization, standardizedSource, standardizeMatrix, standardizeOption, type Standardization } from './data/standardize';
+import { checkStandardizesW, featureStats, standardization, standardizedSource, standardizeMatrix, standardizeOption, type Standardization } from './data/standardize';
 import { InputError } from './errors';
 import { toRows, type Matrix, type MatrixLike } from './matrix';
 import { addConfusion, emptyConfusion, evaluate, evaluateAsync, evaluation, type FullEvaluation } from './metrics';
 import { checkModel, modelOf, type ModelMeta, type SavedModel } from './model/format';
+import { parseModelText } from './model/json-depth';
 import { checkDataFitsFloat32, checkSettingsFitFloat32 } from './network/float32';
 import { asMatrix, type InitialWeights } from './network/init';
 import { isTensorBackend, type Backend, type Gradient, type Kernels, type TrainResult, type TrainSettings } from './network/network';
@@ -93,6 +94,7 @@ export class Classifier {
     const W = options.weights === undefined ? undefined : asMatrix(options.weights); // checked here, used when W is made
     if (isTensorBackend(backend)) checkSettingsFitFloat32(backend, this.learningRate, W, b, fromModel);
     this.scaling = standardizeOption(options.standardize);
+    if (W && typeof this.scaling === 'object') checkStandardizesW(this.scaling, W.rows);
     this.slot = new NetworkSlot(backend, optionOrDefault('kernels', options.kernels), options.weights, b);
   }
 
@@ -138,13 +140,7 @@ export class Classifier {
 
   /** A classifier from `toJSON()`'s output, or its text (`JSON.stringify(net)`), or a model file's content, checked as model files are. */
   static async fromJSON(json: unknown, options: Pick<ClassifierOptions, 'backend'> = {}): Promise<Classifier> {
-    if (typeof json === 'string') {
-      try {
-        json = JSON.parse(json) as unknown;
-      } catch (err) {
-        throw new InputError(`the model JSON: the text is not JSON (${(err as Error).message})`);
-      }
-    }
+    if (typeof json === 'string') json = parseModelText('the model JSON', json);
     checkModel('the model JSON', json);
     return Classifier.fromModel(json, options);
   }

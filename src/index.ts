@@ -27,5 +27,7 @@ export { databaseDataset } from './sql/samples';
 export { explainSql } from './sql/explain';
 export type { SqlSpec } from './sql/data';
 export { InputError } from './errors';
-export { matrix, toRows, type Matrix, type MatrixLike } from './matrix';
+export { type Matrix, type MatrixLike } from './matrix';
+// checked at the call: the exported helpers are an edge too
+export { checkedMatrix as matrix, checkedToRows as toRows } from './validate';
 export { BACKENDS, GRADIENTS, KERNELS, type Backend, type Gradient, type Kernels, type IterationStats, type TensorBackend, type TrainResult } from './network/network';

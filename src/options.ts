@@ -31,7 +31,7 @@ const seedRule: Check = (v) =>
 const oneOf =
   (values: readonly string[], noun: string, join: string): Check =>
   (v) =>
-    values.includes(v as string) ? undefined : `: ${quote(v)} is not ${noun}; expected ${values.join(join)}`;
+    values.includes(v as string) ? undefined : `: ${typeof v === 'string' ? quote(v) : given(v)} is not ${noun}; expected ${values.join(join)}`;
 
 /** A list of column names: non-empty strings. */
 export const names: Check = (v) => {
@@ -42,6 +42,9 @@ export const names: Check = (v) => {
 export const bool: Check = (v) => (typeof v === 'boolean' ? undefined : ` must be true or false, got ${given(v)}`);
 export const fn: Check = (v) => (typeof v === 'function' ? undefined : ` must be a function, got ${given(v)}`);
 export const text: Check = (v) => (typeof v === 'string' ? undefined : ` must be text, got ${given(v)}`);
+/** A file name: text, not empty, without the NUL character no file name holds (Node's fs would throw a TypeError). */
+export const filePath: Check = (v) =>
+  typeof v !== 'string' || v === '' ? ` must be a file name, got ${v === '' ? 'an empty text' : given(v)}` : v.includes('\0') ? ` must be a file name, got one with a NUL character (${given(v)})` : undefined;
 
 /**
  * Checks the options argument of a library call (`where`, e.g. `Classifier.create`): undefined, or

@@ -1,3 +1,4 @@
+import { ChunkScreen } from './kernels/screen-chunks';
 import { checkedSampleSource, type Chunk, type RemoteSamples, type SampleSource } from './data/source';
 import { given, InputError, option } from './errors';
 import { checkOptionsObject, TRAIN_RULES } from './options';
@@ -16,7 +17,7 @@ import type { ErrorsAndLoss, IterationStats, Network, TraceStep, Track, TrainRes
  * the loop yields each one ({@link settled}) to its driver, which awaits it and resumes the loop
  * with the value ({@link trainAsync}) or refuses it ({@link train}). The loop is the same.
  */
-function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSource, settings: TrainSettings): Generator<Pending, TrainResult, unknown> {
+function* iterations<Samples, Sums>(where: string, net: Network<Samples, Sums>, data: SampleSource, settings: TrainSettings): Generator<Pending, TrainResult, unknown> {
   const { a, iterations: count } = settings;
   const gradient = settings.gradient ?? 'article';
   const m = data.samples;
@@ -24,6 +25,10 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
   // Samples held in memory are made ready once (tfjs: uploaded as tensors), not every iteration;
   // samples that stay in their database are taken whole there.
   const loaded = whole ? net.load(whole) : data.remote && attach(net, data.remote);
+  // read chunk by chunk: a chunk that cannot add anything is not read, where the network's kernel screens
+  const chunks = !loaded && net.screensChunks && gradient === 'article' ? new ChunkScreen(data.features, data.outputs) : undefined;
+  // the largest ‖x_j‖₂: of the samples in memory now, of chunks as the first pass reads them
+  const xNorm: { value?: number } = { value: whole ? knownNorm(whole.x) : undefined };
   const pocket = settings.pocket ? new Pocket() : undefined;
   // with pocket or finalStats, the loop ends with one more forward pass (no update) for the stats of the last W and b
   const measureLast = pocket !== undefined || settings.finalStats === true;
@@ -33,14 +38,18 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
     for (let i = 0; ; i++) {
       if (!result && i === count) result = { iterationsRun: count };
       else if (!result && settings.shouldStop?.()) result = { iterationsRun: i, stoppedBy: 'interrupt' };
+      // a callback (shouldStop, onIteration, or the event loop's turn) may have let the network go
+      if (net.disposed) throw disposedDuring(where);
       if (result && !measureLast) break;
       const track: Track = result !== undefined ? 'loss' : tracked(settings, i);
       const trace = !result && settings.trace?.(i + 1) === true;
       if (trace && !loaded) throw new InputError('tracing needs the samples whole in memory (not in chunks)');
-      const sums = yield* settled(loaded ? net.sums(loaded, gradient, track, trace) : chunkedSums(net, data, settings.chunkSamples, gradient, track));
+      const sums = yield* settled(loaded ? net.sums(loaded, gradient, track, trace) : chunkedSums(net, data, settings.chunkSamples, gradient, track, chunks, xNorm));
       let stats: IterationStats | undefined;
       let forward: ReturnType<typeof net.traced> | undefined;
       try {
+        // the sums of a W and b whose z could overflow are not used (their errors would be wrong)
+        if (xNorm.value !== undefined) checkRange(net, xNorm.value, i);
         if (trace) forward = net.traced(sums);
         if (track) {
           const { errors, loss } = yield* settled(net.stats(sums));
@@ -69,8 +78,9 @@ function* iterations<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSou
       settings.onIteration?.(i + 1, stats);
       yield;
     }
-    if (!measureLast) return result!;
-    const last = { ...result!, final: { errors: final!.errors, loss: final!.loss! } };
+    const ended = chunks ? { ...result!, chunks: { read: chunks.read, skipped: chunks.skipped } } : result!;
+    if (!measureLast) return ended;
+    const last = { ...ended, final: { errors: final!.errors, loss: final!.loss! } };
     return pocket ? { ...last, pocket: { afterUpdates: pocket.afterUpdates, ...pocket.restore(net) } } : last;
   } finally {
     if (loaded) net.unload(loaded);
@@ -111,19 +121,86 @@ function chunkedSums<Samples, Sums>(
   chunkSamples: number | undefined,
   gradient: NonNullable<TrainSettings['gradient']>,
   track: Track,
+  screen?: ChunkScreen,
+  xNorm: { value?: number } = {},
 ): Sums {
   let total: Sums | undefined;
-  data.forEachChunk(chunkSamples, (chunk) => {
-    const samples = net.load(chunk);
-    try {
-      const part = net.sums(samples, gradient, track);
-      if (isPending(part)) throw new Error('a network that computes asynchronously sums the samples where they live, not chunks read here');
-      total = total === undefined ? part : net.add(total, part);
-    } finally {
-      net.unload(samples);
-    }
-  });
+  screen?.begin(net.weights().data, net.bias(), track === 'loss');
+  const first = xNorm.value === undefined;
+  let norm = 0;
+  try {
+    data.forEachChunk(chunkSamples, (chunk) => {
+      if (first) norm = Math.max(norm, largestNorm(chunk.x));
+      screen?.readChunk(chunk);
+      const samples = net.load(chunk);
+      try {
+        const part = net.sums(samples, gradient, track);
+        if (isPending(part)) throw new Error('a network that computes asynchronously sums the samples where they live, not chunks read here');
+        total = total === undefined ? part : net.add(total, part);
+      } finally {
+        net.unload(samples);
+      }
+    }, screen && ((offset, n) => (total !== undefined || offset + n < data.samples) && screen.skip(offset, n))); // the last chunk is read when no other was: the sums come from a read
+  } catch (err) {
+    if (total !== undefined) net.free(total); // the chunks summed before a chunk failed
+    throw err;
+  }
+  if (first) xNorm.value = norm;
   return total!;
+}
+
+/** {@link largestNorm} of samples held in memory, once per buffer (a benchmark trains on the same x call after call). */
+const norms = new WeakMap<object, number>();
+function knownNorm(x: Matrix): number {
+  let norm = norms.get(x.data);
+  if (norm === undefined) norms.set(x.data, (norm = largestNorm(x)));
+  return norm;
+}
+
+/** The largest ‖x_j‖₂ over the samples (columns) of x, in float64, scaled so that no square overflows (Infinity only past the range). */
+function largestNorm(x: Matrix): number {
+  const n = x.rows * x.cols;
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(x.data[i]));
+  if (scale === 0) return 0;
+  const squares = new Float64Array(x.cols);
+  for (let f = 0; f < x.rows; f++) {
+    for (let j = 0; j < x.cols; j++) squares[j] += (x.data[f * x.cols + j] / scale) ** 2;
+  }
+  let most = 0;
+  for (let j = 0; j < x.cols; j++) if (squares[j] > most) most = squares[j];
+  return scale * Math.sqrt(most);
+}
+
+/** float32's largest finite value. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The pass just made with W and b (after `updates` updates) could not have overflowed: every partial
+ * sum of z = Wᵀ·x_j + b is at most |b| + ‖W‖·‖x_j‖ (Cauchy–Schwarz), which must stay below the
+ * largest value the network computes in (float64 for plain, float32 otherwise), less the roundings. Beyond it a sum
+ * could come out ±Infinity or NaN, and the errors and the update with it.
+ */
+function checkRange(net: Network<unknown, unknown>, xNorm: number, updates: number): void {
+  if (net.backend === 'sql') return; // a database computes in double precision, beyond this loop's sight
+  const W = net.weights().data;
+  let w2 = 0;
+  for (const w of W) w2 += w * w;
+  const bound = Math.abs(net.bias()) + (w2 === 0 ? 0 : Math.sqrt(w2) * xNorm);
+  const [limit, type, u] = net.backend === 'plain' ? [Number.MAX_VALUE, 'float64', 2 ** -53] : [FLOAT32_MAX, 'float32', 2 ** -24];
+  // each partial sum is within (F + 2) roundings of one of at most this size
+  const safe = limit / (1 + 2 * (net.features + 2) * u);
+  if (!(bound < safe)) {
+    throw new InputError(
+      `z = Wᵀ·x + b could overflow ${type} ${updates === 0 ? 'with the initial W and b' : `after ${updates} update${updates === 1 ? '' : 's'}`}: ` +
+        `|b| + ‖W‖·max‖x_j‖ is ${bound.toPrecision(3)}, past ${type}'s largest value (${limit.toPrecision(3)}), so the errors and the update could be wrong; ` +
+        'scale the features (',
+      option('standardize'),
+      '), start from smaller W and b, or lower ',
+      option('learningRate'),
+      net.backend === 'plain' ? '' : ' (or train on plain, in float64)',
+    );
+  }
 }
 
 /** A value that is not what was expected, for a message. */
@@ -155,7 +232,7 @@ function checkTraining(where: string, net: unknown, data: unknown, settings: unk
 
 /** Runs the article's loop on the samples, updating the network's W and b in place. */
 export function train<Samples, Sums>(net: Network<Samples, Sums>, data: SampleSource, settings: TrainSettings): TrainResult {
-  const run = iterations(net, checkTraining('train', net, data, settings), settings);
+  const run = iterations('train', net, checkTraining('train', net, data, settings), settings);
   for (;;) {
     const step = run.next();
     if (step.done) return step.value;
@@ -179,7 +256,7 @@ export async function trainAsync<Samples, Sums>(
   settings: TrainSettings,
   sliceMs = 50,
 ): Promise<TrainResult> {
-  const run = iterations(net, checkTraining('trainAsync', net, data, settings), settings);
+  const run = iterations('trainAsync', net, checkTraining('trainAsync', net, data, settings), settings);
   let sliceStart = Date.now();
   let step = run.next();
   for (;;) {
@@ -193,16 +270,28 @@ export async function trainAsync<Samples, Sums>(
         step = run.throw(err); // the loop lets its samples go, and the error comes out of it
         continue;
       }
-      step = run.next(value);
+      step = net.disposed
+        ? run.throw(disposedDuring('trainAsync'))
+        : run.next(value);
       sliceStart = Date.now();
       continue;
     }
     if (Date.now() - sliceStart >= sliceMs) {
       await nextTurn();
       sliceStart = Date.now();
+      // the caller ran in that turn, and may have let the network go
+      if (net.disposed) {
+        step = run.throw(disposedDuring('trainAsync'));
+        continue;
+      }
     }
     step = run.next();
   }
+}
+
+/** The error of a network disposed while trainAsync ran on it (in a turn it gave the event loop). */
+function disposedDuring(where: string): InputError {
+  return new InputError(`${where}: the network was disposed during training; its W and b are gone (dispose it after ${where} ${where === 'train' ? 'returns' : 'settles'})`);
 }
 
 /** What the loop yields to its driver: a value a network computes elsewhere, to await; or nothing (a place for the event loop's turn). */

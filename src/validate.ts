@@ -1,5 +1,5 @@
 import { given, InputError, quote, shown } from './errors';
-import { isMatrix, matrix, type Matrix, type MatrixLike } from './matrix';
+import { isMatrix, matrix, sharedFloats, toRows, type Matrix, type MatrixLike } from './matrix';
 import { memorySource, type SampleSource } from './data/source';
 
 /** A number as people write it in files and options: decimal, with an optional exponent. */
@@ -76,6 +76,18 @@ export function checkLabels(name: string, y: Matrix): void {
   }
 }
 
+/**
+ * `m`, or a copy of it when it is the caller's own matrix (`given`) or not in shared memory: its data
+ * of the same type, in shared memory, where the kernels' threads read it in place (as they read
+ * data the readers load; the hostile pass saw the cpu kernel keep to one thread on memorySource's).
+ */
+function owned(m: Matrix, given: MatrixLike): Matrix {
+  if (m !== given && m.data.buffer instanceof SharedArrayBuffer) return m;
+  const data = sharedFloats(m.data instanceof Float32Array ? 'float32' : 'float64', m.data.length);
+  data.set(m.data);
+  return { rows: m.rows, cols: m.cols, data };
+}
+
 /** What a value is, for a message: `null`, `an Int32Array`, `a string`. */
 function describeType(value: unknown): string {
   if (value === null || value === undefined) return String(value);
@@ -88,10 +100,35 @@ function describeType(value: unknown): string {
  * `memorySource`: the samples a user hands to `train` are checked there, once.
  */
 export function checkedSource(xLike: MatrixLike, yLike: MatrixLike, cellName?: (row: number, sample: number) => string): SampleSource {
-  const x = toMatrix('x', xLike);
-  const y = toMatrix('y', yLike);
+  // copies: a Matrix the caller keeps could change after it was checked (a label set to 7, a NaN)
+  const x = owned(toMatrix('x', xLike), xLike);
+  const y = owned(toMatrix('y', yLike), yLike);
   if (y.cols !== x.cols) throw new InputError(`x has ${x.cols} samples (columns) but y has ${y.cols}; both are …×samples`);
   checkLabels('y', y);
   if (cellName !== undefined && typeof cellName !== 'function') throw new InputError(`memorySource: cellName must be a function, got ${given(cellName)}`);
   return memorySource(x, y, cellName);
+}
+
+/** The library's `matrix(rows, cols, data?)`, checked: whole numbers ≥ 0, and data (a Float64Array or Float32Array) of rows×cols values. */
+export function checkedMatrix(rows: number, cols: number, data?: Float64Array | Float32Array): Matrix {
+  for (const [field, n] of [['rows', rows], ['cols', cols]] as const) {
+    if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`matrix: ${field} must be a whole number ≥ 0, got ${typeof n === 'string' ? quote(n) : shown(n)}`);
+  }
+  if (data === undefined) {
+    if (rows * cols > 2 ** 32) throw new InputError(`matrix: ${rows}×${cols} is ${rows * cols} values, more than a typed array holds`);
+    return matrix(rows, cols);
+  }
+  if (!(data instanceof Float64Array || data instanceof Float32Array)) throw new InputError(`matrix: data must be a Float64Array or a Float32Array, got ${describeType(data)}`);
+  if (data.length !== rows * cols) throw new InputError(`matrix: ${rows}×${cols} needs ${rows * cols} values, got ${data.length}`);
+  return matrix(rows, cols, data);
+}
+
+/** The library's `toRows(m)`: m checked as a matrix, then its rows as nested arrays. */
+export function checkedToRows(m: Matrix): number[][] {
+  if (!isMatrix(m)) throw new InputError(`toRows: expected a Matrix ({ rows, cols, data }), got ${m === null ? 'null' : given(m)}`);
+  const { rows, cols, data } = m;
+  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 0 || !(data instanceof Float64Array || data instanceof Float32Array) || data.length !== rows * cols) {
+    throw new InputError(`toRows: a Matrix's data must hold rows×cols numbers (a Float64Array or Float32Array), got ${shown(rows)}×${shown(cols)} and ${describeType(data)}${ArrayBuffer.isView(data) ? ` of ${(data as Float64Array).length}` : ''}`);
+  }
+  return toRows(m);
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import { lossPoints } from '../src/cli/findings';
 import { train as trainCli } from '../src/cli/train';
 import { iris } from '../src/data/iris';
@@ -117,17 +118,15 @@ describe('warnings: saying when training did not work', () => {
       expect(lossOverflowFinding(curve(10, 1, (i) => 1 / i, () => 1), { errors: 0, loss: 0.1, iterationsRun: 10 })).to.equal(undefined);
     });
 
-    for (const [backend, big] of [['plain', '1e300'], ['wasm', '3e38'], ['cpu', '3e38']] as const) {
-      it(`${backend}: x near ${big}: the report says the loss overflowed, and --json has loss null and a loss-overflow warning`, async () => {
+    for (const [backend, big, type] of [['plain', '1e300', 'float64'], ['wasm', '3e38', 'float32'], ['cpu', '3e38', 'float32']] as const) {
+      it(`${backend}: x near ${big}: training stops before a pass whose z could overflow (its errors and update could be wrong), exit 2`, async () => {
         const data = dir.write(`big-${backend}.csv`, `a,b,y\n${big},-${big},0\n-${big},${big},1\n${big},${big},1\n`);
-        const human = await runInProcess(trainCli, ['--backend', backend, '--data', data, '--iterations', '5']);
-        expect(human.code, human.stderr).to.equal(0);
-        expect(human.stdout).to.match(/^loss: overflowed at the end \(mean logistic loss/m);
-        expect(human.stdout).to.not.match(/NaN/);
-        expect(human.stderr).to.match(/^warning: the training loss overflowed /m);
-        const json = JSON.parse((await runInProcess(trainCli, ['--backend', backend, '--data', data, '--iterations', '5', '--json'])).stdout);
-        expect(json.loss).to.equal(null);
-        expect(json.warnings.map((w: { kind: string }) => w.kind)).to.include('loss-overflow');
+        const save = dir.path(`big-${backend}.json`);
+        const r = await runInProcess(trainCli, ['--backend', backend, '--data', data, '--iterations', '5', '--save', save]);
+        expect(r.code, r.stderr).to.equal(2);
+        expect(r.stdout).to.equal('');
+        expect(r.stderr).to.match(new RegExp(`^error: z = Wᵀ·x \\+ b could overflow ${type} after 1 update: \\|b\\| \\+ ‖W‖·max‖x_j‖ is \\S+, past ${type}'s largest value \\(\\S+\\), so the errors and the update could be wrong; scale the features \\(--standardize\\), start from smaller W and b, or lower --lr${backend === 'plain' ? '' : ' \\(or train on plain, in float64\\)'}\n$`));
+        expect(existsSync(save)).to.equal(false);
       });
     }
   });

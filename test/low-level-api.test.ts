@@ -53,7 +53,10 @@ describe('low-level exports refuse what is not theirs with an InputError', () =>
     const fake = (over: object) => ({ features: 2, outputs: 1, samples: 4, forEachChunk() {}, ...over });
     const refused = (over: object) => inputError(throws(() => L.train(plain(), fake(over) as never, settings)));
     expect(refused({})).to.equal('train: the SampleSource says it has 4 samples, but its chunks had 0');
-    expect(refused({ samples: -1 })).to.equal("train: the SampleSource's samples must be a whole number ≥ 0, got -1");
+    expect(refused({ samples: -1 })).to.equal("train: the SampleSource's samples must be a whole number ≥ 1, got -1");
+    // none at all (was a TypeError deep in the loop)
+    expect(refused({ samples: 0 })).to.equal("train: the SampleSource's samples must be a whole number ≥ 1, got 0");
+    expect(refused({ features: 0 })).to.equal("train: the SampleSource's features must be a whole number ≥ 1, got 0");
     expect(refused({ forEachChunk: 1 })).to.equal("train: the SampleSource's forEachChunk must be a function, got 1");
     const visiting = (...chunks: unknown[]) => ({ forEachChunk: (_: unknown, visit: (c: unknown) => void) => chunks.forEach(visit) });
     const chunk = (cols: number, offset = 0, rows = 2) => ({ x: L.matrix(rows, cols), y: L.matrix(1, cols), offset });
@@ -74,6 +77,150 @@ describe('low-level exports refuse what is not theirs with an InputError', () =>
     });
     expect(Array.from(net.weights().data)).to.deep.equal([0.049999999999999954, 0.050000000000000024]);
     expect(net.bias()).to.equal(-0.07499999999999982);
+  });
+
+  it("a SampleSource of the caller's own making has its values checked: labels 0 or 1, x finite; its inMemory is its data", async () => {
+    const settings = { a: 0.1, iterations: 3, chunkSamples: 2 };
+    const chunked = (xs: number[], ys: number[]) => ({
+      features: 1,
+      outputs: 1,
+      samples: xs.length,
+      forEachChunk(n: number | undefined, visit: (c: L.Chunk) => void) {
+        const size = n ?? xs.length;
+        for (let at = 0; at < xs.length; at += size) {
+          const k = Math.min(size, xs.length - at);
+          visit({ x: L.matrix(1, k, Float64Array.from(xs.slice(at, at + k))), y: L.matrix(1, k, Float64Array.from(ys.slice(at, at + k))), offset: at });
+        }
+      },
+    });
+    const one = () => L.createNetwork('plain', { W: L.matrix(1, 1), b: 0 });
+    // the hostile pass: labels 2 and 7 trained on, NaN said to be a learning rate too high
+    expect(inputError(throws(() => L.train(one(), chunked([1, 2, 3, 4], [0, 1, 2, 7]), settings)))).to.equal("train: the SampleSource's chunk at sample 2: y[0][2] is 2; labels must be 0 or 1");
+    expect(inputError(throws(() => L.train(one(), chunked([1, 2, NaN, 4], [0, 1, 1, 0]), settings)))).to.equal("train: the SampleSource's chunk at sample 2: x[0][2] is NaN; every value must be a finite number");
+    const net = await L.Classifier.create({ backend: 'plain', weights: [0], bias: 0 });
+    try {
+      expect(inputError(throws(() => net.evaluate(chunked([1, 2, 3, 4], [0, 1, 0.5, 1]) as never)))).to.equal("evaluate: the SampleSource's chunk at sample 0: y[0][2] is 0.5; labels must be 0 or 1");
+      expect(inputError(throws(() => net.evaluate({ ...chunked([1], [1]), samples: 0 } as never)))).to.equal("evaluate: the SampleSource's samples must be a whole number ≥ 1, got 0");
+    } finally {
+      net.dispose();
+    }
+    // inMemory is the data: its values are checked, and the chunks trained on are cut from it, not the caller's (which differ)
+    const lying = { ...chunked([5, 5, 5, 5], [1, 1, 1, 1]), inMemory: { x: L.matrix(1, 4, Float64Array.of(1, 2, 3, Infinity)), y: L.matrix(1, 4, Float64Array.of(0, 0, 1, 1)) } };
+    expect(inputError(throws(() => L.train(one(), lying, settings)))).to.equal("train: the SampleSource's inMemory: x[0][3] is Infinity; every value must be a finite number");
+    const inMemory = { x: L.matrix(2, 4, x().data), y: y() };
+    const [a, b] = [plain(), plain()];
+    L.train(a, { features: 2, outputs: 1, samples: 4, forEachChunk: chunked([9, 9, 9, 9, 9, 9, 9, 9], [1, 1, 1, 1, 1, 1, 1, 1]).forEachChunk, inMemory }, { a: 0.1, iterations: 1000, chunkSamples: 3 });
+    L.train(b, L.memorySource(x(), y()), { a: 0.1, iterations: 1000 });
+    expect([Array.from(a.weights().data), a.bias()]).to.deep.equal([[0.049999999999999954, 0.050000000000000024], -0.07499999999999982]);
+    expect([Array.from(b.weights().data), b.bias()]).to.deep.equal([Array.from(a.weights().data), a.bias()]);
+  });
+
+  for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+    it(`${backend}: a network disposed while trainAsync runs on it ends the run with an InputError, leaving no tensors`, async () => {
+      if (backend !== 'plain') await L.useBackend(backend);
+      const tf = backend === 'plain' ? undefined : await import('@tensorflow/tfjs-core');
+      const before = tf?.memory().numTensors;
+      const net = L.createNetwork(backend, { W: L.matrix(2, 1, Float64Array.of(0.4, 0.2)), b: 1 });
+      const run = L.trainAsync(net, L.memorySource(x(), y()), { a: 0.1, iterations: 1e9 }, 5);
+      setTimeout(() => net.dispose(), 20);
+      expect(inputError(await rejects(run))).to.equal('trainAsync: the network was disposed during training; its W and b are gone (dispose it after trainAsync settles)');
+      expect(tf?.memory().numTensors).to.equal(before);
+    });
+  }
+
+  describe('the fourth hostile pass', () => {
+    it('evaluate refuses labels whose rows are not the outputs (a second row was ignored, a missing one scored against the first)', async () => {
+      const net = await L.Classifier.create({ backend: 'plain', weights: [0.4, 0.2], bias: 1, iterations: 10 });
+      try {
+        net.fit(L.memorySource(x(), y()));
+        const two = L.memorySource(x(), [[0, 0, 0, 1], [1, 1, 1, 1]]);
+        expect(inputError(throws(() => net.evaluate(two)))).to.equal('y has 2 outputs (rows), but W was made for 1');
+        expect(inputError(await rejects(net.evaluateAsync(two)))).to.equal('y has 2 outputs (rows), but W was made for 1');
+      } finally {
+        net.dispose();
+      }
+    });
+
+    it('a deeply nested model, a path with a NUL, and the matrix helpers given wrong values are InputErrors (were RangeErrors and TypeErrors); the constants are frozen', async () => {
+      let deep: unknown = 1;
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      expect(inputError(await rejects(L.Classifier.fromModel(deep as never)))).to.equal('Classifier.fromModel: the model: not a valid model: it nests more than 64 levels deep; a model nests 64 at most');
+      expect(inputError(await rejects(L.Classifier.fromJSON('['.repeat(100_000) + ']'.repeat(100_000))))).to.equal('the model JSON: not a valid model: its JSON nests 65 levels deep; a model nests 64 at most');
+      expect(inputError(await rejects(L.loadClassifier('m\0.json')))).to.equal('loadClassifier: the path must be a file name, got one with a NUL character ("m\\x00.json")');
+      expect(inputError(await rejects(L.readCsv('d\0.csv')))).to.match(/^readCsv: the path must be a file name, got one with a NUL character/);
+      expect(inputError(await rejects(L.loadSqlDataset({ parquet: 'p\0.parquet' })))).to.match(/^parquet must be a file name, got one with a NUL character/);
+      expect(inputError(await rejects(L.loadSqlDataset({ sql: 'SELECT 1 AS x, 0 AS y' }, { chunkSamples: 0 })))).to.equal('chunkSamples must be a whole number ≥ 1, got 0');
+      expect(inputError(await rejects(L.loadSqlDataset({ sql: 'SELECT 1 AS x, 0 AS y' }, { chunkSampels: 5 } as never)))).to.match(/^loadSqlDataset: unknown option "chunkSampels"/);
+      expect(inputError(throws(() => L.matrix(-1, 2)))).to.equal('matrix: rows must be a whole number ≥ 0, got -1');
+      expect(inputError(throws(() => L.matrix(1.5, 2)))).to.equal('matrix: rows must be a whole number ≥ 0, got 1.5');
+      expect(inputError(throws(() => L.matrix(2, 2, new Float64Array(3))))).to.equal('matrix: 2×2 needs 4 values, got 3');
+      expect(inputError(throws(() => L.matrix(2, 2, new Int32Array(4) as never)))).to.equal('matrix: data must be a Float64Array or a Float32Array, got an Int32Array');
+      expect(inputError(throws(() => L.toRows(null as never)))).to.equal('toRows: expected a Matrix ({ rows, cols, data }), got null');
+      expect(L.toRows(L.matrix(2, 1, Float64Array.of(1, 2)))).to.deep.equal([[1], [2]]);
+      expect(Object.isFrozen(L.ARTICLE_INIT) && Object.isFrozen(L.ARTICLE_INIT.weights) && Object.isFrozen(L.BACKENDS)).to.equal(true);
+    });
+
+    it('memorySource keeps its own copy: a Matrix changed after the call trains as it was', () => {
+      const labels = y();
+      const source = L.memorySource(x(), labels);
+      labels.data[0] = 7;
+      const net = plain();
+      L.train(net, source, { a: 0.1, iterations: 1000 });
+      expect([Array.from(net.weights().data), net.bias()]).to.deep.equal([[0.049999999999999954, 0.050000000000000024], -0.07499999999999982]);
+    });
+
+    for (const backend of ['cpu', 'wasm'] as const) {
+      it(`${backend}: a source that fails after its first chunk leaves no tensors; a network from another backend, or disposed, or given the wrong x, says so`, async () => {
+        await L.useBackend(backend);
+        const tf = await import('@tensorflow/tfjs-core');
+        const before = tf.memory().numTensors;
+        const chunk = (offset: number, label = 0) => ({ x: L.matrix(2, 2, Float64Array.of(0, 1, 0, 1)), y: L.matrix(1, 2, Float64Array.of(0, label)), offset });
+        const failing = (second: unknown) => ({ features: 2, outputs: 1, samples: 4, forEachChunk: (_: unknown, visit: (c: unknown) => void) => [chunk(0), second].forEach(visit) });
+        const net = L.createNetwork(backend, { W: L.matrix(2, 1, Float64Array.of(0.4, 0.2)), b: 1 });
+        for (const second of [chunk(2, 7), chunk(1), undefined]) {
+          expect(throws(() => L.train(net, failing(second) as never, { a: 0.1, iterations: 2, chunkSamples: 2 }))).to.be.instanceOf(L.InputError);
+          expect(await rejects(L.trainAsync(net, failing(second) as never, { a: 0.1, iterations: 2, chunkSamples: 2 }))).to.be.instanceOf(L.InputError);
+        }
+        expect(inputError(throws(() => net.predict(L.matrix(3, 1))))).to.equal('x has 3 features (rows), but W was made for 2');
+        expect(inputError(throws(() => net.assign(L.matrix(3, 1), 0)))).to.equal("W is 3×1, but the network's is 2×1");
+        await L.useBackend(backend === 'cpu' ? 'wasm' : 'cpu');
+        expect(inputError(throws(() => L.train(net, L.memorySource(x(), y()), { a: 0.1, iterations: 2 })))).to.equal(
+          `the network computes on ${backend}, but tfjs now runs ${backend === 'cpu' ? 'wasm' : 'cpu'}; await useBackend("${backend}") again before using it`,
+        );
+        await L.useBackend(backend);
+        net.dispose();
+        net.dispose();
+        expect(inputError(throws(() => net.predict(x())))).to.equal('the network was disposed; make another with createNetwork');
+        expect(tf.memory().numTensors).to.equal(before);
+      });
+    }
+
+    for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+      it(`${backend}: disposed in onIteration or shouldStop, train ends with an InputError, leaving no tensors`, async () => {
+        if (backend !== 'plain') await L.useBackend(backend);
+        const tf = backend === 'plain' ? undefined : await import('@tensorflow/tfjs-core');
+        const before = tf?.memory().numTensors;
+        for (const hook of ['onIteration', 'shouldStop'] as const) {
+          const net = L.createNetwork(backend, { W: L.matrix(2, 1, Float64Array.of(0.4, 0.2)), b: 1 });
+          const settings = { a: 0.1, iterations: 10, [hook]: () => (net.dispose(), false) };
+          expect(inputError(throws(() => L.train(net, L.memorySource(x(), y()), settings)))).to.equal(
+            'train: the network was disposed during training; its W and b are gone (dispose it after train returns)',
+          );
+        }
+        expect(tf?.memory().numTensors).to.equal(before);
+      });
+    }
+  });
+
+  it("ARTICLE_INIT is the article's start as Classifier.create takes it ({ weights, bias }): the AND gate ends at numpy's W and b", async () => {
+    expect(L.ARTICLE_INIT).to.deep.equal({ weights: [0.4, 0.2], bias: 1 });
+    const net = await L.Classifier.create({ backend: 'plain', ...L.ARTICLE_INIT, learningRate: 0.1, iterations: 1000 });
+    try {
+      net.fit(L.andGate().source);
+      expect([net.weights, net.bias]).to.deep.equal([[[0.049999999999999954], [0.050000000000000024]], -0.07499999999999982]);
+    } finally {
+      net.dispose();
+    }
   });
 
   it('trainAsync rejects the same, as a promise', async () => {

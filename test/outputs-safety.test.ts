@@ -148,6 +148,12 @@ describe('Nothing lost, ever', function () {
       expectRefused(await trainIn(...FAST, '--sql', `SELECT * FROM '${at('star*.parquet')}'`, '--save', at('starX.parquet')),
         `--save: "${at('starX.parquet')}" matches "${at('star*.parquet')}", a pattern the --sql query reads; writing it would replace or add to the data (choose a path outside it)`);
       expect(readFileSync(at('starX.parquet'))).to.deep.equal(before);
+      // a quote or a backslash in a name: DuckDB's file log fails on it ("Malformed JSON"), so it is said plainly
+      for (const name of ['q"x.parquet', 'b\\x.parquet']) {
+        writeFileSync(at(name), readFileSync(at('starX.parquet')));
+        expectRefused(await trainIn(...FAST, '--data', at(name)),
+          `"${at(name)}" has a quote, a backslash or a control character in its name: DuckDB cannot open it while it logs the files it reads (rename the file)`);
+      }
     });
 
     it('Parquet data (a file, one named .csv, a folder, a glob) and a duckdb: database file are inputs no output may replace or join', async () => {

@@ -238,6 +238,57 @@ describe(`screening in training (--backend ${backend}, --kernels fused against u
     }
   });
 
+  it('read chunk by chunk, leaves unread the chunks that cannot add anything, and ends at the same W, b and stats, to the bit', () => {
+    const grid = seededRandom(9);
+    const gm = 6000;
+    const gridX = matrix(4, gm, Float64Array.from({ length: 4 * gm }, () => Math.floor(grid() * 3)));
+    const at = (f: number, j: number) => gridX.data[f * gm + j];
+    const gridY = matrix(1, gm, Float64Array.from({ length: gm }, (_, j) => (at(0, j) + at(1, j) >= at(2, j) + at(3, j) ? 1 : 0)));
+    const separable = synthetic({ features: 16, samples: 30000, seed: 3 }).source.inMemory!;
+    // two outputs (b is one number for both): the labels twice, so both converge and the chunks' every output is screened
+    const n = separable.y.cols;
+    const both = matrix(2, n, Float32Array.from({ length: 2 * n }, (_, i) => separable.y.data[i % n]));
+    const cases = [
+      { what: 'separable', ...separable, chunk: 1000, iterations: 200 },
+      { what: 'two outputs', x: separable.x, y: both, chunk: 700, iterations: 200 },
+      // many z exactly 0 or within rounding of it
+      { what: 'integer grid', x: gridX, y: gridY, chunk: 250, iterations: 300 },
+    ];
+    for (const { what, x, y, chunk, iterations } of cases) {
+      const go = (kernels: 'fused' | 'unscreened', chunkSamples?: number) => {
+        const net = createNetwork(backend, { W: matrix(x.rows, y.rows), b: 0 }, kernels) as TensorNetwork;
+        const stats: unknown[] = [];
+        const result = train(net, memorySource(x, y), { a: 0.1, iterations, chunkSamples, statsEvery: 1, lossAt: (i) => i % 50 === 1, onIteration: (_, st) => stats.push(st) });
+        const out = { W: [...net.weights().data], b: net.bias(), stats, result };
+        net.dispose();
+        return out;
+      };
+      const [screened, unscreened, whole] = [go('fused', chunk), go('unscreened', chunk), go('unscreened')];
+      expect(screened.W, what).to.deep.equal(unscreened.W);
+      expect(screened.b, what).to.equal(unscreened.b);
+      expect(screened.stats, what).to.deep.equal(unscreened.stats);
+      expect(unscreened.result.chunks, what).to.equal(undefined);
+      const { read, skipped } = screened.result.chunks!;
+      expect(read + skipped, what).to.equal(x.cols * iterations);
+      expect(skipped / (read + skipped), what).to.be.above(0.2);
+      // chunks summed one by one, against one pass over the whole: the same errors; W and b to float32 rounding
+      expect(whole.stats.map((st) => (st as IterationStats).errors), what).to.deep.equal(screened.stats.map((st) => (st as IterationStats).errors));
+    }
+  });
+
+  it('reads every chunk of noisy data, where nothing can be skipped, and of the logistic gradient', () => {
+    const { x, y } = synthetic({ features: 16, samples: 20000, seed: 3 }).source.inMemory!;
+    const rand = seededRandom(4);
+    const noisy = matrix(y.rows, y.cols, Float32Array.from(y.data, (v) => (rand() < 0.3 ? 1 - v : v)));
+    for (const gradient of ['article', 'logistic'] as const) {
+      const net = createNetwork(backend, { W: matrix(16, 1), b: 0 }) as TensorNetwork;
+      const result = train(net, memorySource(x, gradient === 'article' ? noisy : y), { a: 0.1, iterations: 60, chunkSamples: 1000, gradient });
+      net.dispose();
+      if (gradient === 'logistic') expect(result.chunks).to.equal(undefined);
+      else expect(result.chunks!.skipped / (result.chunks!.read + result.chunks!.skipped)).to.be.below(0.05);
+    }
+  });
+
   it('does not screen the logistic gradient (its e is never 0), nor say so', () => {
     const net = createNetwork(backend, { W: matrix(2, 1), b: 0 }, 'fused') as TensorNetwork;
     train(net, memorySource(matrix(2, 4, Float64Array.of(0, 0, 1, 1, 0, 1, 0, 1)), matrix(1, 4, Float64Array.of(0, 0, 0, 1))), { a: 0.1, iterations: 20, gradient: 'logistic' });

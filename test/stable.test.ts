@@ -10,6 +10,7 @@ import { Classifier } from '../src/classifier';
 import { predict } from '../src/cli/predict';
 import { train } from '../src/cli/train';
 import { loadModel } from '../src/model/file';
+import { InputError } from '../src/errors';
 import { stableZ } from '../src/network/stable';
 import { rejects, runInProcess, tempDir, throws } from './helpers';
 
@@ -74,6 +75,22 @@ describe('predictions that overflow z', () => {
         expect(net.predict(ones)).to.deep.equal([[0]]);
         // cpu's matMul sums in an order that does not overflow here, in float32
         expect(net.predictProba(ones)[0][0]).to.be.closeTo(1 / (1 + Math.E), backend === 'cpu' ? 1e-7 : 1e-15);
+      } finally {
+        net.dispose();
+      }
+    });
+  }
+
+  for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+    it(`${backend}: training refuses a pass whose z could overflow, before it counts or updates anything (the fourth hostile pass: b moved to −1.1)`, async () => {
+      const H = backend === 'plain' ? 1.7e308 : 3e38;
+      const net = await Classifier.create({ backend, weights: [H, H, -H, -H], bias: -1, iterations: 1 });
+      try {
+        const err = throws(() => net.fit([[1], [1], [1], [1]], [[0]]));
+        expect(err).to.be.instanceOf(InputError);
+        expect(err.message).to.match(new RegExp(`^z = Wᵀ·x \\+ b could overflow float(64|32) with the initial W and b: .* lower learningRate${backend === 'plain' ? '' : ' \\(or train on plain, in float64\\)'}$`));
+        expect(net.bias).to.equal(-1);
+        expect(net.predict([[1], [1], [1], [1]])).to.deep.equal([[0]]);
       } finally {
         net.dispose();
       }

@@ -46,6 +46,14 @@ describe('--standardize: z-scores per feature from the training samples', () => 
   const dir = tempDir();
   after(() => dir.remove());
 
+  it('featureStats of values near the float64 range: their sums overflow, so a second pass scales them by a power of two (the hostile pass: std came out Infinity)', () => {
+    const x = { rows: 2, cols: 4, data: Float64Array.of(1e308, -1e308, 1e308, -1e308, 1, 2, 3, 0) };
+    const stats = featureStats(memorySource(x, { rows: 1, cols: 4, data: Float64Array.of(0, 1, 1, 0) }), 3);
+    expect(Array.from(stats.mean)).to.deep.equal([0, 1.5]);
+    expect(stats.std[0]).to.be.closeTo(1e308, 1e293);
+    expect(stats.std[1]).to.equal(Math.sqrt(1.25));
+  });
+
   it("featureStats equals numpy's mean and std (ddof 0) on iris, whole or in any chunks, to 1e-14", () => {
     const source = iris(['setosa']).source;
     for (const chunk of [undefined, 1, 7, 64, 149, 150, 1000]) {

@@ -22,6 +22,7 @@ export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
   };
   if (args.untilNoError || result.stoppedBy) report.iterationsRun = result.iterationsRun;
   if (result.stoppedBy) report.stoppedBy = result.stoppedBy;
+  if (result.chunks) report.chunks = { ...result.chunks };
   if (test) {
     report.confusion = train.confusion;
     report.test = {
@@ -50,6 +51,12 @@ export function makeReport(net: Classifier, facts: RunFacts): TrainReport {
   return report;
 }
 
+/** What chunk screening left unread, as a share of the samples every iteration would have read. */
+function chunkLine({ read, skipped }: { read: number; skipped: number }): string {
+  const share = read + skipped === 0 ? 0 : (100 * read) / (read + skipped);
+  return `chunks read: ${share < 1 && share > 0 ? share.toPrecision(2) : share.toFixed(1)}% of the samples (${skipped} left unread, in chunks whose samples were all right by a margin W and b could not cross)`;
+}
+
 function labelled(outputs: readonly OutputMetrics[], labelNames: readonly string[]): LabelMetrics[] {
   return outputs.map((m, o) => ({ label: labelNames[o], ...m }));
 }
@@ -70,6 +77,7 @@ export function describeRun(net: Classifier, facts: RunFacts, report: TrainRepor
       (args.chunkSamples ? `, in chunks of ${args.chunkSamples} samples` : '') +
       (args.standardize ? ', inputs standardized' : '') +
       (args.pocket ? ', pocket' : ''),
+    ...(result.chunks ? [chunkLine(result.chunks)] : []),
     ...(facts.trace ?? []).map((step) => formatTraceStep(step, args.gradient).trimEnd()),
     ...(result.stoppedBy === 'no-error' ? [`stopped early: no training error after ${result.iterationsRun} iterations`] : []),
     ...(result.stoppedBy === 'interrupt' ? [`interrupted after ${result.iterationsRun} iterations`] : []),

@@ -98,6 +98,11 @@ export interface TrainReport {
   /** With --until-no-error, or when interrupted: iterations whose update was applied. */
   iterationsRun?: number;
   stoppedBy?: 'no-error' | 'interrupt';
+  /**
+   * Read chunk by chunk (--chunk-samples, or a .npy larger than memory) on a kernel that screens:
+   * the samples read over the run, and those left unread in chunks that could not add anything.
+   */
+  chunks?: { read: number; skipped: number };
   /** With --test-split: the training set's confusion counts. */
   confusion?: Confusion;
   /** With --test-split: the held-out samples (`metrics` as below). */

@@ -7,7 +7,7 @@ import { DECIMAL } from '../validate';
 import { inMemory, type Dataset } from './dataset';
 import { openInput } from './npy/io';
 import { matchModelColumns, otherLabelsHint } from './model-columns';
-import { checkOptionsObject, names } from '../options';
+import { checkOptionsObject, filePath, names } from '../options';
 
 export interface CsvOptions {
   /** Label column names; default: the last column. */
@@ -34,7 +34,8 @@ const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
  * Any problem is an {@link InputError} naming the file, line and column.
  */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
-  if (typeof path !== 'string' || path === '') throw new InputError(`readCsv: the path must be a file name, got ${path === '' ? '""' : path === null ? 'null' : typeof path}`);
+  const wrong = filePath(path);
+  if (wrong) throw new InputError(`readCsv: the path${wrong}`);
   checkCsvOptions(options);
   return readCsvWith(path, trainingColumns(path, options), { positive: options.positive, training: true });
 }

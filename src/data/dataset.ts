@@ -48,4 +48,4 @@ export function andGate(): Dataset {
 }
 
 /** The article's starting point for the AND gate: W = [0.4, 0.2], b = 1. */
-export const ARTICLE_INIT = { weights: [0.4, 0.2], bias: 1 } as const;
+export const ARTICLE_INIT = Object.freeze({ weights: Object.freeze([0.4, 0.2] as const), bias: 1 } as const);

@@ -2,7 +2,7 @@ import { InputError, option } from '../errors';
 import { sharedFloats, type Matrix } from '../matrix';
 import { defaultNames, inMemory, type Dataset } from './dataset';
 import { NpyColumnReader, readNpy, readNpyHeader } from './npy';
-import type { SampleSource } from './source';
+import { ofCheckedValues, type SampleSource } from './source';
 
 /** Samples per chunk when streaming and the caller names no chunk size. */
 export const DEFAULT_CHUNK_SAMPLES = 1 << 16;
@@ -34,7 +34,7 @@ export function npyDataset(xPath: string, yPath: string, { stream }: { stream: b
     checkSamples(xPath, x, 0, yPath, y);
     return inMemory(x, y, featureNames, labelNames, xPath, (r, c) => `${xPath}: x[${r}, ${c}]`);
   }
-  const samples = streamingSource(xPath, yPath);
+  const samples = ofCheckedValues(streamingSource(xPath, yPath)); // checked here, once
   try {
     samples.forEachChunk(DEFAULT_CHUNK_SAMPLES, ({ x, y, offset }) => checkSamples(xPath, x, offset, yPath, y));
   } catch (err) {
@@ -70,13 +70,14 @@ function streamingSource(xPath: string, yPath: string): SampleSource {
     samples,
     cellName: (r, c) => `${xPath}: x[${r}, ${c}]`,
     dtype: xReader.header.dtype === 'float32' ? 'float32' : 'float64',
-    forEachChunk(chunkSamples, visit) {
+    forEachChunk(chunkSamples, visit, skip) {
       const size = Math.min(chunkSamples ?? DEFAULT_CHUNK_SAMPLES, samples);
       if (!buffers || buffers.size !== size) {
         buffers = { x: floats(xReader, features * size), y: floats(yReader, outputs * size), size };
       }
       for (let start = 0; start < samples; start += size) {
         const n = Math.min(size, samples - start);
+        if (skip?.(start, n)) continue; // not read from the file at all
         visit({ x: xReader.readColumns(start, n, buffers.x), y: yReader.readColumns(start, n, buffers.y), offset: start });
       }
     },

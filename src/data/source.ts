@@ -19,9 +19,11 @@ export interface SampleSource {
   /**
    * Calls `visit` for consecutive chunks of at most `chunkSamples` samples, in order
    * (one chunk of all samples when `chunkSamples` is undefined). A chunk's buffers may be
-   * reused by the next one: copy what you keep.
+   * reused by the next one: copy what you keep. When `skip` says a chunk (its first sample's
+   * index and size) is not needed, a source may leave it unread and unvisited; the chunks stay
+   * the same from pass to pass.
    */
-  forEachChunk(chunkSamples: number | undefined, visit: (chunk: Chunk) => void): void;
+  forEachChunk(chunkSamples: number | undefined, visit: (chunk: Chunk) => void, skip?: (offset: number, n: number) => boolean): void;
   /** x and y whole, when they are in memory. */
   readonly inMemory?: { readonly x: Matrix; readonly y: Matrix };
   /** Frees what the source holds open (files). */
@@ -57,18 +59,27 @@ export interface RemoteSamples {
   readonly name: string;
 }
 
-/** A source over x and y held in memory. */
+/** The sources this library made from values it checked (finite x, labels 0 or 1): {@link checkedSampleSource} does not check them again. */
+const valuesChecked = new WeakSet<SampleSource>();
+
+/** `source`, marked as made by the library from checked values (see {@link checkedSampleSource}). */
+export function ofCheckedValues<S extends SampleSource>(source: S): S {
+  valuesChecked.add(source);
+  return source;
+}
+
+/** A source over x and y held in memory (their values already checked: finite x, labels 0 or 1). */
 export function memorySource(x: Matrix, y: Matrix, cellName = (row: number, sample: number) => `x[${row}][${sample}]`): SampleSource {
   // the chunks' buffers, made once and reused by every pass (in shared memory, for the kernels' threads)
   let buffers: { x: Matrix; y: Matrix } | undefined;
-  return {
+  return ofCheckedValues({
     features: x.rows,
     outputs: y.rows,
     samples: x.cols,
     inMemory: { x, y },
     dtype: x.data instanceof Float32Array ? 'float32' : 'float64',
     cellName,
-    forEachChunk(chunkSamples, visit) {
+    forEachChunk(chunkSamples, visit, skip) {
       const m = x.cols;
       if (chunkSamples === undefined || chunkSamples >= m) {
         visit({ x, y, offset: 0 });
@@ -82,10 +93,11 @@ export function memorySource(x: Matrix, y: Matrix, cellName = (row: number, samp
       }
       for (let start = 0; start < m; start += chunkSamples) {
         const n = Math.min(chunkSamples, m - start);
+        if (skip?.(start, n)) continue;
         visit({ x: copyColumns(x, start, n, buffers.x), y: copyColumns(y, start, n, buffers.y), offset: start });
       }
     },
-  };
+  });
 }
 
 export function isSampleSource(value: unknown): value is SampleSource {
@@ -94,18 +106,23 @@ export function isSampleSource(value: unknown): value is SampleSource {
 
 /**
  * A SampleSource a caller gives (`where` names the call; `expected` says what it must be), checked at the edge: its counts are
- * whole numbers and forEachChunk a function; the result is the source with every chunk it visits
- * checked as it comes (x features×n, y outputs×n, in order, n at most the chunk size asked, all
- * the samples in all), so that a source of the caller's own making fails with what it got wrong.
+ * whole numbers ≥ 1 and forEachChunk a function. A source of the caller's own making (not one
+ * this library made, whose values it checked when it read them) is checked for its values too:
+ * `inMemory`, when given, is then the data (its values checked here, its chunks cut from it, as
+ * `memorySource` does, so they cannot differ from it); otherwise every chunk of the first pass is
+ * checked as it comes (x finite, y 0 or 1). The result's chunks are checked as they come
+ * (x features×n, y outputs×n, in order, n at most the chunk size asked, all the samples in all),
+ * so that a source of the caller's own making fails with what it got wrong.
  */
 export function checkedSampleSource(where: string, value: unknown, expected: string): SampleSource {
   if (!isSampleSource(value)) throw new InputError(`${where}: ${expected}, got ${described(value)}`);
   for (const key of ['features', 'outputs', 'samples'] as const) {
     const n = value[key];
-    if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`${where}: the SampleSource's ${key} must be a whole number ≥ 0, got ${given(n)}`);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`${where}: the SampleSource's ${key} must be a whole number ≥ 1, got ${given(n)}`);
   }
   if (typeof value.forEachChunk !== 'function') throw new InputError(`${where}: the SampleSource's forEachChunk must be a function, got ${given(value.forEachChunk)}`);
-  const source = value;
+  const ours = valuesChecked.has(value);
+  let source = value;
   const { features, outputs, samples } = source;
   if (source.inMemory !== undefined) {
     const at = `${where}: the SampleSource's inMemory`;
@@ -113,11 +130,25 @@ export function checkedSampleSource(where: string, value: unknown, expected: str
     if (checkChunkMatrix(at, 'x', x, features, 'features') !== samples || checkChunkMatrix(at, 'y', y, outputs, 'outputs') !== samples) {
       throw new InputError(`${at}: x and y must have the source's ${samples} samples (columns), got ${x!.cols} and ${y!.cols}`);
     }
+    if (!ours) {
+      checkValues(at, { x: x!, y: y!, offset: 0 });
+      const whole = memorySource(x!, y!, source.cellName && ((r, c) => source.cellName!(r, c)));
+      source = Object.assign(Object.create(source) as SampleSource, { forEachChunk: whole.forEachChunk });
+    }
   }
+  let unchecked = !ours && source.inMemory === undefined;
   const checked: SampleSource = Object.create(source);
   return Object.assign(checked, {
-    forEachChunk(chunkSamples: number | undefined, visit: (chunk: Chunk) => void) {
+    forEachChunk(chunkSamples: number | undefined, visit: (chunk: Chunk) => void, skip?: (offset: number, n: number) => boolean) {
       let next = 0;
+      // a chunk left unread, as skip asked: in order too, and never on the first (checking) pass
+      const skipped =
+        skip &&
+        ((offset: number, n: number) => {
+          if (unchecked || offset !== next || !Number.isSafeInteger(n) || n < 1 || next + n > samples || !skip(offset, n)) return false;
+          next += n;
+          return true;
+        });
       source.forEachChunk(chunkSamples, (chunk: unknown) => {
         const at = `${where}: the SampleSource's chunk at sample ${next}`;
         if (typeof chunk !== 'object' || chunk === null) throw new InputError(`${at} must be { x, y, offset }, got ${described(chunk)}`);
@@ -128,12 +159,28 @@ export function checkedSampleSource(where: string, value: unknown, expected: str
         if (n === 0 || next + n > samples || (chunkSamples !== undefined && n > chunkSamples)) {
           throw new InputError(`${at} has ${n} samples; expected 1 to ${Math.min(samples - next, chunkSamples ?? Infinity)} (the source has ${samples}${chunkSamples === undefined ? '' : `, in chunks of at most ${chunkSamples}`})`);
         }
+        if (unchecked) checkValues(at, chunk as Chunk);
         next += n;
         visit(chunk as Chunk);
-      });
+      }, skipped);
       if (next !== samples) throw new InputError(`${where}: the SampleSource says it has ${samples} samples, but its chunks had ${next}`);
+      unchecked = false;
     },
   });
+}
+
+/** A caller's chunk's values: x finite, y 0 or 1, named by the sample's index in the source. */
+function checkValues(at: string, { x, y, offset }: Chunk): void {
+  const check = (name: string, m: Matrix, ok: (v: number) => boolean, must: string) => {
+    for (let r = 0; r < m.rows; r++) {
+      for (let c = 0; c < m.cols; c++) {
+        const v = m.data[r * m.cols + c];
+        if (!ok(v)) throw new InputError(`${at}: ${name}[${r}][${offset + c}] is ${given(v)}; ${must}`);
+      }
+    }
+  };
+  check('x', x, Number.isFinite, 'every value must be a finite number');
+  check('y', y, (v) => v === 0 || v === 1, 'labels must be 0 or 1');
 }
 
 /** A chunk's x or y: a matrix of `rows` rows (the source's features or outputs) whose data holds rows×cols numbers; its cols. */

@@ -1,6 +1,6 @@
 import { InputError, option } from '../errors';
 import { sharedFloats, type Matrix } from '../matrix';
-import { memorySource, type Chunk, type SampleSource } from './source';
+import { memorySource, ofCheckedValues, type Chunk, type SampleSource } from './source';
 
 /**
  * Per-feature statistics of the samples x (features×samples), gathered in one streaming pass:
@@ -33,6 +33,17 @@ export interface Standardization {
  * the same figures, within rounding, whatever the chunk size.
  */
 export function featureStats(data: SampleSource, chunkSamples?: number): FeatureStats {
+  const first = statsPass(data, chunkSamples);
+  if (first.mean.every(Number.isFinite) && first.std.every(Number.isFinite)) return first;
+  // values near the float64 range (±1e308): their sums overflowed, though each value is finite. A
+  // second pass on the values times a power of two (exact) that brings the largest to about 1.
+  const scale = Float64Array.from(first.min, (lo, f) => 2 ** -Math.ceil(Math.log2(Math.max(Math.abs(lo), Math.abs(first.max[f]), Number.MIN_VALUE))));
+  const scaled = statsPass(data, chunkSamples, scale);
+  return { ...scaled, mean: scaled.mean.map((v, f) => v / scale[f]), std: scaled.std.map((v, f) => v / scale[f]) };
+}
+
+/** One pass of {@link featureStats}, on each feature's values times `scale[f]` (min and max as they are). */
+function statsPass(data: SampleSource, chunkSamples?: number, scale?: Float64Array): FeatureStats {
   const F = data.features;
   const mean = new Float64Array(F);
   const m2 = new Float64Array(F);
@@ -45,19 +56,20 @@ export function featureStats(data: SampleSource, chunkSamples?: number): Feature
     const total = seen + n;
     for (let f = 0; f < F; f++) {
       const row = x.data.subarray(f * n, (f + 1) * n);
+      const k = scale?.[f] ?? 1;
       let sum = 0;
       let lo = min[f];
       let hi = max[f];
       for (let j = 0; j < n; j++) {
         const v = row[j];
-        sum += v;
+        sum += v * k;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
       const chunkMean = sum / n;
       let chunkM2 = 0;
       for (let j = 0; j < n; j++) {
-        const d = row[j] - chunkMean;
+        const d = row[j] * k - chunkMean;
         chunkM2 += d * d;
       }
       const delta = chunkMean - mean[f];
@@ -110,10 +122,19 @@ export function stdProblem(sigma: unknown): string | undefined {
   return undefined;
 }
 
+/** A standardization given with initial weights: z-scores for as many features as W has rows. */
+export function checkStandardizesW(s: Standardization, rows: number): void {
+  if (s.mean.length !== rows) throw new InputError(`the standardization is for ${s.mean.length} features, but weights has ${rows} (one row per feature)`);
+}
+
 /** Checks that a standardization fits x with `features` rows: one finite mean and one std ≥ {@link SMALLEST_STD} per feature. */
 export function checkStandardization(s: Standardization, features: number): void {
   if (s.mean.length !== features || s.std.length !== features) {
-    throw new InputError(`the standardization has ${s.mean.length} means and ${s.std.length} standard deviations, but x has ${features} features`);
+    throw new InputError(
+      s.mean.length !== s.std.length
+        ? `the standardization has ${s.mean.length} means and ${s.std.length} standard deviations; it needs one of each per feature`
+        : `the standardization has ${s.mean.length} means and ${s.std.length} standard deviations, but x has ${features} features`,
+    );
   }
   s.std.forEach((sigma, f) => {
     const problem = stdProblem(sigma);
@@ -158,17 +179,18 @@ export function standardizedSource(data: SampleSource, s: Standardization): Samp
   const whole = data.inMemory;
   if (whole) {
     const source = memorySource(standardizeMatrix(whole.x, s), whole.y, data.cellName);
-    return { ...source, close: data.close && (() => data.close!()) };
+    return ofCheckedValues({ ...source, close: data.close && (() => data.close!()) });
   }
   let buffer: Float32Array | Float64Array | undefined;
-  return {
+  // z-scores of finite values by a checked standardization are finite; the labels are the data's
+  return ofCheckedValues({
     features: data.features,
     outputs: data.outputs,
     samples: data.samples,
     dtype: data.dtype,
     cellName: data.cellName && ((r, c) => data.cellName!(r, c)),
     close: data.close && (() => data.close!()),
-    forEachChunk(chunkSamples, visit) {
+    forEachChunk(chunkSamples, visit, skip) {
       data.forEachChunk(chunkSamples, (chunk: Chunk) => {
         const size = chunk.x.rows * chunk.x.cols;
         const float32 = chunk.x.data instanceof Float32Array;
@@ -176,9 +198,9 @@ export function standardizedSource(data: SampleSource, s: Standardization): Samp
           buffer = sharedFloats(float32 ? 'float32' : 'float64', size);
         }
         visit({ x: standardizeMatrix(chunk.x, s, buffer), y: chunk.y, offset: chunk.offset });
-      });
+      }, skip);
     },
-  };
+  });
 }
 
 /**

@@ -51,23 +51,35 @@ export function refFor(history: ScreenHistory, W: ArrayLike<number>, b: number, 
     history.refs.push(theta);
   }
   const now = history.refs.at(-1)!;
-  const g = ((F + 2) * U) / (1 - (F + 2) * U);
-  const underflow = (F + 2) * 2 ** -148;
-  const norm = (t: Float32Array, o: number) => {
-    let s = t[n] * t[n];
-    for (let f = 0; f < F; f++) s += t[f * k + o] * t[f * k + o];
-    return Math.sqrt(s);
-  };
   for (let o = 0; o < k; o++) {
-    const nowNorm = norm(now, o);
+    const nowNorm = thetaNorm(now, F, k, o);
     history.refs.forEach((ref, r) => {
-      let d2 = (now[n] - ref[n]) ** 2;
-      for (let f = 0; f < F; f++) d2 += (now[f * k + o] - ref[f * k + o]) ** 2;
-      // float64 rounding of this bound itself: well inside the factor
-      dist[r * k + o] = (Math.sqrt(d2) + g * (nowNorm + norm(ref, o)) + underflow) * (1 + 1e-9);
+      dist[r * k + o] = moved(now, ref, F, k, o, nowNorm);
     });
   }
   return history.refs.length - 1;
+}
+
+/** ‖θ_o‖₂ of θ = (W[·, o], b), W features×outputs then b. */
+export function thetaNorm(t: ArrayLike<number>, F: number, k: number, o: number): number {
+  const n = F * k;
+  let s = t[n] * t[n];
+  for (let f = 0; f < F; f++) s += t[f * k + o] * t[f * k + o];
+  return Math.sqrt(s);
+}
+
+/**
+ * How far a float32 kernel's z can have moved, over n_j = ‖(x_j, 1)‖₂, from θ_ref to θ_now (output
+ * o): ‖θ_now − θ_ref‖₂ + γ·(‖θ_now‖₂ + ‖θ_ref‖₂) + underflow (see {@link refFor}).
+ */
+export function moved(now: ArrayLike<number>, ref: ArrayLike<number>, F: number, k: number, o: number, nowNorm = thetaNorm(now, F, k, o)): number {
+  const n = F * k;
+  const g = ((F + 2) * U) / (1 - (F + 2) * U);
+  const underflow = (F + 2) * 2 ** -148;
+  let d2 = (now[n] - ref[n]) ** 2;
+  for (let f = 0; f < F; f++) d2 += (now[f * k + o] - ref[f * k + o]) ** 2;
+  // float64 rounding of this bound itself: well inside the factor
+  return (Math.sqrt(d2) + g * (nowNorm + thetaNorm(ref, F, k, o)) + underflow) * (1 + 1e-9);
 }
 
 /** After a screened call that read `fraction` of the samples: whether (and how long) to stop screening. */

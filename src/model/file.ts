@@ -2,8 +2,9 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { Classifier, type ClassifierOptions } from '../classifier';
 import { fileReadError, given, InputError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
-import { checkOptionsObject, names, text } from '../options';
-import { checkModel, modelOf, type ModelMeta, type SavedModel } from './format';
+import { checkOptionsObject, filePath, names, text } from '../options';
+import { jsonDepth } from './json-depth';
+import { checkModel, MODEL_DEPTH, modelOf, type ModelMeta, type SavedModel } from './format';
 import { kernelInputReason } from '../io/kernel-fs';
 
 export * from './format';
@@ -44,7 +45,7 @@ export function loadModel(path: string): SavedModel {
     throw fileReadError(path, err, 'a model file');
   }
   const depth = jsonDepth(text);
-  if (depth > MAX_MODEL_DEPTH) throw new InputError(`${path}: not a valid model file: its JSON nests ${depth} levels deep; a model file nests ${MAX_MODEL_DEPTH} at most`);
+  if (depth > MODEL_DEPTH) throw new InputError(`${path}: not a valid model file: its JSON nests ${depth} levels deep; a model file nests ${MODEL_DEPTH} at most`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -68,7 +69,8 @@ const META_RULES = { featureNames: names, labelNames: names, positive: text, lab
 
 /** A file name given to the library: text, not empty. */
 function checkPathArgument(where: string, path: unknown): asserts path is string {
-  if (typeof path !== 'string' || path === '') throw new InputError(`${where}: the path must be a file name, got ${path === '' ? 'an empty text' : given(path)}`);
+  const wrong = filePath(path);
+  if (wrong) throw new InputError(`${where}: the path${wrong}`);
 }
 
 /** Loads a model file (written by {@link saveClassifier} or `train --save`) as a classifier; see `Classifier.fromModel` for the backend. */
@@ -79,27 +81,7 @@ export async function loadClassifier(path: string, options: Pick<ClassifierOptio
 
 /** The largest model file read: W of a million features with their names is about 50 MB. */
 const MAX_MODEL_BYTES = 256 * 1024 * 1024;
-/** A model file's JSON nests 4 levels (the model, training, W's rows); deeper text is refused before JSON.parse. */
-const MAX_MODEL_DEPTH = 64;
 
-/** How deep a JSON text's arrays and objects nest, counting brackets outside strings (stops counting past the limit). */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 0x5c) i++; // a backslash escapes the next character
-      else if (ch === 0x22) inString = false;
-    } else if (ch === 0x22) inString = true;
-    else if (ch === 0x5b || ch === 0x7b) {
-      deepest = Math.max(deepest, ++depth);
-      if (deepest > MAX_MODEL_DEPTH) return deepest;
-    } else if (ch === 0x5d || ch === 0x7d) depth--;
-  }
-  return deepest;
-}
 
 function kindOf(info: Stats): string {
   if (info.isDirectory()) return 'a directory';

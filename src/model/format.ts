@@ -1,5 +1,6 @@
 import { defaultNames } from '../data/dataset';
 import { InputError, quote } from '../errors';
+import { BACKENDS, GRADIENTS } from '../network/network';
 import { stdProblem } from '../data/standardize';
 
 /** The `format` tag of a saved model file. */
@@ -106,8 +107,25 @@ export function modelOf(net: Trained, meta?: Partial<ModelMeta>): SavedModel {
   };
 }
 
+/** How deep a model's arrays and objects may nest (a model file's JSON, too: see `loadModel`). */
+export const MODEL_DEPTH = 64;
+
+/** Whether `value`'s arrays and objects nest more than `limit` levels, walked without recursion (and no further than the limit). */
+function nestsDeeper(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Checks a model's content as {@link loadModel} does; `path` names where it came from, for messages. */
 export function checkModel(path: string, value: unknown): asserts value is SavedModel {
+  // before anything walks it (a message showing it, a check of its fields): a deep one overflows the stack
+  if (nestsDeeper(value, MODEL_DEPTH)) throw new InputError(`${path}: not a valid model: it nests more than ${MODEL_DEPTH} levels deep; a model nests ${MODEL_DEPTH} at most`);
   if (!isObject(value)) throw new InputError(`${path}: not a simple-nn model file (expected a JSON object, got ${show(value)})`);
   if (value.format === undefined) {
     throw new InputError(`${path}: not a simple-nn model file (it has no "format" field, expected "${MODEL_FORMAT}")`);
@@ -140,16 +158,21 @@ export function checkModel(path: string, value: unknown): asserts value is Saved
     fail('ignoredColumns', 'an array of strings', value.ignoredColumns);
   }
   if (value.standardize !== undefined) checkStandardize(path, value.standardize, features);
+  const shared = (value.featureNames as string[]).find((n) => (value.labelNames as string[]).includes(n));
+  if (shared !== undefined) throw new InputError(`${path}: not a valid model file: `, quote(shared), ' is both a feature and a label');
+  const both = (value.ignoredColumns as string[] | undefined)?.find((n) => (value.featureNames as string[]).includes(n) || (value.labelNames as string[]).includes(n));
+  if (both !== undefined) fail('ignoredColumns', 'columns that are neither features nor labels', both);
 
   const training = value.training;
   if (!isObject(training)) return fail('training', 'an object', training);
-  if (typeof training.backend !== 'string') fail('training.backend', 'a string', training.backend);
+  if (!(BACKENDS as readonly unknown[]).includes(training.backend)) fail('training.backend', `one of ${BACKENDS.join(', ')}`, training.backend);
   if (!isFinite(training.learningRate) || training.learningRate <= 0) fail('training.learningRate', 'a finite number > 0', training.learningRate);
   if (!isCount(training.iterations)) fail('training.iterations', 'a whole number ≥ 0', training.iterations);
   if (training.iterationsRun !== undefined && !isCount(training.iterationsRun)) {
     fail('training.iterationsRun', 'a whole number ≥ 0', training.iterationsRun);
   }
-  if (training.gradient !== undefined && typeof training.gradient !== 'string') fail('training.gradient', 'a string', training.gradient);
+  // a gradient this program does not know would be trained on as the article's and saved so
+  if (training.gradient !== undefined && !(GRADIENTS as readonly unknown[]).includes(training.gradient)) fail('training.gradient', `one of ${GRADIENTS.join(', ')}`, training.gradient);
 
   const metrics = value.metrics;
   if (metrics !== undefined) {
@@ -204,6 +227,7 @@ function checkNames(path: string, field: string, names: unknown, count: number, 
   if (names.length !== count) {
     throw new InputError(`${path}: ${field} has ${plural(names.length, 'name')}, but weights has ${plural(count, unit)}`);
   }
+  if (names.includes('')) throw new InputError(`${path}: not a valid model file: ${field} has an empty name; every column has one`);
   // a model reads its columns by name: two with one name could not both be found
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new InputError(`${path}: not a valid model file: ${field} names `, quote(twice), ' twice');

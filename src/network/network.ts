@@ -1,11 +1,12 @@
 import type { Chunk, RemoteSamples } from '../data/source';
+import { InputError } from '../errors';
 import type { Matrix } from '../matrix';
 
 /** The backends that can run the article's network. */
 export type TensorBackend = 'tensorflow' | 'wasm' | 'cpu';
 /** `sql`: the article's sums as one aggregate query per iteration, run where the data lives (src/sql/network.ts). */
 export type Backend = TensorBackend | 'plain' | 'sql';
-export const BACKENDS: readonly Backend[] = ['tensorflow', 'wasm', 'cpu', 'plain', 'sql'];
+export const BACKENDS: readonly Backend[] = Object.freeze(['tensorflow', 'wasm', 'cpu', 'plain', 'sql']); // frozen: exported, and read by the library
 
 /** Whether a backend is one of tfjs's (float32, loaded through `useBackend`). */
 export function isTensorBackend(backend: string): backend is TensorBackend {
@@ -19,7 +20,7 @@ export function isTensorBackend(backend: string): backend is TensorBackend {
  *   data that is not linearly separable.
  */
 export type Gradient = 'article' | 'logistic';
-export const GRADIENTS: readonly Gradient[] = ['article', 'logistic'];
+export const GRADIENTS: readonly Gradient[] = Object.freeze(['article', 'logistic']);
 
 /**
  * How a tfjs backend computes an iteration:
@@ -34,7 +35,7 @@ export const GRADIENTS: readonly Gradient[] = ['article', 'logistic'];
  * Both give the same numbers within float32 rounding (tested).
  */
 export type Kernels = 'fused' | 'unscreened' | 'ops';
-export const KERNELS: readonly Kernels[] = ['fused', 'unscreened', 'ops'];
+export const KERNELS: readonly Kernels[] = Object.freeze(['fused', 'unscreened', 'ops']);
 
 /** Starting point of training: W is features×outputs, b one number (the article starts at W = [0.4, 0.2], b = 1). */
 export interface NetworkInit {
@@ -132,6 +133,11 @@ export interface TrainResult {
   readonly final?: ErrorsAndLoss;
   /** With `pocket`: the W and b returned, as the number of updates that had made them (0: the initial ones), and their errors and mean loss. */
   readonly pocket?: ErrorsAndLoss & { readonly afterUpdates: number };
+  /**
+   * Read chunk by chunk on a kernel that screens: the samples read, and those left unread in
+   * chunks that could not add anything (`src/kernels/screen-chunks.ts`), over all passes.
+   */
+  readonly chunks?: { readonly read: number; readonly skipped: number };
 }
 
 /** What one iteration's forward pass found over some samples, before the update: read back from the sums. */
@@ -159,6 +165,11 @@ export interface Network<Samples = unknown, Sums = unknown> {
   readonly outputs: number;
   /** What computed the last training run, e.g. `wasm (SIMD kernel, 2 threads)` or `cpu (tfjs ops)`. */
   readonly compute: string;
+  /**
+   * Whether chunks it would read can be screened whole (`src/kernels/screen-chunks.ts`): its fused
+   * kernel screens, in float32, as that screening's bounds assume.
+   */
+  readonly screensChunks?: boolean;
   /** Makes a chunk of samples ready for {@link sums}; {@link unload} lets it go. */
   load(chunk: Chunk): Samples;
   /**
@@ -198,4 +209,16 @@ export interface Network<Samples = unknown, Sums = unknown> {
   dispose(): void;
   /** Whether {@link dispose} was called. */
   readonly disposed: boolean;
+}
+
+/**
+ * What every network checks of a call made on it directly (createNetwork's, without the
+ * Classifier's checks): it is not disposed, x has its features, and W (to assign) its shape.
+ */
+export function checkUse(net: Pick<Network, 'disposed' | 'features' | 'outputs'>, x?: Matrix, W?: Matrix): void {
+  if (net.disposed) throw new InputError('the network was disposed; make another with createNetwork');
+  if (x && x.rows !== net.features) throw new InputError(`x has ${x.rows} features (rows), but W was made for ${net.features}`);
+  if (W && (W.rows !== net.features || W.cols !== net.outputs)) {
+    throw new InputError(`W is ${W.rows}×${W.cols}, but the network's is ${net.features}×${net.outputs}`);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Chunk } from '../data/source';
 import { matrix, type Matrix } from '../matrix';
-import type { ErrorsAndLoss, Forward, Gradient, Network, NetworkInit, Track } from './network';
+import { checkUse, type ErrorsAndLoss, type Forward, type Gradient, type Network, type NetworkInit, type Track } from './network';
 
 /** One chunk's sums: x·eᵀ (features×outputs), sum(e), and the errors and summed loss when tracked. */
 export interface PlainSums {
@@ -107,6 +107,7 @@ export class PlainNetwork implements Network<Chunk, PlainSums> {
   }
 
   predictProba(x: Matrix): Matrix {
+    checkUse(this, x);
     return matrix(this.outputs, x.cols, this.z(x).map(sigmoid));
   }
 
@@ -119,6 +120,7 @@ export class PlainNetwork implements Network<Chunk, PlainSums> {
   }
 
   assign(W: Matrix, b: number): void {
+    checkUse(this, undefined, W);
     this.W.set(W.data);
     this.b = b;
   }

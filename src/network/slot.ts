@@ -50,7 +50,8 @@ export class NetworkSlot {
       const init = asMatrix(this.initialWeights);
       this.network = this.make(outputs === undefined ? startingW(init, init.rows, init.cols) : startingW(this.initialWeights, features, outputs));
     }
-    return this.matching(features);
+    // evaluating: the labels' rows must be the outputs (a second row was ignored, a missing one scored against the first)
+    return this.matching(features, outputs);
   }
 
   /** W and b as they are now: trained, or the initial weights before any training. */

@@ -3,7 +3,7 @@ import type { Chunk } from '../data/source';
 import { kernelFor, toTensor, type FusedKernel, type TensorSums } from '../kernels';
 import { InputError, option } from '../errors';
 import { matrix, type Matrix } from '../matrix';
-import type { ErrorsAndLoss, Forward, Gradient, Kernels, Network, NetworkInit, TensorBackend, Track } from './network';
+import { checkUse, type ErrorsAndLoss, type Forward, type Gradient, type Kernels, type Network, type NetworkInit, type TensorBackend, type Track } from './network';
 
 export type { TensorSums } from '../kernels';
 
@@ -71,7 +71,12 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
     return s && s.screened > 0 ? s.read / s.summed : undefined;
   }
 
+  get screensChunks(): boolean {
+    return this.kernel !== undefined && this.screen;
+  }
+
   load(chunk: Chunk): unknown {
+    this.usable();
     if (this.kernel) {
       const samples = this.kernel.load(chunk, this.screen);
       this.threads = this.kernel.threads(samples);
@@ -148,22 +153,27 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
   }
 
   predict(xData: Matrix): Matrix {
+    this.usable(xData);
     return this.read(xData, (x) => threshold(tf.sigmoid(this.z(x))));
   }
 
   predictProba(xData: Matrix): Matrix {
+    this.usable(xData);
     return this.read(xData, (x) => tf.sigmoid(this.z(x)));
   }
 
   weights(): Matrix {
+    this.usable();
     return matrix(this.features, this.outputs, Float64Array.from(this.W.dataSync()));
   }
 
   bias(): number {
+    this.usable();
     return this.b.dataSync()[0];
   }
 
   assign(W: Matrix, b: number): void {
+    this.usable(undefined, W);
     tf.tidy(() => {
       this.W.assign(toTensor(W));
       this.b.assign(tf.scalar(b, 'float32'));
@@ -172,7 +182,17 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
 
   disposed = false;
 
+  /** Not disposed, its shapes kept, and its backend still the one tfjs runs (useBackend may have moved it: its tensors are elsewhere). */
+  private usable(x?: Matrix, W?: Matrix): void {
+    checkUse(this, x, W);
+    const active = tf.engine().backendName as string | undefined;
+    if (active !== this.backend) {
+      throw new InputError(`the network computes on ${this.backend}, but tfjs now runs ${active}; await useBackend("${this.backend}") again before using it`);
+    }
+  }
+
   dispose(): void {
+    if (this.disposed) return;
     this.W.dispose();
     this.b.dispose();
     this.disposed = true;

@@ -5,7 +5,7 @@ import type { Dataset } from '../data/dataset';
 import { InputError, LIST_ITEMS, option, quote, shownList, shownPath } from '../errors';
 import { fileKind } from '../io/atomic';
 import { globbed, homed, isGlob } from '../io/glob';
-import { bool, checkOptionsObject, fn, names, text, type Check } from '../options';
+import { bool, checkOptionsObject, filePath, fn, names, text, type Check } from '../options';
 import { planColumns, type ColumnChoice, type SqlColumn } from './columns';
 import { openDatabase, type Database } from './database';
 import { parquetQuery } from './parquet';
@@ -87,7 +87,7 @@ export async function checkPositiveSeen(open: OpenData, ones: readonly number[])
 }
 
 /** The keys of a {@link SqlSpec} and their rules (the columns are checked when the query's are known: {@link COLUMN_RULES}). */
-const SPEC_RULES = { db: text, sql: text, parquet: text, columns: undefined, onFilesRead: fn };
+const SPEC_RULES = { db: text, sql: text, parquet: filePath, columns: undefined, onFilesRead: fn };
 
 /** The keys of a {@link ColumnChoice} and their rules (the names are matched to the query's columns when they are planned). */
 const COLUMN_RULES: Readonly<Record<keyof ColumnChoice, Check>> = { labels: names, unlabeled: bool, features: names, ignore: names, positive: text, forModel: bool };
@@ -141,6 +141,11 @@ function checkNamesReadable(names: readonly string[], where: string): void {
   for (const name of names) {
     if (/^[A-Za-z][\w+.-]*:\/\//.test(name) && !/^file:\/\//i.test(name)) continue; // https://, s3://: not a file here
     const path = homed(name.replace(/^file:\/\//i, ''));
+    // DuckDB's log of the files it opens (which tells this program what was read) writes the name
+    // into JSON unescaped, and then fails with "Malformed JSON"
+    if (/["\\\x00-\x1f]/.test(path)) {
+      throw new InputError(`"${shownPath(path)}" has a quote, a backslash or a control character in its name: DuckDB cannot open it while it logs the files it reads (rename the file)`);
+    }
     // a pattern's files as DuckDB lists them: from the working folder, written as given
     for (const file of isGlob(path) ? globbed(resolve(path), LOOK_AT).map((found) => (isAbsolute(path) ? found : relative('.', found))) : [path]) {
       let stat;

@@ -59,6 +59,9 @@ export async function namesRead(db: ParseTrees, sqls: readonly string[]): Promis
 /** The error of SQL that is a statement, not a query: it would be carried out, not read. */
 function notAQuery(sql: string): InputError {
   const word = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'it';
+  if (['SELECT', 'WITH', 'FROM', 'VALUES'].includes(word)) {
+    return new InputError(option('sql'), ' must be one query, with no other statement after it: DuckDB would carry that out (it may write files or change the database), so none is run');
+  }
   return new InputError(
     option('sql'),
     ` must be a query that reads (SELECT, WITH, FROM or VALUES); ${shown(word, 20)} is a statement DuckDB would carry out (it may write files or change the database), so it is not run`,

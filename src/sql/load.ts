@@ -6,6 +6,7 @@ import { NpyWriter } from '../data/npy';
 import { DEFAULT_CHUNK_SAMPLES, npyDataset } from '../data/npy-source';
 import type { Chunk } from '../data/source';
 import { InputError, quote } from '../errors';
+import { bool, checkOptionsObject, rulesOf } from '../options';
 import { checkPositiveSeen, known, openSqlData, type OpenData, type SqlSpec } from './data';
 import { countRows, streamChunks } from './rows';
 
@@ -27,7 +28,9 @@ const STREAM_BYTES = 1 << 30;
  * `predicting`: data a saved model predicts (columns e.g. `modelColumns`), read whole into memory
  * whatever its size, as a CSV to predict is; its labels, if any, need not have `positive` anywhere.
  */
-export async function loadSqlDataset(spec: SqlSpec, { chunkSamples, predicting = false }: { chunkSamples?: number; predicting?: boolean } = {}): Promise<Dataset> {
+export async function loadSqlDataset(spec: SqlSpec, options: { chunkSamples?: number; predicting?: boolean } = {}): Promise<Dataset> {
+  checkOptionsObject('loadSqlDataset', options, { ...rulesOf('chunkSamples'), predicting: bool });
+  const { chunkSamples, predicting = false } = options;
   const open = await openSqlData(spec);
   try {
     return await open.db.snapshot(async () => {
