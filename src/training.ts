@@ -29,6 +29,8 @@ function* iterations<Samples, Sums>(where: string, net: Network<Samples, Sums>, 
   const chunks = !loaded && net.screensChunks && gradient === 'article' ? new ChunkScreen(data.features, data.outputs) : undefined;
   // the largest ‖x_j‖₂: of the samples in memory now, of chunks as the first pass reads them
   const xNorm: { value?: number } = { value: whole ? knownNorm(whole.x) : undefined };
+  // W and b as the next pass uses them, read back once an iteration (after each update)
+  let theta = { W: net.weights(), b: net.bias() };
   const pocket = settings.pocket ? new Pocket() : undefined;
   // with pocket or finalStats, the loop ends with one more forward pass (no update) for the stats of the last W and b
   const measureLast = pocket !== undefined || settings.finalStats === true;
@@ -44,12 +46,12 @@ function* iterations<Samples, Sums>(where: string, net: Network<Samples, Sums>, 
       const track: Track = result !== undefined ? 'loss' : tracked(settings, i);
       const trace = !result && settings.trace?.(i + 1) === true;
       if (trace && !loaded) throw new InputError('tracing needs the samples whole in memory (not in chunks)');
-      const sums = yield* settled(loaded ? net.sums(loaded, gradient, track, trace) : chunkedSums(net, data, settings.chunkSamples, gradient, track, chunks, xNorm));
+      const sums = yield* settled(loaded ? net.sums(loaded, gradient, track, trace) : chunkedSums(net, data, settings.chunkSamples, gradient, track, chunks, xNorm, theta));
       let stats: IterationStats | undefined;
       let forward: ReturnType<typeof net.traced> | undefined;
       try {
         // the sums of a W and b whose z could overflow are not used (their errors would be wrong)
-        if (xNorm.value !== undefined) checkRange(net, xNorm.value, i);
+        if (xNorm.value !== undefined) checkRange(net, theta, xNorm.value, i);
         if (trace) forward = net.traced(sums);
         if (track) {
           const { errors, loss } = yield* settled(net.stats(sums));
@@ -73,7 +75,8 @@ function* iterations<Samples, Sums>(where: string, net: Network<Samples, Sums>, 
       } finally {
         net.free(sums);
       }
-      checkFinite(net, i + 1);
+      theta = { W: net.weights(), b: net.bias() };
+      checkFinite(theta, i + 1);
       if (forward) settings.onTrace?.(traceStep(net, i + 1, forward, m));
       settings.onIteration?.(i + 1, stats);
       yield;
@@ -123,9 +126,10 @@ function chunkedSums<Samples, Sums>(
   track: Track,
   screen?: ChunkScreen,
   xNorm: { value?: number } = {},
+  theta?: { W: Matrix; b: number },
 ): Sums {
   let total: Sums | undefined;
-  screen?.begin(net.weights().data, net.bias(), track === 'loss');
+  if (screen) screen.begin((theta?.W ?? net.weights()).data, theta?.b ?? net.bias(), track === 'loss');
   const first = xNorm.value === undefined;
   let norm = 0;
   try {
@@ -181,12 +185,11 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * largest value the network computes in (float64 for plain, float32 otherwise), less the roundings. Beyond it a sum
  * could come out ±Infinity or NaN, and the errors and the update with it.
  */
-function checkRange(net: Network<unknown, unknown>, xNorm: number, updates: number): void {
+function checkRange(net: Network<unknown, unknown>, { W, b }: { W: Matrix; b: number }, xNorm: number, updates: number): void {
   if (net.backend === 'sql') return; // a database computes in double precision, beyond this loop's sight
-  const W = net.weights().data;
   let w2 = 0;
-  for (const w of W) w2 += w * w;
-  const bound = Math.abs(net.bias()) + (w2 === 0 ? 0 : Math.sqrt(w2) * xNorm);
+  for (const w of W.data) w2 += w * w;
+  const bound = Math.abs(b) + (w2 === 0 ? 0 : Math.sqrt(w2) * xNorm);
   const [limit, type, u] = net.backend === 'plain' ? [Number.MAX_VALUE, 'float64', 2 ** -53] : [FLOAT32_MAX, 'float32', 2 ** -24];
   // each partial sum is within (F + 2) roundings of one of at most this size
   const safe = limit / (1 + 2 * (net.features + 2) * u);
@@ -317,8 +320,8 @@ function attach<Samples>(net: Network<Samples, unknown>, remote: RemoteSamples):
  * {@link InputError}, since what fixes it is the user's (a smaller learning rate, scaled features).
  * Reading W and b back costs about nothing on every backend here (they are features×outputs + 1 values).
  */
-function checkFinite(net: Network<unknown, unknown>, iteration: number): void {
-  const which = !net.weights().data.every(Number.isFinite) ? 'W is' : !Number.isFinite(net.bias()) ? 'b is' : undefined;
+function checkFinite({ W, b }: { W: Matrix; b: number }, iteration: number): void {
+  const which = !W.data.every(Number.isFinite) ? 'W is' : !Number.isFinite(b) ? 'b is' : undefined;
   if (which) {
     throw new InputError(`training diverged at iteration ${iteration}: ${which} no longer finite; lower `, option('learningRate'), ' or scale the features');
   }
