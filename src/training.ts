@@ -76,7 +76,7 @@ function* iterations<Samples, Sums>(where: string, net: Network<Samples, Sums>, 
         net.free(sums);
       }
       theta = { W: net.weights(), b: net.bias() };
-      checkFinite(theta, i + 1);
+      checkFinite(theta, i + 1, net.backend === 'plain' ? undefined : (xNorm.value ?? 0) * m);
       if (forward) settings.onTrace?.(traceStep(net, i + 1, forward, m));
       settings.onIteration?.(i + 1, stats);
       yield;
@@ -320,11 +320,19 @@ function attach<Samples>(net: Network<Samples, unknown>, remote: RemoteSamples):
  * {@link InputError}, since what fixes it is the user's (a smaller learning rate, scaled features).
  * Reading W and b back costs about nothing on every backend here (they are features×outputs + 1 values).
  */
-function checkFinite({ W, b }: { W: Matrix; b: number }, iteration: number): void {
+function checkFinite({ W, b }: { W: Matrix; b: number }, iteration: number, float32Sum?: number): void {
   const which = !W.data.every(Number.isFinite) ? 'W is' : !Number.isFinite(b) ? 'b is' : undefined;
-  if (which) {
-    throw new InputError(`training diverged at iteration ${iteration}: ${which} no longer finite; lower `, option('learningRate'), ' or scale the features');
+  if (!which) return;
+  // x·eᵀ is summed over the samples before the division by m: in float32 that sum can overflow whatever a is
+  if (float32Sum !== undefined && !(float32Sum < FLOAT32_MAX)) {
+    throw new InputError(
+      `training diverged at iteration ${iteration}: ${which} no longer finite: the sum x·eᵀ over the samples can pass float32's largest value ` +
+        `(m·max‖x_j‖ is ${float32Sum.toPrecision(3)}), whatever the learning rate; scale the features (`,
+      option('standardize'),
+      ') or train on plain (float64)',
+    );
   }
+  throw new InputError(`training diverged at iteration ${iteration}: ${which} no longer finite; lower `, option('learningRate'), ' or scale the features');
 }
 
 /** A traced iteration, in the article's names: dW = x·eᵀ / m and db = sum(e) / m as the update used them, then W and b after it. */

@@ -175,7 +175,8 @@ describe('CLI: nothing lost, ever (input at its worst)', function () {
       ['--seed 1e30', ['--seed', '1e30'], '--seed must be a whole number from 0 to 4294967295 (2³² − 1), got 1e+30'],
       ['--seed -1', ['--seed', '-1'], '--seed must be a whole number ≥ 0, got -1'],
       ['--seed 0.5', ['--seed', '0.5'], '--seed must be a whole number ≥ 0, got 0.5'],
-      ['--lr with no value before another option', ['--lr', '--json'], '--lr needs a value'],
+      ['--lr with no value before another option', ['--lr', '--json'], '--lr needs a value; one that begins with - is given as --lr=VALUE'],
+      ['--sql whose text begins with a -- comment (the fifth hostile pass)', ['--sql', '-- note\nSELECT 1 AS a, 1 AS y'], '--sql needs a value; one that begins with - is given as --sql=VALUE'],
       ['a flag given a value', ['--json=yes'], '--json takes no value'],
     ];
     for (const [what, argv, message] of cases) {

@@ -72,8 +72,10 @@ function describeParseError(err: unknown, args: readonly string[], options: Opti
     const flag = shown(token.rawName);
     const config = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
     if (!config) return `unknown option ${flag} (see --help)`;
-    if (config.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.length > 1 && token.value.startsWith('-')))) {
-      return `${flag} needs a value`;
+    if (config.type === 'string' && token.value === undefined) return `${flag} needs a value`;
+    if (config.type === 'string' && token.value !== undefined && !token.inlineValue && token.value.length > 1 && token.value.startsWith('-')) {
+      // "--lr --json", or a value that begins with a dash ("-- a comment" in SQL, "-1")
+      return `${flag} needs a value; one that begins with - is given as ${flag}=VALUE`;
     }
     if (config.type === 'boolean' && token.value !== undefined) return `${flag} takes no value`;
   }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LABEL_VALUES_KEPT } from '../data/csv';
 import type { Dataset } from '../data/dataset';
@@ -8,7 +8,7 @@ import { globbed, homed, isGlob } from '../io/glob';
 import { bool, checkOptionsObject, filePath, fn, names, text, type Check } from '../options';
 import { planColumns, type ColumnChoice, type SqlColumn } from './columns';
 import { openDatabase, type Database } from './database';
-import { parquetQuery } from './parquet';
+import { globNamed, parquetQuery } from './parquet';
 import { cleanQuery, labelValuesQuery, type SqlData } from './query';
 import { DEFAULT_DB, parseDbUrl, redactUrl } from './url';
 import { kernelInputReason } from '../io/kernel-fs';
@@ -133,6 +133,17 @@ export async function openSqlData(spec: SqlSpec): Promise<OpenData> {
 const LOOK_AT = 100_000;
 
 /**
+ * A name DuckDB can open while it logs the files it reads (which tells this program what was
+ * read): its log writes the name into JSON unescaped, and fails with "Malformed JSON" on a quote,
+ * a backslash or a control character.
+ */
+function checkOpenable(path: string): void {
+  if (/["\\\x00-\x1f]/.test(path)) {
+    throw new InputError(`"${shownPath(path)}" has a quote, a backslash or a control character in its name: DuckDB cannot open it while it logs the files it reads (rename the file)`);
+  }
+}
+
+/**
  * The files the query reads by `names` (and by the patterns among them) must be regular files (or
  * folders, which DuckDB refuses itself): DuckDB opening a named pipe waits on it, and a device it
  * reads forever. Checked by stat, which never opens, before DuckDB opens anything.
@@ -141,13 +152,13 @@ function checkNamesReadable(names: readonly string[], where: string): void {
   for (const name of names) {
     if (/^[A-Za-z][\w+.-]*:\/\//.test(name) && !/^file:\/\//i.test(name)) continue; // https://, s3://: not a file here
     const path = homed(name.replace(/^file:\/\//i, ''));
-    // DuckDB's log of the files it opens (which tells this program what was read) writes the name
-    // into JSON unescaped, and then fails with "Malformed JSON"
-    if (/["\\\x00-\x1f]/.test(path)) {
-      throw new InputError(`"${shownPath(path)}" has a quote, a backslash or a control character in its name: DuckDB cannot open it while it logs the files it reads (rename the file)`);
-    }
+    checkOpenable(path);
+    // a name with glob characters is read as a pattern even where a file of that very name exists
+    // (DuckDB has no escape for them): br[1].parquet would read br1.parquet
+    if (isGlob(path) && existsSync(path)) throw globNamed(path);
     // a pattern's files as DuckDB lists them: from the working folder, written as given
     for (const file of isGlob(path) ? globbed(resolve(path), LOOK_AT).map((found) => (isAbsolute(path) ? found : relative('.', found))) : [path]) {
+      if (file !== path) checkOpenable(file);
       let stat;
       try {
         stat = statSync(file);

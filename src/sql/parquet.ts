@@ -90,6 +90,11 @@ function holdsParquet(folder: string): boolean {
   }
 }
 
+/** The error of a file whose name DuckDB would read as a pattern. */
+export function globNamed(path: string): InputError {
+  return new InputError(`${shownPath(path)}: is a file whose name has *, ? or [, which DuckDB reads as a pattern (it would read other files, or none of this one); rename it`);
+}
+
 /** Glob characters DuckDB expands in a file name. */
 const GLOB = /[*?[]/;
 
@@ -100,12 +105,8 @@ const GLOB = /[*?[]/;
  */
 export function parquetQuery(path: string): string {
   let files = path;
-  if (GLOB.test(path) && existsSync(path)) {
-    // DuckDB has no escape for them: br[1].parquet would read br1.parquet, star*.parquet starX.parquet too
-    throw new InputError(
-      `${shownPath(path)}: is a file whose name has *, ? or [, which DuckDB reads as a pattern (it would read other files, or none of this one); rename it`,
-    );
-  }
+  // DuckDB has no escape for them: br[1].parquet would read br1.parquet, star*.parquet starX.parquet too
+  if (GLOB.test(path) && existsSync(path)) throw globNamed(path);
   if (!GLOB.test(path)) {
     try {
       if (statSync(path).isDirectory()) files = join(path, '**', '*.parquet');
