@@ -242,7 +242,7 @@ export class Classifier {
   }
 
   private prepareFit(first: MatrixLike | SampleSource, second?: MatrixLike | FitOptions, third?: FitOptions) {
-    const given = isSampleSource(first) ? first : checkedSource(first, second as MatrixLike);
+    const given = isSampleSource(first) ? checkSource('fit', first, undefined) : checkedSource(first, second as MatrixLike); // every pass, checked
     const asked = (isSampleSource(first) ? second : third) as FitOptions | undefined;
     checkOptionsObject('fit', asked, FIT_RULES);
     const options = asked ?? {};

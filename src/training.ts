@@ -34,6 +34,7 @@ function* iterations<Samples, Sums>(where: string, net: Network<Samples, Sums>, 
   const pocket = settings.pocket ? new Pocket() : undefined;
   // with pocket or finalStats, the loop ends with one more forward pass (no update) for the stats of the last W and b
   const measureLast = pocket !== undefined || settings.finalStats === true;
+  const start = theta;
   try {
     let result: TrainResult | undefined;
     let final: IterationStats | undefined;
@@ -85,6 +86,10 @@ function* iterations<Samples, Sums>(where: string, net: Network<Samples, Sums>, 
     if (!measureLast) return ended;
     const last = { ...ended, final: { errors: final!.errors, loss: final!.loss! } };
     return pocket ? { ...last, pocket: { afterUpdates: pocket.afterUpdates, ...pocket.restore(net) } } : last;
+  } catch (err) {
+    // a run that fails changes nothing: W and b as they were before it (not the last update's, which may be why it failed)
+    if (!net.disposed) net.assign(start.W, start.b);
+    throw err;
   } finally {
     if (loaded) net.unload(loaded);
   }

@@ -160,6 +160,24 @@ describe('low-level exports refuse what is not theirs with an InputError', () =>
       expect(Object.isFrozen(L.ARTICLE_INIT) && Object.isFrozen(L.ARTICLE_INIT.weights) && Object.isFrozen(L.BACKENDS)).to.equal(true);
     });
 
+    for (const backend of ['plain', 'cpu', 'wasm'] as const) {
+      it(`${backend}: a fit that fails leaves W and b as they were; a caller's chunk of nested arrays is an InputError (the fifth hostile pass)`, async () => {
+        const big = backend === 'plain' ? 1e300 : 3e37;
+        const net = await L.Classifier.create({ backend, weights: [0.4, 0.2], bias: 1, iterations: 50 });
+        try {
+          const before = [net.weights, net.bias];
+          // overflow is refused after some updates: the refused run's W (about -2.5e28) was kept
+          expect(throws(() => net.fit([[big, -big, big], [big, big, -big]], [[0, 1, 1]]))).to.be.instanceOf(L.InputError);
+          expect([net.weights, net.bias]).to.deep.equal(before);
+          const nested = { features: 2, outputs: 1, samples: 4, forEachChunk: (_: unknown, visit: (c: unknown) => void) => visit({ x: [[0, 1, 0, 1], [0, 0, 1, 1]], y: [[0, 0, 0, 1]], offset: 0 }) };
+          expect(inputError(throws(() => net.fit(nested as never)))).to.match(/^fit: the SampleSource's chunk at sample 0: x must be a matrix of 2 rows/);
+          expect([net.weights, net.bias]).to.deep.equal(before);
+        } finally {
+          net.dispose();
+        }
+      });
+    }
+
     it('memorySource keeps its own copy: a Matrix changed after the call trains as it was', () => {
       const labels = y();
       const source = L.memorySource(x(), labels);

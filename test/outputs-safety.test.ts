@@ -363,6 +363,13 @@ describe('Nothing lost, ever', function () {
       expectRefused({ code: made.status, stdout: made.stdout, stderr: made.stderr }, `--out: "${at('h.duckdb.wal')}" ${what}; ${folderThen}`);
       expect(existsSync(at('h.duckdb.wal'))).to.equal(false);
       expect(readFileSync(at('w.duckdb.wal'))).to.deep.equal(log);
+      // the database file itself, whatever the run reads (the fifth hostile pass: --predictions lab.duckdb replaced it)
+      const before = readFileSync(at('w.duckdb'));
+      for (const flag of ['--predictions', '--save']) {
+        expectRefused(await trainIn(...FAST, '--data', at('a.csv'), flag, at('h.duckdb')),
+          `${flag}: "${at('h.duckdb')}" is a DuckDB database; writing it would replace the database (choose another name)`);
+      }
+      expect(readFileSync(at('w.duckdb'))).to.deep.equal(before);
       // a .wal beside a file that is not a database is an ordinary output
       writeFileSync(at('notes'), 'not a database, though twelve bytes long');
       const r = await trainIn(...FAST, '--data', at('a.csv'), '--predictions', at('notes.wal'));

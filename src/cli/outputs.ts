@@ -182,7 +182,16 @@ function readAreas(texts: readonly string[], by: string): InputArea[] {
  * shard that is a link).
  */
 function inputAreas(data: DataArgs | undefined): InputArea[] {
-  return [...walAreas(data), duckDbLogArea(), ...dataAreas(data)];
+  return [...walAreas(data), duckDbLogArea(), duckDbFileArea(), ...dataAreas(data)];
+}
+
+/** Any DuckDB database file, whatever this run reads: an output would replace the database (the fifth hostile pass: --predictions lab.duckdb did). */
+function duckDbFileArea(): InputArea {
+  return {
+    what: 'is a DuckDB database',
+    then: 'writing it would replace the database (choose another name)',
+    holds: (file) => file.stat !== undefined && isDuckDbFile(file.real),
+  };
 }
 
 /**
