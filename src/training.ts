@@ -1,4 +1,6 @@
 import { ChunkScreen } from './kernels/screen-chunks';
+import { checkDataFitsFloat32, checkSettingsFitFloat32 } from './network/float32';
+import { isTensorBackend } from './network/network';
 import { checkedSampleSource, type Chunk, type RemoteSamples, type SampleSource } from './data/source';
 import { given, InputError, option } from './errors';
 import { checkOptionsObject, TRAIN_RULES } from './options';
@@ -234,6 +236,12 @@ function checkTraining(where: string, net: unknown, data: unknown, settings: unk
   checkOptionsObject(where, settings, TRAIN_RULES);
   for (const key of ['a', 'iterations'] as const) {
     if ((settings as TrainSettings)[key] === undefined) throw new InputError(`${where}: the settings have no ${key}; expected at least { a, iterations }`);
+  }
+  const { backend } = net as Network<unknown, unknown>;
+  if (isTensorBackend(backend)) {
+    // a and x as a float32 backend holds them (1e39 would be Infinity there); the Classifier checks the same
+    checkSettingsFitFloat32(backend, (settings as TrainSettings).a, undefined, 0);
+    if (!source.remote) checkDataFitsFloat32(source, backend);
   }
   return source;
 }

@@ -178,6 +178,19 @@ describe('low-level exports refuse what is not theirs with an InputError', () =>
       });
     }
 
+    it('createNetwork and train on a tfjs backend refuse W, a and x that do not fit float32, as Classifier.create and fit do', async () => {
+      await L.useBackend('cpu');
+      const beyond = (what: string, orElse = '') => `${what}: 1e+39 does not fit float32, in which the cpu backend computes (its largest value is 3.4028235e38); use backend plain (float64)${orElse}`;
+      expect(inputError(throws(() => L.createNetwork('cpu', { W: L.matrix(2, 1, Float64Array.of(1e39, 0)), b: 0 })))).to.equal(beyond('weights[0][0]'));
+      const net = L.createNetwork('cpu', { W: L.matrix(2, 1), b: 0 });
+      try {
+        expect(inputError(throws(() => L.train(net, L.memorySource([[1e39, 0], [0, 1]], [[0, 1]]), { a: 0.1, iterations: 2 })))).to.equal(beyond('x[0][0]', ', or scale the features'));
+        expect(inputError(throws(() => L.train(net, L.memorySource([[1, 0], [0, 1]], [[0, 1]]), { a: 1e39, iterations: 2 })))).to.equal(beyond('learningRate'));
+      } finally {
+        net.dispose();
+      }
+    });
+
     it('memorySource keeps its own copy: a Matrix changed after the call trains as it was', () => {
       const labels = y();
       const source = L.memorySource(x(), labels);

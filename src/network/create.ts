@@ -1,8 +1,9 @@
 import { given, InputError, quote } from '../errors';
-import { isMatrix } from '../matrix';
+import { isMatrix, type Matrix } from '../matrix';
 import { toMatrix } from '../validate';
 import type { BackendChoice } from '../backend';
-import { BACKENDS, KERNELS, type Backend, type Kernels, type Network, type NetworkInit, type TensorBackend } from './network';
+import { checkSettingsFitFloat32 } from './float32';
+import { BACKENDS, isTensorBackend, KERNELS, type Backend, type Kernels, type Network, type NetworkInit, type TensorBackend } from './network';
 import { PlainNetwork } from './plain';
 
 /**
@@ -45,4 +46,6 @@ function checkInit(backend: unknown, init: unknown, kernels: unknown): void {
   if (!isMatrix(W)) throw new InputError(`createNetwork: W must be a Matrix (features×outputs; matrix(rows, cols, data)), got ${W === null ? 'null' : Array.isArray(W) ? given(W) : typeof W === 'object' ? 'another object' : given(W)}`);
   toMatrix('W', W);
   if (typeof b !== 'number' || !Number.isFinite(b)) throw new InputError(`createNetwork: b must be a finite number, got ${given(b)}`);
+  // a tfjs backend holds W and b in float32 (Classifier.create checks the same)
+  if (isTensorBackend(backend as Backend)) checkSettingsFitFloat32(backend as TensorBackend, 1, W as Matrix, b);
 }
