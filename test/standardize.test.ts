@@ -52,6 +52,13 @@ describe('--standardize: z-scores per feature from the training samples', () => 
     expect(Array.from(stats.mean)).to.deep.equal([0, 1.5]);
     expect(stats.std[0]).to.be.closeTo(1e308, 1e293);
     expect(stats.std[1]).to.equal(Math.sqrt(1.25));
+    // x − mean overflows at ±1.7e308 where the z-score does not (the fifth hostile pass: refused, blaming the std)
+    const edge = { rows: 1, cols: 4, data: Float64Array.of(1.7e308, -1.7e308, 1.7e308, -1.7e308) };
+    const z = standardizeMatrix(edge, { mean: [-1.7e308 / 2], std: [1.7e308] });
+    expect(Array.from(z.data)).to.deep.equal([1.5, -0.5, 1.5, -0.5]);
+    // a z-score that is beyond the range names the sample by its place in the data, not in its chunk
+    const far = { rows: 1, cols: 2, data: Float64Array.of(0, 1e308) };
+    expect(() => standardizeMatrix(far, { mean: [0], std: [1e-300] }, undefined, 70)).to.throw(/^standardizing x overflows: feature 1, sample 72: /);
   });
 
   it("featureStats equals numpy's mean and std (ddof 0) on iris, whole or in any chunks, to 1e-14", () => {

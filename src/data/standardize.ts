@@ -149,7 +149,7 @@ export function checkStandardization(s: Standardization, features: number): void
  * A value beyond the array's range (a std far smaller than the data's spread) is an {@link InputError}:
  * W and b could only turn it into NaN.
  */
-export function standardizeMatrix(x: Matrix, s: Standardization, into?: Float32Array | Float64Array): Matrix {
+export function standardizeMatrix(x: Matrix, s: Standardization, into?: Float32Array | Float64Array, offset = 0): Matrix {
   const n = x.cols;
   const data = into ? into.subarray(0, x.rows * n) : sharedFloats(x.data instanceof Float32Array ? 'float32' : 'float64', x.rows * n);
   for (let f = 0; f < x.rows; f++) {
@@ -158,10 +158,15 @@ export function standardizeMatrix(x: Matrix, s: Standardization, into?: Float32A
     let finite = true;
     for (let j = f * n; j < (f + 1) * n; j++) finite = Number.isFinite((data[j] = (x.data[j] - mu) / sigma)) && finite;
     if (!finite) {
+      // x − mean can overflow where the z-score does not (x = ±1.7e308, std 1.4e308): divided first
+      for (let j = f * n; j < (f + 1) * n; j++) if (!Number.isFinite(data[j])) data[j] = x.data[j] / sigma - mu / sigma;
+      finite = data.subarray(f * n, (f + 1) * n).every(Number.isFinite);
+    }
+    if (!finite) {
       const j = data.subarray(f * n, (f + 1) * n).findIndex((v) => !Number.isFinite(v));
       const kind = data instanceof Float32Array ? 'float32' : 'float64';
       throw new InputError(
-        `standardizing x overflows: feature ${f + 1}, sample ${j + 1}: (${x.data[f * n + j]} − ${mu}) / ${sigma} is beyond the ${kind} range; the standardization's std is too small for this data`,
+        `standardizing x overflows: feature ${f + 1}, sample ${offset + j + 1}: (${x.data[f * n + j]} − ${mu}) / ${sigma} is beyond the ${kind} range; the standardization's std is too small for this data`,
       );
     }
   }
@@ -197,7 +202,7 @@ export function standardizedSource(data: SampleSource, s: Standardization): Samp
         if (!buffer || buffer.length < size || buffer instanceof Float32Array !== float32) {
           buffer = sharedFloats(float32 ? 'float32' : 'float64', size);
         }
-        visit({ x: standardizeMatrix(chunk.x, s, buffer), y: chunk.y, offset: chunk.offset });
+        visit({ x: standardizeMatrix(chunk.x, s, buffer, chunk.offset), y: chunk.y, offset: chunk.offset });
       }, skip);
     },
   });
