@@ -110,7 +110,8 @@ describe('data sets', () => {
     const streamed = { ...andGate(), source: { ...memorySource(x, y), inMemory: undefined } };
     const err = throws(() => splitDataset(streamed, 0.5, 1));
     expect(err).to.be.instanceOf(InputError);
-    expect(err.message).to.equal('testSplit needs the data in memory; it cannot be used with chunkSamples');
-    expect((err as InputError).describe(flagOf)).to.equal('--test-split needs the data in memory; it cannot be used with --chunk-samples');
+    // a CSV is in memory whatever --chunk-samples says; the fifth hostile pass found the old words wrong for it
+    expect(err.message).to.equal('testSplit needs the data in memory, and this data is streamed (a .npy read in chunks, for chunkSamples or for its size); split the files instead');
+    expect((err as InputError).describe(flagOf)).to.equal('--test-split needs the data in memory, and this data is streamed (a .npy read in chunks, for --chunk-samples or for its size); split the files instead');
   });
 });

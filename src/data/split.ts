@@ -14,7 +14,8 @@ export function splitDataset(
   seed: number,
 ): { train: Dataset; test: Dataset; /** Each set's samples' indices in `data`, in the sets' order. */ indices: { train: Uint32Array; test: Uint32Array } } {
   const whole = data.source.inMemory;
-  if (!whole) throw new InputError(option('testSplit'), ' needs the data in memory; it cannot be used with ', option('chunkSamples'));
+  // a CSV is read into memory whatever the chunks; a .npy given --chunk-samples (or too large) is streamed from its file
+  if (!whole) throw new InputError(option('testSplit'), ' needs the data in memory, and this data is streamed (a .npy read in chunks, for ', option('chunkSamples'), ' or for its size); split the files instead');
   const m = whole.x.cols;
   const testCount = Math.round(fraction * m);
   if (testCount < 1 || testCount > m - 1) {
