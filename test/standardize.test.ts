@@ -52,6 +52,14 @@ describe('--standardize: z-scores per feature from the training samples', () => 
     expect(Array.from(stats.mean)).to.deep.equal([0, 1.5]);
     expect(stats.std[0]).to.be.closeTo(1e308, 1e293);
     expect(stats.std[1]).to.equal(Math.sqrt(1.25));
+    // tiny values: their squares underflowed to 0 and a spread feature was taken as constant, std 1 (the sixth hostile pass)
+    const tiny = featureStats(memorySource({ rows: 1, cols: 3, data: Float64Array.of(1e-200, -1e-200, 3e-200) }, { rows: 1, cols: 3, data: Float64Array.of(1, 0, 1) }));
+    expect(tiny.std[0]).to.be.closeTo(1.632993161855452e-200, 1e-214);
+    expect(standardization(tiny).std[0]).to.equal(tiny.std[0]);
+    const below = featureStats(memorySource({ rows: 1, cols: 2, data: Float64Array.of(5e-324, -5e-324) }, { rows: 1, cols: 2, data: Float64Array.of(1, 0) }));
+    expect(() => standardization(below)).to.throw(
+      "feature 1's values spread by a std of 5e-324, below the smallest normal double (2.2250738585072014e-308): z-scores of them would overflow; scale the feature up instead of standardize",
+    );
     // x − mean overflows at ±1.7e308 where the z-score does not (the fifth hostile pass: refused, blaming the std)
     const edge = { rows: 1, cols: 4, data: Float64Array.of(1.7e308, -1.7e308, 1.7e308, -1.7e308) };
     const z = standardizeMatrix(edge, { mean: [-1.7e308 / 2], std: [1.7e308] });

@@ -34,10 +34,13 @@ export interface Standardization {
  */
 export function featureStats(data: SampleSource, chunkSamples?: number): FeatureStats {
   const first = statsPass(data, chunkSamples);
-  if (first.mean.every(Number.isFinite) && first.std.every(Number.isFinite)) return first;
-  // values near the float64 range (±1e308): their sums overflowed, though each value is finite. A
+  // values near the float64 range (±1e308) overflow their sums though each is finite; tiny ones
+  // (1e-200) underflow their squares to 0, a spread feature then looking constant. For either, a
   // second pass on the values times a power of two (exact) that brings the largest to about 1.
-  const scale = Float64Array.from(first.min, (lo, f) => 2 ** -Math.ceil(Math.log2(Math.max(Math.abs(lo), Math.abs(first.max[f]), Number.MIN_VALUE))));
+  const extreme = (f: number) => !Number.isFinite(first.mean[f]) || !Number.isFinite(first.std[f]) || (first.min[f] !== first.max[f] && !(first.std[f] >= 1e-150));
+  if (!Array.from(first.std, (_, f) => extreme(f)).some(Boolean)) return first;
+  // 2^±1000 at most: a power of two beyond that is itself out of range (5e-324 needs 2^1074)
+  const scale = Float64Array.from(first.min, (lo, f) => 2 ** Math.max(-1000, Math.min(1000, -Math.ceil(Math.log2(Math.max(Math.abs(lo), Math.abs(first.max[f]), Number.MIN_VALUE))))));
   const scaled = statsPass(data, chunkSamples, scale);
   return { ...scaled, mean: scaled.mean.map((v, f) => v / scale[f]), std: scaled.std.map((v, f) => v / scale[f]) };
 }
@@ -106,6 +109,13 @@ export function constantFeatures(stats: FeatureStats): number[] {
  */
 export function standardization(stats: FeatureStats): Standardization {
   const constant = new Set(constantFeatures(stats));
+  const tiny = stats.std.findIndex((sigma, f) => !constant.has(f) && !(sigma >= SMALLEST_STD));
+  if (tiny >= 0) {
+    throw new InputError(
+      `feature ${tiny + 1}'s values spread by a std of ${stats.std[tiny]}, below the smallest normal double (${SMALLEST_STD}): z-scores of them would overflow; scale the feature up instead of `,
+      option('standardize'),
+    );
+  }
   return {
     mean: Array.from(stats.mean, (mu, f) => (constant.has(f) ? stats.min[f] : mu)),
     std: Array.from(stats.std, (sigma, f) => (constant.has(f) || sigma === 0 ? 1 : sigma)),
