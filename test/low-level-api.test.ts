@@ -104,6 +104,13 @@ describe('low-level exports refuse what is not theirs with an InputError', () =>
     } finally {
       net.dispose();
     }
+    // a dtype it does not keep would let a float32 backend skip checking that x fits float32 (the sixth hostile pass)
+    expect(inputError(throws(() => L.train(one(), { ...chunked([1, 2, 3, 4], [0, 1, 1, 0]), dtype: 'int8' } as never, settings)))).to.equal(
+      `train: the SampleSource's dtype must be "float32", "float64" or absent, got "int8"`,
+    );
+    expect(inputError(throws(() => L.train(one(), { ...chunked([1, 2, 3, 4], [0, 1, 1, 0]), dtype: 'float32' } as never, settings)))).to.equal(
+      `train: the SampleSource's chunk at sample 0: x must be a Float32Array, as the source's dtype "float32" says`,
+    );
     // inMemory is the data: its values are checked, and the chunks trained on are cut from it, not the caller's (which differ)
     const lying = { ...chunked([5, 5, 5, 5], [1, 1, 1, 1]), inMemory: { x: L.matrix(1, 4, Float64Array.of(1, 2, 3, Infinity)), y: L.matrix(1, 4, Float64Array.of(0, 0, 1, 1)) } };
     expect(inputError(throws(() => L.train(one(), lying, settings)))).to.equal("train: the SampleSource's inMemory: x[0][3] is Infinity; every value must be a finite number");

@@ -121,6 +121,10 @@ export function checkedSampleSource(where: string, value: unknown, expected: str
     if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`${where}: the SampleSource's ${key} must be a whole number ≥ 1, got ${given(n)}`);
   }
   if (typeof value.forEachChunk !== 'function') throw new InputError(`${where}: the SampleSource's forEachChunk must be a function, got ${given(value.forEachChunk)}`);
+  // 'float32' lets a float32 backend skip checking that x fits float32: it must be true of every chunk
+  if (value.dtype !== undefined && value.dtype !== 'float32' && value.dtype !== 'float64') {
+    throw new InputError(`${where}: the SampleSource's dtype must be "float32", "float64" or absent, got ${given(value.dtype)}`);
+  }
   const ours = valuesChecked.has(value);
   let source = value;
   const { features, outputs, samples } = source;
@@ -159,6 +163,7 @@ export function checkedSampleSource(where: string, value: unknown, expected: str
         if (n === 0 || next + n > samples || (chunkSamples !== undefined && n > chunkSamples)) {
           throw new InputError(`${at} has ${n} samples; expected 1 to ${Math.min(samples - next, chunkSamples ?? Infinity)} (the source has ${samples}${chunkSamples === undefined ? '' : `, in chunks of at most ${chunkSamples}`})`);
         }
+        if (!ours && source.dtype === 'float32' && !(x!.data instanceof Float32Array)) throw new InputError(`${at}: x must be a Float32Array, as the source's dtype "float32" says`);
         if (unchecked) checkValues(at, chunk as Chunk);
         next += n;
         visit(chunk as Chunk);
