@@ -126,6 +126,20 @@ describe('Nothing lost, ever', function () {
       expect(readFileSync(at('v.csv'), 'utf8')).to.equal(AND_CSV);
     });
 
+    it('a file a --sql query reads by a computed name through read_text, read_blob or parquet_metadata (opened when run, not when prepared) is an input (the seventh hostile pass)', async () => {
+      const at = folder();
+      writeFileSync(at('data.csv'), AND_CSV);
+      writeFileSync(at('notes.txt'), 'precious\n');
+      for (const fn of ['read_text', 'read_blob']) {
+        const sql = `SELECT d.* FROM '${at('data.csv')}' d WHERE (SELECT count(*) FROM ${fn}(concat('${at('notes')}', '.txt'))) > 0`;
+        for (const flag of ['--predictions', '--save']) {
+          expectRefused(await trainIn(...FAST, '--sql', sql, flag, at('notes.txt')),
+            `${flag}: "${at('notes.txt')}" is a file the database read for the data; writing it would destroy the data (choose another name)`);
+        }
+      }
+      expect(readFileSync(at('notes.txt'), 'utf8')).to.equal('precious\n');
+    });
+
     it('--sql that is a statement, not a query (EXPORT DATABASE, COPY, PRAGMA), is refused before DuckDB prepares it (EXPORT made its folder)', async () => {
       const at = folder();
       for (const [sql, word] of [[`EXPORT DATABASE '${at('dump')}'`, 'EXPORT'], [`COPY (SELECT 1) TO '${at('c.csv')}'`, 'COPY'], ['pragma version', 'PRAGMA']]) {

@@ -131,7 +131,9 @@ function outputPlaces({ save, exportTfjs, plot, predictions }: OutputArgs): Plac
 export function checkOutputsNotRead(outputs: OutputArgs, paths: readonly string[], data?: DataArgs, names: readonly string[] = []): void {
   const places = outputPlaces(outputs);
   const files = places.filter((file) => file.stat);
-  for (const path of files.length === 0 ? [] : paths) {
+  // and the files the query names by evaluated names: read_text(concat('notes', '.txt')) opens its file only when run, not when prepared
+  const byName = names.filter((name) => name !== '' && !isGlob(name) && !/^[A-Za-z][\w+.-]*:\/\//.test(name.replace(/^file:\/\//i, ''))).map((name) => homed(name.replace(/^file:\/\//i, '')));
+  for (const path of files.length === 0 ? [] : [...paths, ...byName]) {
     let stat: Stats;
     try {
       stat = statSync(path);
