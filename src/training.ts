@@ -1,5 +1,5 @@
 import { ChunkScreen } from './kernels/screen-chunks';
-import { checkDataFitsFloat32, checkSettingsFitFloat32 } from './network/float32';
+import { checkDataFitsFloat32, checkSettingsFitFloat32, FLOAT32_MAX } from './network/float32';
 import { isTensorBackend } from './network/network';
 import { checkedSampleSource, type Chunk, type RemoteSamples, type SampleSource } from './data/source';
 import { given, InputError, option } from './errors';
@@ -182,9 +182,6 @@ function largestNorm(x: Matrix): number {
   for (let j = 0; j < x.cols; j++) if (squares[j] > most) most = squares[j];
   return scale * Math.sqrt(most);
 }
-
-/** float32's largest finite value. */
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
  * The pass just made with W and b (after `updates` updates) could not have overflowed: every partial

@@ -3,6 +3,9 @@ import { InputError, option } from '../errors';
 import type { Matrix } from '../matrix';
 import type { TensorBackend } from './network';
 
+/** float32's largest finite value. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Whether `v` is still a finite number once rounded to float32 (|v| below about 3.4028235e38). */
 export function fitsFloat32(v: number): boolean {
   return Number.isFinite(Math.fround(v));

@@ -1,3 +1,4 @@
+import { FLOAT32_MAX } from './float32';
 import type { Matrix } from '../matrix';
 import type { Network } from './network';
 
@@ -45,9 +46,6 @@ export function stablePredictor(network: Network): Predictor {
     },
   };
 }
-
-/** The largest finite float32. */
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** |b| + Σᵢ |W[i][o]·x[i][j]| in float64: Infinity where a product is past its range. */
 function magnitude(W: Matrix, b: number, x: Matrix, j: number, o: number): number {
