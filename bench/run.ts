@@ -13,17 +13,19 @@ import { timeShards, type ShardTiming } from './shards';
 import { timeCli, type CliCostRow } from './cli-cost';
 import { timeScreening, type ScreeningRow } from './screening';
 import { scaled, summarize, type Summary } from './stats';
-import { NUMPY_VARIANTS, timeBackend, timeNumpy, type NumpyRunner } from './timing';
+import { NUMPY_VARIANTS, timeBackend, timeInterleaved, timeNumpy, type NumpyRunner } from './timing';
 
-/**
- * What runs: `plain`; a tfjs backend with its fused kernel (`wasm`, `cpu`, `tensorflow`; wasm's
- * cpu's screened); their kernels reading every sample (`wasm (unscreened)`, `cpu (unscreened)`); the same backend with tfjs's
- * own ops (`wasm (tfjs ops)`, …, the design card's shape); or numpy.
- */
 /** The backends whose fused kernel screens; each also runs unscreened, for the ratio. */
 const SCREENED_BACKENDS = ['wasm', 'cpu'] as const;
 type ScreenedBackend = (typeof SCREENED_BACKENDS)[number];
+const screens = (b: Backend): b is ScreenedBackend => (SCREENED_BACKENDS as readonly Backend[]).includes(b);
 
+/**
+ * What runs: `plain`; a tfjs backend with its fused kernel (`wasm`, `cpu`, `tensorflow`; wasm's and
+ * cpu's screened); their kernels reading every sample (`wasm (unscreened)`, `cpu (unscreened)`, timed
+ * in turn with the screened ones); the same backend with tfjs's own ops (`wasm (tfjs ops)`, …, the
+ * design card's shape); or numpy.
+ */
 export type Runner = Backend | `${ScreenedBackend} (unscreened)` | `${TensorBackend} (tfjs ops)` | NumpyRunner | PushdownRunner;
 
 export interface BenchOptions {
@@ -80,7 +82,7 @@ export interface BenchResults {
    * {@link BenchResults.unavailable} says why not).
    */
   readonly pushdown: Timing[];
-  /** The wasm SIMD kernel screened and unscreened, fresh runs on separable and noisy data of the largest case. */
+  /** The wasm SIMD kernel and the cpu JS kernel screened and unscreened, fresh runs on separable and noisy data of the largest case. */
   readonly screening: ScreeningRow[];
   /** What an iteration costs through `simple-nn train --backend wasm` on the largest case, screened and not. */
   readonly cli: CliCostRow[];
@@ -122,7 +124,7 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
   }
   const tfjsBackends = backends.filter((b): b is TensorBackend => b !== 'plain');
   const numpyRunners = machine.numpyAvailable ? (Object.keys(NUMPY_VARIANTS) as NumpyRunner[]) : [];
-  const unscreened = SCREENED_BACKENDS.filter((b) => backends.includes(b));
+  const unscreened = backends.filter(screens);
   const runners: Runner[] = [...backends, ...unscreened.map((b) => `${b} (unscreened)` as const), ...tfjsBackends.map((b) => `${b} (tfjs ops)` as const), ...numpyRunners];
   const screening: ScreeningRow[] = [];
   const cli: CliCostRow[] = [];
@@ -151,20 +153,25 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
         xBytesPerIteration: c.xBytesPerIteration,
         ...scaled(summarize(ms), per),
       });
+      // a backend that screens is timed against itself unscreened, their samples in turn
+      const unscreenedRows: typeof raw = [];
       for (const backend of backends) {
         await tryBackend(backend);
-        log(`  ${c.name} ${m}: ${backend}`);
-        raw.push(row(backend, timeBackend(backend, c, p)));
-      }
-      for (const backend of unscreened) {
-        await tryBackend(backend);
-        log(`  ${c.name} ${m}: ${backend} (unscreened)`);
-        raw.push(row(`${backend} (unscreened)`, timeBackend(backend, c, p, 'unscreened')));
-        if (backend === 'wasm' && c.name === 'synthetic' && m === largest) {
-          screening.push(...timeScreening(c, log));
-          cli.push(...timeCli(c, log));
+        if (!screens(backend)) {
+          log(`  ${c.name} ${m}: ${backend}`);
+          raw.push(row(backend, timeBackend(backend, c, p)));
+          continue;
+        }
+        log(`  ${c.name} ${m}: ${backend} and ${backend} (unscreened), in turn`);
+        const [fused, all] = timeInterleaved(backend, c, p, ['fused', 'unscreened']);
+        raw.push(row(backend, fused));
+        unscreenedRows.push(row(`${backend} (unscreened)`, all));
+        if (c.name === 'synthetic' && m === largest) {
+          screening.push(...timeScreening(backend, c, log));
+          if (backend === 'wasm') cli.push(...timeCli(c, log));
         }
       }
+      raw.push(...unscreenedRows);
       for (const backend of tfjsBackends) {
         await tryBackend(backend);
         log(`  ${c.name} ${m}: ${backend} (tfjs ops)`);

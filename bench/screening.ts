@@ -14,10 +14,11 @@ export const SCREENING_ITERATIONS = 100;
 /** The noisy data: this fraction of the synthetic labels flipped (seeded), so that some samples stay wrong. */
 export const FLIPPED = 0.1;
 /** Rounds of the runs; each row keeps its fastest. */
-export const ROUNDS = 3;
+export const ROUNDS = 5;
 
-/** One run of the wasm SIMD kernel, screened or not, on separable or noisy data. */
+/** One run of a fused kernel that screens (wasm's SIMD kernel, cpu's JS kernel), screened or not, on separable or noisy data. */
 export interface ScreeningRow {
+  readonly backend: 'wasm' | 'cpu';
   readonly data: 'separable' | 'noisy';
   readonly kernels: Extract<Kernels, 'fused' | 'unscreened'>;
   /** The network's own label, e.g. `wasm (SIMD kernel, 2 threads, screened: 3.1% of samples read)`. */
@@ -41,8 +42,8 @@ function noisy(c: Case): Case {
 }
 
 /** One fresh run: ms of each iteration, what computed, and the fraction read. */
-function runOnce(c: Case, kernels: ScreeningRow['kernels']): { times: number[]; compute: string; readFraction: number } {
-  const net = createNetwork('wasm', c.init, kernels) as TensorNetwork;
+function runOnce(backend: ScreeningRow['backend'], c: Case, kernels: ScreeningRow['kernels']): { times: number[]; compute: string; readFraction: number } {
+  const net = createNetwork(backend, c.init, kernels) as TensorNetwork;
   const times: number[] = [];
   let last = performance.now();
   try {
@@ -62,19 +63,19 @@ function runOnce(c: Case, kernels: ScreeningRow['kernels']): { times: number[]; 
 }
 
 /**
- * The wasm SIMD kernel, screened (`fused`, the default) and reading every sample (`unscreened`), each
+ * A backend's fused kernel, screened (`fused`, the default) and reading every sample (`unscreened`), each
  * a fresh run of {@link SCREENING_ITERATIONS} from W = 0 on separable data and on noisy data; {@link ROUNDS}
- * rounds of the four runs in turn, the fastest of each kept (the machine is shared). The wasm backend must be active.
+ * rounds of the four runs in turn, the fastest of each kept (the machine is shared). The backend must be active.
  */
-export function timeScreening(c: Case, log: (line: string) => void): ScreeningRow[] {
+export function timeScreening(backend: ScreeningRow['backend'], c: Case, log: (line: string) => void): ScreeningRow[] {
   const configs = (['separable', 'noisy'] as const).flatMap((data) => (['fused', 'unscreened'] as const).map((kernels) => ({ data, kernels })));
   const cases = { separable: c, noisy: noisy(c) };
   const best = configs.map(() => ({ whole: Infinity, half: Infinity, compute: '', readFraction: 1 }));
   const mean = (t: number[]) => t.reduce((s, v) => s + v, 0) / t.length;
   for (let round = 0; round < ROUNDS; round++) {
     configs.forEach(({ data, kernels }, i) => {
-      log(`  screening, ${data} ${c.data.samples}: wasm (${kernels}), round ${round + 1} of ${ROUNDS}`);
-      const { times, compute, readFraction } = runOnce(cases[data], kernels);
+      log(`  screening, ${data} ${c.data.samples}: ${backend} (${kernels}), round ${round + 1} of ${ROUNDS}`);
+      const { times, compute, readFraction } = runOnce(backend, cases[data], kernels);
       const b = best[i];
       b.whole = Math.min(b.whole, mean(times));
       b.half = Math.min(b.half, mean(times.slice(times.length / 2)));
@@ -83,6 +84,7 @@ export function timeScreening(c: Case, log: (line: string) => void): ScreeningRo
     });
   }
   return configs.map(({ data, kernels }, i) => ({
+    backend,
     data,
     kernels,
     compute: best[i].compute,

@@ -35,6 +35,29 @@ function timeSamples(name: string, fn: () => void, samples: number): number[] {
 
 /** Times one backend on a case: ms per sample (a whole AND run, or several iterations), and what computed. */
 export function timeBackend(backend: Backend, c: Case, p: Plan, kernels: Kernels = 'fused'): { ms: number[]; compute: string } {
+  return timeInterleaved(backend, c, p, [kernels])[0];
+}
+
+/**
+ * Times one backend's kernels on a case, their samples taken in turn (one of each, then the next of
+ * each), so that what the machine does meanwhile falls on all of them alike: per kernel, ms per
+ * sample (a whole AND run, or several iterations) and what computed.
+ */
+export function timeInterleaved(backend: Backend, c: Case, p: Plan, kernels: readonly Kernels[]): { ms: number[]; compute: string }[] {
+  const runs: ReturnType<typeof runner>[] = [];
+  try {
+    for (const k of kernels) runs.push(runner(backend, c, p, k));
+    const samples = c.name === 'and' ? p.andRuns : p.samples(c.data.samples);
+    const ms = runs.map(() => [] as number[]);
+    for (let i = 0; i < samples; i++) runs.forEach((run, r) => ms[r].push(...timeSamples(`${backend} ${c.name} ${c.data.samples}`, run.sample, 1)));
+    return runs.map((run, r) => ({ ms: ms[r], compute: run.compute() }));
+  } finally {
+    for (const run of runs) run.dispose();
+  }
+}
+
+/** One timed sample of a backend's kernel on a case, after its warm-up, and what computed. */
+function runner(backend: Backend, c: Case, p: Plan, kernels: Kernels): { sample: () => void; compute: () => string; dispose: () => void } {
   if (c.name === 'and') {
     let compute = '';
     const run = () => {
@@ -44,19 +67,19 @@ export function timeBackend(backend: Backend, c: Case, p: Plan, kernels: Kernels
       net.dispose();
     };
     for (let i = 0; i < p.andWarmup; i++) run();
-    return { ms: timeSamples(`${backend} and`, run, p.andRuns), compute };
+    return { sample: run, compute: () => compute, dispose: () => undefined };
   }
   const m = c.data.samples;
   const net = createNetwork(backend, c.init, kernels);
   try {
     train(net, c.data, { a: A, iterations: warmupIterations(m) });
-    const iterations = iterationsPerSample(m);
-    return { ms: timeSamples(`${backend} ${m}`, () => train(net, c.data, { a: A, iterations }), p.samples(m)), compute: net.compute };
-  } finally {
+  } catch (err) {
     net.dispose();
+    throw err;
   }
+  const iterations = iterationsPerSample(m);
+  return { sample: () => train(net, c.data, { a: A, iterations }), compute: () => net.compute, dispose: () => net.dispose() };
 }
-
 /**
  * Times a numpy variant on a case's .npy files in python3 (`python3 -m bench.article_bench`, run at the
  * repository's root): ms per sample, and the python process's memory.

@@ -139,26 +139,31 @@ describe('bench/main.ts --quick', function () {
     expect(md).to.match(/\| two shards ≥ 1\.5× faster than one server \| \*\*(not )?met\*\*: [\d.]+× .*one server without parallel workers: [\d.]+ ms; the floor here, both shards queried at once with no coordinator: [\d.]+ ms, [\d.]+× one server\) \|/);
   });
 
-  it('times the screened kernel against the unscreened one on separable and noisy data, with the fraction it read', () => {
+  it('times the screened kernels (wasm, cpu) against themselves unscreened on separable and noisy data, with the fraction read', () => {
     const rows = results.screening;
-    expect(rows.map((t) => `${t.data} ${t.kernels}`)).to.deep.equal(['separable fused', 'separable unscreened', 'noisy fused', 'noisy unscreened']);
+    const configs = ['separable fused', 'separable unscreened', 'noisy fused', 'noisy unscreened'];
+    expect(rows.map((t) => `${t.backend} ${t.data} ${t.kernels}`)).to.deep.equal([...configs.map((c) => `wasm ${c}`), ...configs.map((c) => `cpu ${c}`)]);
+    const kernel = { wasm: 'SIMD kernel', cpu: 'JS kernel' };
     for (const t of rows) {
       expect(t.samplesInX).to.equal(1e5);
       expect(t.iterations).to.equal(100);
       for (const v of [t.msPerIteration, t.msPerIterationSecondHalf]) expect(v, t.compute).to.be.above(0).and.satisfy(Number.isFinite);
       if (t.kernels === 'unscreened') {
-        expect(t.compute).to.match(/^wasm \(SIMD kernel, \d threads?\)$/);
+        expect(t.compute).to.match(new RegExp(`^${t.backend} \\(${kernel[t.backend]}, \\d threads?\\)$`));
         expect(t.readFraction).to.equal(1);
       } else {
-        expect(t.compute).to.match(/^wasm \(SIMD kernel, \d threads?, screened: [\d.]+% of samples read\)$/);
+        expect(t.compute).to.match(new RegExp(`^${t.backend} \\(${kernel[t.backend]}, \\d threads?, screened: [\\d.]+% of samples read\\)$`));
         expect(t.readFraction).to.be.above(0).and.at.most(1);
       }
     }
-    // separable data converges: most blocks are skipped
+    // separable data converges: most blocks are skipped, on both kernels
     expect(rows[0].readFraction).to.be.below(0.5);
+    expect(rows[4].readFraction).to.be.below(0.5);
     const md = readFileSync(dir.path('bench/results.md'), 'utf8');
-    expect(md).to.match(/\| screened ≤ 0\.35× unscreened, separable \(whole run\) \| \*\*(not )?met\*\*: [\d.]+× /);
-    expect(md).to.match(/\| screened ≤ 1\.05× unscreened, noisy \(whole run\) \| \*\*(not )?met\*\*: [\d.]+× /);
+    for (const on of ['', ', cpu']) {
+      expect(md).to.match(new RegExp(`\\| screened ≤ 0\\.35× unscreened, separable \\(whole run${on}\\) \\| \\*\\*(not )?met\\*\\*: [\\d.]+× `));
+      expect(md).to.match(new RegExp(`\\| screened ≤ 1\\.05× unscreened, noisy \\(whole run${on}\\) \\| \\*\\*(not )?met\\*\\*: [\\d.]+× `));
+    }
   });
 
   it('times an iteration through the CLI, screened and unscreened, against the kernel rows', () => {

@@ -222,7 +222,7 @@ export class TensorNetwork implements Network<unknown, TensorSums> {
 }
 
 /** A fraction as a percentage, to 2 significant digits (at least 1 decimal): 4.1%, 0.52%, 100%. */
-function percent(f: number): string {
+export function percent(f: number): string {
   const p = 100 * f;
   return `${p >= 10 ? p.toFixed(1).replace(/\.0$/, '') : p.toPrecision(2)}%`;
 }
