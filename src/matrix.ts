@@ -60,6 +60,20 @@ function sharedBuffer(bytes: number): ArrayBufferLike {
   return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
+/** The first element of m, row after row, for which `ok` is false, with its place; undefined when there is none. */
+export function firstFailing(m: Matrix, ok: (v: number) => boolean): { row: number; col: number; value: number } | undefined {
+  for (let row = 0; row < m.rows; row++) {
+    for (let col = 0; col < m.cols; col++) {
+      const value = m.data[row * m.cols + col];
+      if (!ok(value)) return { row, col, value };
+    }
+  }
+  return undefined;
+}
+
+/** Whether a label is one the article's network learns: 0 or 1. */
+export const isLabel = (v: number): boolean => v === 0 || v === 1;
+
 export function isMatrix(value: unknown): value is Matrix {
   return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value && 'cols' in value;
 }

@@ -1,5 +1,5 @@
 import { given, InputError, quote, shown } from './errors';
-import { isMatrix, matrix, sharedFloats, toRows, type Matrix, type MatrixLike } from './matrix';
+import { firstFailing, isLabel, isMatrix, matrix, sharedFloats, toRows, type Matrix, type MatrixLike } from './matrix';
 import { memorySource, type SampleSource } from './data/source';
 
 /** A number as people write it in files and options: decimal, with an optional exponent. */
@@ -59,21 +59,14 @@ function numberAt(name: string, v: unknown, r: number, c: number): number {
 }
 
 function checkAllFinite(name: string, m: Matrix): void {
-  for (let i = 0; i < m.data.length; i++) {
-    if (!Number.isFinite(m.data[i])) {
-      throw new InputError(`${name}[${Math.floor(i / m.cols)}][${i % m.cols}] must be a finite number, got ${m.data[i]}`);
-    }
-  }
+  const bad = firstFailing(m, Number.isFinite);
+  if (bad) throw new InputError(`${name}[${bad.row}][${bad.col}] must be a finite number, got ${bad.value}`);
 }
 
 /** Labels must be 0 or 1. */
 export function checkLabels(name: string, y: Matrix): void {
-  for (let i = 0; i < y.data.length; i++) {
-    const v = y.data[i];
-    if (v !== 0 && v !== 1) {
-      throw new InputError(`${name}[${Math.floor(i / y.cols)}][${i % y.cols}] must be 0 or 1, got ${v}`);
-    }
-  }
+  const bad = firstFailing(y, isLabel);
+  if (bad) throw new InputError(`${name}[${bad.row}][${bad.col}] must be 0 or 1, got ${bad.value}`);
 }
 
 /**

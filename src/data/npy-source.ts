@@ -1,5 +1,5 @@
 import { InputError, option } from '../errors';
-import { sharedFloats, type Matrix } from '../matrix';
+import { firstFailing, isLabel, sharedFloats, type Matrix } from '../matrix';
 import { defaultNames, inMemory, type Dataset } from './dataset';
 import { NpyColumnReader, readNpy, readNpyHeader } from './npy';
 import { ofCheckedValues, type SampleSource } from './source';
@@ -90,17 +90,8 @@ function streamingSource(xPath: string, yPath: string): SampleSource {
 
 /** x must be finite and y 0 or 1; offset is the first sample's index, for the message. */
 export function checkSamples(xPath: string, x: Matrix, offset: number, yPath: string, y: Matrix): void {
-  for (let i = 0; i < x.data.length; i++) {
-    if (!Number.isFinite(x.data[i])) {
-      const [r, c] = [Math.floor(i / x.cols), (i % x.cols) + offset];
-      throw new InputError(`${xPath}: x[${r}, ${c}] is ${x.data[i]}; every value must be a finite number`);
-    }
-  }
-  for (let i = 0; i < y.data.length; i++) {
-    const v = y.data[i];
-    if (v !== 0 && v !== 1) {
-      const [r, c] = [Math.floor(i / y.cols), (i % y.cols) + offset];
-      throw new InputError(`${yPath}: y[${r}, ${c}] is ${v}; labels must be 0 or 1`);
-    }
-  }
+  const badX = firstFailing(x, Number.isFinite);
+  if (badX) throw new InputError(`${xPath}: x[${badX.row}, ${badX.col + offset}] is ${badX.value}; every value must be a finite number`);
+  const badY = firstFailing(y, isLabel);
+  if (badY) throw new InputError(`${yPath}: y[${badY.row}, ${badY.col + offset}] is ${badY.value}; labels must be 0 or 1`);
 }

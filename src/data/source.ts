@@ -1,5 +1,5 @@
 import { given, InputError } from '../errors';
-import { sharedFloats, type Matrix } from '../matrix';
+import { firstFailing, isLabel, sharedFloats, type Matrix } from '../matrix';
 
 /** A run of consecutive samples: x is features×n, y is outputs×n; `offset` is the first sample's index. */
 export interface Chunk {
@@ -177,15 +177,11 @@ export function checkedSampleSource(where: string, value: unknown, expected: str
 /** A caller's chunk's values: x finite, y 0 or 1, named by the sample's index in the source. */
 function checkValues(at: string, { x, y, offset }: Chunk): void {
   const check = (name: string, m: Matrix, ok: (v: number) => boolean, must: string) => {
-    for (let r = 0; r < m.rows; r++) {
-      for (let c = 0; c < m.cols; c++) {
-        const v = m.data[r * m.cols + c];
-        if (!ok(v)) throw new InputError(`${at}: ${name}[${r}][${offset + c}] is ${given(v)}; ${must}`);
-      }
-    }
+    const bad = firstFailing(m, ok);
+    if (bad) throw new InputError(`${at}: ${name}[${bad.row}][${offset + bad.col}] is ${given(bad.value)}; ${must}`);
   };
   check('x', x, Number.isFinite, 'every value must be a finite number');
-  check('y', y, (v) => v === 0 || v === 1, 'labels must be 0 or 1');
+  check('y', y, isLabel, 'labels must be 0 or 1');
 }
 
 /** A chunk's x or y: a matrix of `rows` rows (the source's features or outputs) whose data holds rows×cols numbers; its cols. */
