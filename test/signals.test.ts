@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '../src/model/file';
 import { cpuSeconds, spawnCollecting, tempDir, until } from './helpers';
@@ -62,6 +62,28 @@ describe('signals sent to the npm process reach the trainer', function () {
     expect(stdout).to.equal(''); // the iteration under way was not finished, so nothing was printed
     expect(stderr).to.not.include('stopped after');
     await until(() => !alive(node), 'the trainer to end', 10000);
+  });
+
+  it('a second Ctrl-C once training is over, while the outputs are being written, leaves them as they were (exit 130, no temporary file)', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(dir.path('model.json'), 'orig\n');
+      // a million predictions take a while to write after the last iteration
+      const run = spawnCollecting(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'train', '--backend', 'wasm', '--dataset', 'synthetic', '--features', '4', '--samples', '1000000', '--iterations', '1000000', '--save', dir.path('model.json'), '--predictions', dir.path('p.csv')], ROOT);
+      const pid = run.child.pid!;
+      await until(() => alive(pid) && cpuSeconds(pid) >= 2, 'the run to be training', 60000);
+      run.child.kill('SIGINT');
+      // the outputs' temporary files appear only once training is over
+      await until(() => readdirSync(dir.path('.')).some((name) => name.endsWith('.tmp')), 'the outputs to be staged', 60000);
+      run.child.kill('SIGINT');
+      const { code, signal, stderr } = await run.done;
+      expect(code === 130 || signal === 'SIGINT', `code ${code}, signal ${signal}`).to.equal(true);
+      expect(stderr).to.match(/^interrupted: stopping after the current iteration/m).and.not.include('stopped after');
+      expect(readdirSync(dir.path('.'))).to.deep.equal(['model.json']);
+      expect(readFileSync(dir.path('model.json'), 'utf8')).to.equal('orig\n');
+    } finally {
+      dir.remove();
+    }
   });
 
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {

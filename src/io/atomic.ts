@@ -79,7 +79,8 @@ export function writeFilesAtomic(dir: string, files: Record<string, string | Uin
  * every folder made for them is removed and no target is touched: several outputs are written all
  * or none (up to the renames themselves, which do not fail on a sane file system). Failures with a
  * known cause (full disk, read-only file system, …) are {@link InputError}s naming the file.
- * Temporary files are removed too if the process exits in the middle (`process.exit`).
+ * Temporary files are removed too if the process exits in the middle (`process.exit`), and a
+ * signal whose handler ends the process is let in before the renames, so it leaves the targets as they were.
  *
  * @example
  * await writeTogether(async () => {
@@ -94,6 +95,9 @@ export async function writeTogether<T>(write: () => Promise<T>): Promise<T> {
   process.on('exit', discardAll);
   try {
     const result = await current.run(batch, write);
+    // A signal heard while the files were made (its handler waits for the event loop, and the
+    // writing may have kept it busy for seconds) ends the process here, before any rename.
+    await signalsHeard();
     commitAll(batch.staged.splice(0));
     return result;
   } catch (err) {
@@ -102,6 +106,14 @@ export async function writeTogether<T>(write: () => Promise<T>): Promise<T> {
   } finally {
     process.off('exit', discardAll);
   }
+}
+
+/**
+ * Resolves once the event loop has turned, so that the handler of a signal that arrived while
+ * JavaScript was busy has run (libuv hears signals in its poll phase, before the immediates).
+ */
+function signalsHeard(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A file being written in pieces, in place of its target: see {@link stageStream}. */
