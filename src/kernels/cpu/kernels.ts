@@ -52,9 +52,8 @@ interface ScreenArrays {
   readonly ref: Int32Array;
   readonly rho: Float64Array;
   readonly dist: Float64Array;
+  /** 1/n_j per sample, 0 until a pass needs a block's (see PassScreen). */
   readonly invn: Float64Array;
-  /** Whether invn has been written. */
-  norms: boolean;
 }
 
 const screens = new Map<number, CpuScreen>();
@@ -73,7 +72,6 @@ function newArrays(m: number, outputs: number): ScreenArrays {
     rho: sharedOf(Float64Array, outputs * blocks),
     dist: sharedOf(Float64Array, HISTORY * outputs),
     invn: sharedOf(Float64Array, m),
-    norms: false,
   };
   forget(arrays);
   return arrays;
@@ -108,7 +106,7 @@ const articleSums: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     else {
       const now = refFor(arrays.history, values(W), values(b)[0], features, outputs, arrays.dist, () => forget(arrays));
       const { ref, rho, blocks, dist, invn } = arrays;
-      screen = { ref, rho, blocks, now, dist, invn, norms: !arrays.norms };
+      screen = { ref, rho, blocks, now, dist, invn };
     }
   }
   const job = { W: values(W), b: values(b)[0], logistic, track, ...(screen && { screen }) };
@@ -125,7 +123,6 @@ const articleSums: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     state.summed += m * outputs;
   }
   if (screen) {
-    state!.arrays!.norms = true;
     state!.screened++;
     if (track !== 'loss') afterScreened(state!.arrays!.history, out[at + 3] / (m * outputs));
   }

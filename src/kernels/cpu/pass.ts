@@ -39,8 +39,10 @@ export interface Pass {
  * radius ρ — the least, over its samples, of z's margin to the threshold over n_j = ‖(x_j, 1)‖₂, or
  * −1 when a sample was wrong or within rounding of the threshold. `dist[ref·k + o]` bounds
  * |ẑ_now − ẑ_ref| / n_j (src/kernels/screen.ts); a block is read only when ρ ≤ dist. A block read
- * refreshes its ref (to `now`) and ρ. `invn` holds 1/n_j per sample, rounded down, which a pass
- * with `norms` first writes (reading every block); with track 'loss' every block is read.
+ * refreshes its ref (to `now`) and ρ. `invn` holds 1/n_j per sample, rounded down, or 0 where not
+ * yet known: a block's are written the first time it needs a radius (all its samples right and
+ * decided), from its x just read, so data whose blocks always hold an error never pays for them.
+ * With track 'loss' every block is read.
  */
 export interface PassScreen {
   readonly ref: Int32Array;
@@ -49,7 +51,6 @@ export interface PassScreen {
   readonly now: number;
   readonly dist: Float64Array;
   readonly invn: Float64Array;
-  readonly norms: boolean;
 }
 
 /** Buffers for one block of samples: z, e, and the indices of the samples with e ≠ 0. */
@@ -89,7 +90,7 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
   let errors = out[xeAt + 1];
   let loss = out[xeAt + 2];
   let read = out[xeAt + 3];
-  const readAll = screen === undefined || screen.norms || track === 'loss';
+  const readAll = screen === undefined || track === 'loss';
   for (let o = 0; o < k; o++) {
     for (let j0 = start; j0 < end; j0 += B) {
       const n = Math.min(B, end - j0);
@@ -97,15 +98,6 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
       // screened: a block whose radius exceeds how far z can have moved since it was read is skipped
       if (!readAll && screen!.rho[at] > screen!.dist[screen!.ref[at] * k + o]) continue;
       read += n;
-      if (screen !== undefined && screen.norms && o === 0) {
-        // 1/‖(x_j, 1)‖₂ in float64, rounded down by far more than its few roundings
-        const shrink = 1 - (F + 8) * 2 ** -52;
-        for (let j = 0; j < n; j++) {
-          let s2 = 1;
-          for (let f = 0; f < F; f++) s2 += x[f * m + j0 + j] * x[f * m + j0 + j];
-          screen.invn[j0 + j] = (1 / Math.sqrt(s2)) * shrink;
-        }
-      }
       // z = Wᵀ·x over this block, 8 features a step; left-to-right adds keep the features' order
       zb.fill(0, 0, n);
       let f = 0;
@@ -125,8 +117,8 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
       }
       // s = sigmoid(z), y_pred = (s >= 0.5), e
       let wrong = 0;
-      // screening: the least margin of z to the threshold over n_j, or −1 when a z is undecided (or NaN)
-      let rho = Infinity;
+      // screening: each z's margin to the threshold (in zb, done with), or −1 when undecided (or NaN)
+      let undecided = false;
       const yRow = o * m + j0;
       for (let j = 0; j < n; j++) {
         const z = fround(fround(zb[j]) + b);
@@ -145,12 +137,33 @@ export function fusedPass(p: Pass, out: Float64Array, scratch?: Scratch): void {
         if (track && yPred !== yj) errors++;
         // logistic loss, stable for large |z|: max(z, 0) − z·y + log(1 + e^−|z|)
         if (track === 'loss') loss += Math.max(z, 0) - z * yj + Math.log1p(Math.exp(-Math.abs(z)));
-        if (screen !== undefined) rho = z >= 0 ? Math.min(rho, z * screen.invn[j0 + j]) : z < UNDECIDED ? Math.min(rho, (UNDECIDED - z) * screen.invn[j0 + j]) : -1;
+        if (screen !== undefined) {
+          zb[j] = z >= 0 ? z : z < UNDECIDED ? UNDECIDED - z : -1;
+          undecided ||= zb[j] < 0;
+        }
       }
       if (screen !== undefined) {
         screen.ref[at] = screen.now;
-        // ρ rounded down past the float64 roundings of the margins and their products
-        screen.rho[at] = wrong > 0 || rho < 0 ? -1 : rho * (1 - 2 ** -40);
+        let rho = -1;
+        if (wrong === 0 && !undecided) {
+          const invn = screen.invn;
+          if (invn[j0] === 0) {
+            // 1/‖(x_j, 1)‖₂ in float64, rounded down by far more than its few roundings; the squares
+            // summed feature after feature (in eb: no e is needed), row by row along x as z is
+            const shrink = 1 - (F + 8) * 2 ** -52;
+            eb.fill(1, 0, n);
+            for (let f = 0; f < F; f++) {
+              const r = f * m + j0;
+              for (let j = 0; j < n; j++) eb[j] += x[r + j] * x[r + j];
+            }
+            for (let j = 0; j < n; j++) invn[j0 + j] = (1 / Math.sqrt(eb[j])) * shrink;
+          }
+          rho = Infinity;
+          for (let j = 0; j < n; j++) rho = Math.min(rho, zb[j] * invn[j0 + j]);
+          // ρ rounded down past the float64 roundings of the margins and their products
+          rho *= 1 - 2 ** -40;
+        }
+        screen.rho[at] = rho;
       }
       if (wrong === 0) continue;
       // x·eᵀ, 8 features at a time in running sums that do not wait on each other; each still
