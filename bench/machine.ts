@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { PAGE_BYTES, sharedMemory, webAssembly, type CompiledModule, type SharedMemory } from '../src/kernels/wasm/module';
 
 /** What the benchmark ran on. */
 export interface Machine {
@@ -44,34 +46,67 @@ function numpyVersion(): { numpy: string; numpyAvailable: boolean } {
   }
 }
 
-/** The sum of `a` with four running sums, so the adds do not wait on each other and memory is the limit (self-contained: workers run its source). */
-function sumFour(a: Float64Array): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (let i = 0; i < a.length; i += 4) {
-    s0 += a[i];
-    s1 += a[i + 1];
-    s2 += a[i + 2];
-    s3 += a[i + 3];
+/**
+ * The read floor's loop, in AssemblyScript as the SIMD kernel is written: the sum of `n` int32 at `x`
+ * (n a multiple of 16), 16-byte loads into four running i32x4 sums, so that nothing but memory limits
+ * it. Integers, so that the sum is exact and can be checked; the bytes read are x's bytes all the same.
+ */
+const READER_AS = `
+export function readSum(x: usize, n: i32): i32 {
+  let s0 = i32x4.splat(0);
+  let s1 = i32x4.splat(0);
+  let s2 = i32x4.splat(0);
+  let s3 = i32x4.splat(0);
+  const end = x + (<usize>n << 2);
+  for (let p = x; p < end; p += 64) {
+    s0 = i32x4.add(s0, v128.load(p));
+    s1 = i32x4.add(s1, v128.load(p, 16));
+    s2 = i32x4.add(s2, v128.load(p, 32));
+    s3 = i32x4.add(s3, v128.load(p, 48));
   }
-  return s0 + s1 + s2 + s3;
+  const s = i32x4.add(i32x4.add(s0, s1), i32x4.add(s2, s3));
+  return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 1) + i32x4.extract_lane(s, 2) + i32x4.extract_lane(s, 3);
+}
+`;
+
+let reader: CompiledModule | undefined;
+
+/** {@link READER_AS} compiled by AssemblyScript's compiler (an ES module: run in a node of its own), as the kernel's build flags do. */
+function readerModule(): CompiledModule {
+  if (reader) return reader;
+  const script = `import asc from 'assemblyscript/asc';
+const r = await asc.compileString(${JSON.stringify(READER_AS)}, { optimizeLevel: 3, runtime: 'stub', noAssert: true, importMemory: true, sharedMemory: true, initialMemory: 1, maximumMemory: 65536, enable: ['simd', 'threads'] });
+if (r.error) throw r.error;
+process.stdout.write(Buffer.from(r.binary).toString('base64'));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(__dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return (reader = new webAssembly.Module(Buffer.from(out, 'base64')));
 }
 
+/** `bytes` of int32 (i & 7) in a shared WebAssembly memory that the reader's instances read. */
+function readerMemory(bytes: number): SharedMemory {
+  const memory = sharedMemory(bytes / PAGE_BYTES + 1);
+  const a = new Int32Array(memory.buffer, 0, bytes / 4);
+  for (let i = 0; i < a.length; i++) a[i] = i & 7;
+  return memory;
+}
+
+/** The sum {@link READER_AS} gives over `n` values (i & 7) from a multiple of 8, mod 2³². */
+const expectedSum = (n: number) => ((n / 8) * 28) | 0;
+
 /**
- * Single-core memory read bandwidth: the best of `repeats` sums of a 256 MB Float64Array in one tight
- * loop with four running sums (so the adds do not wait on each other and memory is the limit).
+ * Single-core memory read bandwidth: the best of `repeats` reads of 256 MB by a WebAssembly SIMD loop
+ * ({@link READER_AS}), the way the SIMD kernel reads x.
  */
 export function readBandwidth(repeats = 5, bytes = 256 * 2 ** 20): number {
-  const a = new Float64Array(bytes / 8);
-  for (let i = 0; i < a.length; i++) a[i] = i & 7;
+  const memory = readerMemory(bytes);
+  const { readSum } = new webAssembly.Instance(readerModule(), { env: { memory } }).exports as { readSum: (x: number, n: number) => number };
   let best = Infinity;
-  let sink = 0;
   for (let r = 0; r < repeats; r++) {
     const start = performance.now();
-    const sum = sumFour(a);
+    const sum = readSum(0, bytes / 4);
     best = Math.min(best, performance.now() - start);
-    sink += sum;
+    if (sum !== expectedSum(bytes / 4)) throw new Error('readBandwidth: wrong sum');
   }
-  if (sink !== repeats * (a.length / 8) * 28) throw new Error('readBandwidth: wrong sum');
   return bytes / (best / 1000);
 }
 
@@ -83,7 +118,7 @@ const FAILED = 3; // 1 when a worker threw (its message is not passed on: the ma
 
 /**
  * One worker of {@link readBandwidthAllCores}: for each round, waits at a spinning barrier until every
- * worker has arrived, then sums its part of the shared array with four running sums, as
+ * worker has arrived, then reads its part of the shared memory with {@link READER_AS}, as
  * {@link readBandwidth} does, and writes the round's start and end times (ms since the epoch, so the
  * workers' clocks compare). It spins rather than sleeps: a sleeping thread woken by another tends to be
  * woken on that thread's core, and two workers sharing a core measure half the bandwidth.
@@ -91,12 +126,11 @@ const FAILED = 3; // 1 when a worker threw (its message is not passed on: the ma
  */
 const READER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const sumFour = ${sumFour.toString()};
-const { data, control, sums, times, threads, index, start, length, repeats } = workerData;
+const { module, memory, control, sums, times, threads, index, start, length, repeats } = workerData;
+const { readSum } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
-const total = new Float64Array(sums);
+const total = new Int32Array(sums);
 const at = new Float64Array(times);
-const a = new Float64Array(data, start * 8, length);
 const now = () => performance.timeOrigin + performance.now();
 try {
   Atomics.add(ctrl, ${READY}, 1);
@@ -107,10 +141,10 @@ try {
       if (Atomics.load(ctrl, ${FAILED})) throw new Error('another worker failed');
     }
     const t0 = now();
-    const sum = sumFour(a);
+    const sum = readSum(start * 4, length);
     at[2 * (r * threads + index) + 1] = now();
     at[2 * (r * threads + index)] = t0;
-    total[index] += sum;
+    total[index] = (total[index] + sum) | 0;
   }
 } catch (err) {
   Atomics.store(ctrl, ${FAILED}, 1);
@@ -121,9 +155,9 @@ try {
 `;
 
 /**
- * Memory read bandwidth with `threads` cores reading at once: the same sum as {@link readBandwidth},
- * of one 256 MB Float64Array over a SharedArrayBuffer, each of `threads` worker threads summing its
- * own disjoint part. In each round all start together (an Atomics barrier) and the round lasts from
+ * Memory read bandwidth with `threads` cores reading at once: the same read as {@link readBandwidth},
+ * of 256 MB of one shared WebAssembly memory, each of `threads` worker threads reading its own
+ * disjoint part. In each round all start together (an Atomics barrier) and the round lasts from
  * the first start to the slowest worker's end. Best of `repeats` rounds; bytes per second.
  *
  * Synchronous: the main thread sleeps in Atomics.wait while the workers run (they are started from
@@ -131,16 +165,15 @@ try {
  */
 export function readBandwidthAllCores(threads = availableParallelism(), repeats = 5, bytes = 256 * 2 ** 20): number {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`readBandwidthAllCores: threads must be a whole number ≥ 1, not ${threads}`);
-  const length = bytes / 8;
-  const data = new SharedArrayBuffer(bytes);
-  const a = new Float64Array(data);
-  for (let i = 0; i < a.length; i++) a[i] = i & 7;
+  const length = bytes / 4;
+  const memory = readerMemory(bytes);
+  const module = readerModule();
   const control = new SharedArrayBuffer(4 * 4);
   const ctrl = new Int32Array(control);
-  const sums = new SharedArrayBuffer(8 * threads);
+  const sums = new SharedArrayBuffer(4 * threads);
   const times = new SharedArrayBuffer(8 * 2 * threads * repeats);
-  // Parts of whole multiples of 8 values (the loop takes 4 at a time; the sum check wants whole 0…7 runs).
-  const part = Math.ceil(length / threads / 8) * 8;
+  // Parts of whole multiples of 16 values (the loop reads 16 at a time; the sum check wants whole 0…7 runs).
+  const part = Math.ceil(length / threads / 16) * 16;
   const workers: Worker[] = [];
   const deadline = performance.now() + 120_000;
   /** Sleeps until ctrl[slot] reaches `target`; throws if a worker failed or past the deadline. */
@@ -155,7 +188,7 @@ export function readBandwidthAllCores(threads = availableParallelism(), repeats 
   try {
     for (let index = 0; index < threads; index++) {
       const start = Math.min(length, index * part);
-      const workerData = { data, control, sums, times, threads, index, start, length: Math.min(length, start + part) - start, repeats };
+      const workerData = { module, memory, control, sums, times, threads, index, start, length: Math.min(length, start + part) - start, repeats };
       const worker = new Worker(READER_SOURCE, { eval: true, execArgv: [], workerData });
       worker.unref();
       workers.push(worker);
@@ -173,8 +206,8 @@ export function readBandwidthAllCores(threads = availableParallelism(), repeats 
       }
       best = Math.min(best, last - first);
     }
-    const sum = new Float64Array(sums).reduce((s, v) => s + v, 0);
-    if (sum !== repeats * (length / 8) * 28) throw new Error('readBandwidthAllCores: wrong sum');
+    const sum = new Int32Array(sums).reduce((s, v) => (s + v) | 0, 0);
+    if (sum !== Math.imul(repeats, expectedSum(length))) throw new Error('readBandwidthAllCores: wrong sum');
     return bytes / (best / 1000);
   } finally {
     Atomics.store(ctrl, FAILED, 1); // releases any worker still spinning at the barrier

@@ -181,8 +181,9 @@ function screeningTable(r: BenchResults): string[] {
   const vs = (v: number) => ratio(f32 && v / f32.median);
   return [
     `Screening: the wasm SIMD kernel (blocks of 256 samples) and the cpu JS kernel (blocks of 128) skipping, exactly, the blocks whose`,
-    `predictions cannot have changed, against the same kernel reading every sample. Each row is a fresh run of ${rows[0].iterations} iterations from W = 0, the fastest of`,
-    `${ROUNDS} rounds (the first iteration includes making the samples ready); "noisy" is the same data with ${FLIPPED * 100}% of the labels flipped.`,
+    `predictions cannot have changed, against the same kernel reading every sample. Each row is a fresh run of ${rows[0].iterations} iterations from W = 0,`,
+    'the screened and the unscreened run of the same data taking their iterations in turn (one after the other\'s, so that what else the machine',
+    `does falls on both alike), the fastest of ${ROUNDS} rounds (the first iteration includes making the samples ready); "noisy" is the same data with ${FLIPPED * 100}% of the labels flipped.`,
     '"× numpy float32" is against that row of the table above (per iteration; numpy\'s cost does not depend on the labels).',
     '',
     '| data | kernel | what computes | samples read | ms per iteration | × numpy float32 | second half, ms per iteration | × numpy float32 |',
@@ -326,7 +327,31 @@ export function headline(r: BenchResults): string {
     '| backend | what computes | median ms | × numpy | × floor (all cores) |',
     '| --- | --- | ---: | ---: | ---: |',
     ...rows.map((t) => `| ${t.backend} | ${t.compute} | ${ms(t.median)} | ${ratio(t.vsNumpy)} | ${ratio(t.vsBandwidthFloorAllCores)} |`),
+    ...screeningSummary(r, rows.find((t) => t.backend === 'numpy float32')),
   ].join('\n');
+}
+
+/** The screening targets of this run in one paragraph, for the README (the tables: {@link screeningTable}, {@link cliTable}). */
+function screeningSummary(r: BenchResults, f32: Timing | undefined): string[] {
+  const verdict = (v: number, what: string, target: number) => `${v.toPrecision(3)}× ${what} (≤ ${target}×: ${v <= target ? '**met**' : '**not met**'})`;
+  const parts = (['wasm', 'cpu'] as const).flatMap((backend) => {
+    const at = (data: string, kernels: string) => (r.screening ?? []).find((t) => t.backend === backend && t.data === data && t.kernels === kernels);
+    const [sep, sepFull, noisy, noisyFull] = [at('separable', 'fused'), at('separable', 'unscreened'), at('noisy', 'fused'), at('noisy', 'unscreened')];
+    if (!sep || !sepFull || !noisy || !noisyFull) return [];
+    const numpy = f32 ? ` and ${verdict(sep.msPerIteration / f32.median, 'numpy float32', 0.25)}` : '';
+    return [
+      `${backend} on separable data ${ms(sep.msPerIteration)} ms per iteration, ${verdict(sep.msPerIteration / sepFull.msPerIteration, 'unscreened', 0.35)}${numpy}, ` +
+        `${percent(sep.readFraction)} of samples read; on noisy data ${verdict(noisy.msPerIteration / noisyFull.msPerIteration, 'unscreened', 1.05)}, ${percent(noisy.readFraction)} read`,
+    ];
+  });
+  if (parts.length === 0) return [];
+  const cli = (k: string) => (r.cli ?? []).find((t) => t.kernels === k);
+  const [screened, unscreened] = [cli('fused'), cli('unscreened')];
+  const through = screened && unscreened
+    ? ` Through the CLI an iteration costs ${verdict(unscreened.msPerIteration / unscreened.loopMsPerIteration, 'the loop alone unscreened', 1.2)} and ${verdict(screened.msPerIteration / screened.loopMsPerIteration, 'screened', 1.2)}.`
+    : '';
+  const iterations = r.screening[0].iterations;
+  return ['', `Screening ([docs/screening.md](docs/screening.md)), fresh runs of ${iterations} iterations from W = 0 in the same run: ${parts.join('; ')}.${through}`];
 }
 
 /** `text` with what stands between its `<!-- name:start -->` and `<!-- name:end -->` lines replaced by `body`. */

@@ -167,7 +167,7 @@ export async function runBench({ quick, log }: BenchOptions): Promise<BenchResul
         raw.push(row(backend, fused));
         unscreenedRows.push(row(`${backend} (unscreened)`, all));
         if (c.name === 'synthetic' && m === largest) {
-          screening.push(...timeScreening(backend, c, log));
+          screening.push(...(await timeScreening(backend, c, log)));
           if (backend === 'wasm') cli.push(...timeCli(c, log));
         }
       }

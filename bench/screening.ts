@@ -5,7 +5,7 @@ import { createNetwork } from '../src/network/create';
 import type { Kernels } from '../src/network/network';
 import { TensorNetwork } from '../src/network/tensor';
 import { seededRandom } from '../src/random';
-import { train } from '../src/training';
+import { trainAsync } from '../src/training';
 import type { Case } from './cases';
 import { A } from './plan';
 
@@ -41,47 +41,65 @@ function noisy(c: Case): Case {
   return { ...c, data: memorySource(x, matrix(y.rows, y.cols, flipped)) };
 }
 
-/** One fresh run: ms of each iteration, what computed, and the fraction read. */
-function runOnce(backend: ScreeningRow['backend'], c: Case, kernels: ScreeningRow['kernels']): { times: number[]; compute: string; readFraction: number } {
-  const net = createNetwork(backend, c.init, kernels) as TensorNetwork;
-  const times: number[] = [];
-  let last = performance.now();
+type Run = { times: number[]; compute: string; readFraction: number };
+
+/**
+ * One fresh run of each kernel on the same data, their iterations in turn: one trainAsync loop per
+ * network, each giving the event loop a turn after every iteration, so that the two alternate and
+ * whatever else the machine does falls on both alike. An iteration's time is from the end of the
+ * iteration before it (of either network) to its own end. Per kernel: ms of each iteration, what
+ * computed, and the fraction read.
+ */
+async function runInTurn(backend: ScreeningRow['backend'], c: Case, kernels: readonly ScreeningRow['kernels'][]): Promise<Run[]> {
+  const nets: TensorNetwork[] = [];
   try {
-    train(net, c.data, {
-      a: A,
-      iterations: SCREENING_ITERATIONS,
-      onIteration: () => {
-        const now = performance.now();
-        times.push(now - last);
-        last = now;
-      },
-    });
-    return { times, compute: net.compute, readFraction: net.readFraction ?? 1 };
+    for (const k of kernels) nets.push(createNetwork(backend, c.init, k) as TensorNetwork);
+    const times = kernels.map(() => [] as number[]);
+    let last = performance.now();
+    const runs = nets.map((net, n) =>
+      trainAsync(net, c.data, {
+        a: A,
+        iterations: SCREENING_ITERATIONS,
+        onIteration: () => {
+          const now = performance.now();
+          times[n].push(now - last);
+          last = now;
+        },
+      }, 0),
+    );
+    await Promise.all(runs);
+    return nets.map((net, n) => ({ times: times[n], compute: net.compute, readFraction: net.readFraction ?? 1 }));
   } finally {
-    net.dispose();
+    for (const net of nets) net.dispose();
   }
 }
 
 /**
- * A backend's fused kernel, screened (`fused`, the default) and reading every sample (`unscreened`), each
- * a fresh run of {@link SCREENING_ITERATIONS} from W = 0 on separable data and on noisy data; {@link ROUNDS}
- * rounds of the four runs in turn, the fastest of each kept (the machine is shared). The backend must be active.
+ * A backend's fused kernel, screened (`fused`, the default) and reading every sample (`unscreened`),
+ * fresh runs of {@link SCREENING_ITERATIONS} from W = 0 on separable data and on noisy data, the
+ * two kernels' iterations in turn ({@link runInTurn}; which starts alternates from round to round);
+ * {@link ROUNDS} rounds, the fastest of each kept (the machine is shared). The backend must be active.
  */
-export function timeScreening(backend: ScreeningRow['backend'], c: Case, log: (line: string) => void): ScreeningRow[] {
-  const configs = (['separable', 'noisy'] as const).flatMap((data) => (['fused', 'unscreened'] as const).map((kernels) => ({ data, kernels })));
+export async function timeScreening(backend: ScreeningRow['backend'], c: Case, log: (line: string) => void): Promise<ScreeningRow[]> {
+  const kernels = ['fused', 'unscreened'] as const;
+  const configs = (['separable', 'noisy'] as const).flatMap((data) => kernels.map((k) => ({ data, kernels: k })));
   const cases = { separable: c, noisy: noisy(c) };
   const best = configs.map(() => ({ whole: Infinity, half: Infinity, compute: '', readFraction: 1 }));
   const mean = (t: number[]) => t.reduce((s, v) => s + v, 0) / t.length;
   for (let round = 0; round < ROUNDS; round++) {
-    configs.forEach(({ data, kernels }, i) => {
-      log(`  screening, ${data} ${c.data.samples}: ${backend} (${kernels}), round ${round + 1} of ${ROUNDS}`);
-      const { times, compute, readFraction } = runOnce(backend, cases[data], kernels);
-      const b = best[i];
-      b.whole = Math.min(b.whole, mean(times));
-      b.half = Math.min(b.half, mean(times.slice(times.length / 2)));
-      b.compute = compute;
-      b.readFraction = readFraction;
-    });
+    for (const data of ['separable', 'noisy'] as const) {
+      log(`  screening, ${data} ${c.data.samples}: ${backend} screened and unscreened in turn, round ${round + 1} of ${ROUNDS}`);
+      const order = round % 2 === 0 ? kernels : ([...kernels].reverse() as ScreeningRow['kernels'][]);
+      const runs = await runInTurn(backend, cases[data], order);
+      order.forEach((k, n) => {
+        const b = best[configs.findIndex((cf) => cf.data === data && cf.kernels === k)];
+        const { times, compute, readFraction } = runs[n];
+        b.whole = Math.min(b.whole, mean(times));
+        b.half = Math.min(b.half, mean(times.slice(times.length / 2)));
+        b.compute = compute;
+        b.readFraction = readFraction;
+      });
+    }
   }
   return configs.map(({ data, kernels }, i) => ({
     backend,

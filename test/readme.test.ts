@@ -159,6 +159,31 @@ describe('bench --readme (updateDocs)', () => {
     ]);
   });
 
+  it('puts the screening targets of the same run below the headline table, met or not, with the fraction read', () => {
+    const run = (backend: string, data: string, kernels: string, msPerIteration: number, readFraction: number) => ({
+      backend, data, kernels, compute: backend, features: 32, samplesInX: 1e6, iterations: 100, msPerIteration, msPerIterationSecondHalf: msPerIteration, readFraction,
+    });
+    const screening = [
+      run('wasm', 'separable', 'fused', 1, 0.2), run('wasm', 'separable', 'unscreened', 4, 1), run('wasm', 'noisy', 'fused', 5, 1), run('wasm', 'noisy', 'unscreened', 4.5, 1),
+      run('cpu', 'separable', 'fused', 3, 0.125), run('cpu', 'separable', 'unscreened', 24, 1), run('cpu', 'noisy', 'fused', 29, 1), run('cpu', 'noisy', 'unscreened', 29, 1),
+    ];
+    const cli = [
+      { kernels: 'fused', compute: 'wasm', features: 32, samplesInX: 1e6, msPerIteration: 1.1, loopMsPerIteration: 1, loopCompute: 'wasm' },
+      { kernels: 'unscreened', compute: 'wasm', features: 32, samplesInX: 1e6, msPerIteration: 5, loopMsPerIteration: 5, loopCompute: 'wasm' },
+    ];
+    const lines = headline({ ...results, screening, cli } as unknown as BenchResults).split('\n');
+    expect(lines.slice(0, -2)).to.deep.equal(headline(results).split('\n'));
+    expect(lines.slice(-2)).to.deep.equal([
+      '',
+      'Screening ([docs/screening.md](docs/screening.md)), fresh runs of 100 iterations from W = 0 in the same run: ' +
+        'wasm on separable data 1.00 ms per iteration, 0.250× unscreened (≤ 0.35×: **met**) and 0.167× numpy float32 (≤ 0.25×: **met**), 20% of samples read; ' +
+        'on noisy data 1.11× unscreened (≤ 1.05×: **not met**), 100% read; ' +
+        'cpu on separable data 3.00 ms per iteration, 0.125× unscreened (≤ 0.35×: **met**) and 0.500× numpy float32 (≤ 0.25×: **not met**), 12.5% of samples read; ' +
+        'on noisy data 1.00× unscreened (≤ 1.05×: **met**), 100% read. ' +
+        'Through the CLI an iteration costs 1.00× the loop alone unscreened (≤ 1.2×: **met**) and 1.10× screened (≤ 1.2×: **met**).',
+    ]);
+  });
+
   it('changes neither file when one has no markers', () => {
     const page = dir.write('benchmark2.md', 'before\n<!-- bench:start -->\nold\n<!-- bench:end -->\n');
     const readme = dir.write('README2.md', 'no markers\n');

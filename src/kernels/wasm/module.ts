@@ -40,13 +40,15 @@ export interface SharedMemory {
   grow(pages: number): number;
 }
 
-interface WebAssemblyApi {
+export interface WebAssemblyApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => SharedMemory;
   Module: new (bytes: Uint8Array) => CompiledModule;
   Instance: new (module: CompiledModule, imports: { env: { memory: SharedMemory } }) => { exports: Record<string, unknown> };
 }
 
 const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+/** The global WebAssembly, typed as above. */
+export const webAssembly: WebAssemblyApi = wasm;
 
 /** Bytes in a page of WebAssembly memory. */
 export const PAGE_BYTES = 65536;
