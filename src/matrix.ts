@@ -60,19 +60,35 @@ function sharedBuffer(bytes: number): ArrayBufferLike {
   return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
-/** The first element of m, row after row, for which `ok` is false, with its place; undefined when there is none. */
-export function firstFailing(m: Matrix, ok: (v: number) => boolean): { row: number; col: number; value: number } | undefined {
-  for (let row = 0; row < m.rows; row++) {
-    for (let col = 0; col < m.cols; col++) {
-      const value = m.data[row * m.cols + col];
-      if (!ok(value)) return { row, col, value };
-    }
-  }
+/** Where an element of a matrix breaks a rule: its row, column and value. */
+export interface Breach {
+  readonly row: number;
+  readonly col: number;
+  readonly value: number;
+}
+
+// Two loops, not one taking the rule as a callback: a callback called with two rules is not inlined,
+// and these scan every value of x (at 32 × 1e6, 85 ms inlined against 290 through the callback).
+
+/** The first element of m, row after row, that is not a finite number; undefined when there is none. */
+export function firstNonFinite(m: Matrix): Breach | undefined {
+  const { data, cols } = m;
+  const n = m.rows * cols; // data may be longer than rows × cols
+  for (let i = 0; i < n; i++) if (!Number.isFinite(data[i])) return breach(m, i);
   return undefined;
 }
 
-/** Whether a label is one the article's network learns: 0 or 1. */
-export const isLabel = (v: number): boolean => v === 0 || v === 1;
+/** The first element of m, row after row, that is not a label the article's network learns (0 or 1); undefined when there is none. */
+export function firstNonLabel(m: Matrix): Breach | undefined {
+  const { data, cols } = m;
+  const n = m.rows * cols;
+  for (let i = 0; i < n; i++) if (data[i] !== 0 && data[i] !== 1) return breach(m, i);
+  return undefined;
+}
+
+function breach(m: Matrix, i: number): Breach {
+  return { row: Math.floor(i / m.cols), col: i % m.cols, value: m.data[i] };
+}
 
 export function isMatrix(value: unknown): value is Matrix {
   return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value && 'cols' in value;

@@ -1,5 +1,5 @@
 import { given, InputError, quote, shown } from './errors';
-import { firstFailing, isLabel, isMatrix, matrix, sharedFloats, toRows, type Matrix, type MatrixLike } from './matrix';
+import { firstNonFinite, firstNonLabel, isMatrix, matrix, sharedFloats, toRows, type Matrix, type MatrixLike } from './matrix';
 import { memorySource, type SampleSource } from './data/source';
 
 /** A number as people write it in files and options: decimal, with an optional exponent. */
@@ -59,13 +59,13 @@ function numberAt(name: string, v: unknown, r: number, c: number): number {
 }
 
 function checkAllFinite(name: string, m: Matrix): void {
-  const bad = firstFailing(m, Number.isFinite);
+  const bad = firstNonFinite(m);
   if (bad) throw new InputError(`${name}[${bad.row}][${bad.col}] must be a finite number, got ${bad.value}`);
 }
 
 /** Labels must be 0 or 1. */
 export function checkLabels(name: string, y: Matrix): void {
-  const bad = firstFailing(y, isLabel);
+  const bad = firstNonLabel(y);
   if (bad) throw new InputError(`${name}[${bad.row}][${bad.col}] must be 0 or 1, got ${bad.value}`);
 }
 

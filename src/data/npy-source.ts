@@ -1,5 +1,5 @@
 import { InputError, option } from '../errors';
-import { firstFailing, isLabel, sharedFloats, type Matrix } from '../matrix';
+import { firstNonFinite, firstNonLabel, sharedFloats, type Matrix } from '../matrix';
 import { defaultNames, inMemory, type Dataset } from './dataset';
 import { NpyColumnReader, readNpy, readNpyHeader } from './npy';
 import { ofCheckedValues, type SampleSource } from './source';
@@ -90,8 +90,8 @@ function streamingSource(xPath: string, yPath: string): SampleSource {
 
 /** x must be finite and y 0 or 1; offset is the first sample's index, for the message. */
 export function checkSamples(xPath: string, x: Matrix, offset: number, yPath: string, y: Matrix): void {
-  const badX = firstFailing(x, Number.isFinite);
+  const badX = firstNonFinite(x);
   if (badX) throw new InputError(`${xPath}: x[${badX.row}, ${badX.col + offset}] is ${badX.value}; every value must be a finite number`);
-  const badY = firstFailing(y, isLabel);
+  const badY = firstNonLabel(y);
   if (badY) throw new InputError(`${yPath}: y[${badY.row}, ${badY.col + offset}] is ${badY.value}; labels must be 0 or 1`);
 }

@@ -1,5 +1,5 @@
 import { given, InputError } from '../errors';
-import { firstFailing, isLabel, sharedFloats, type Matrix } from '../matrix';
+import { firstNonFinite, firstNonLabel, sharedFloats, type Breach, type Matrix } from '../matrix';
 
 /** A run of consecutive samples: x is features×n, y is outputs×n; `offset` is the first sample's index. */
 export interface Chunk {
@@ -176,12 +176,11 @@ export function checkedSampleSource(where: string, value: unknown, expected: str
 
 /** A caller's chunk's values: x finite, y 0 or 1, named by the sample's index in the source. */
 function checkValues(at: string, { x, y, offset }: Chunk): void {
-  const check = (name: string, m: Matrix, ok: (v: number) => boolean, must: string) => {
-    const bad = firstFailing(m, ok);
+  const check = (name: string, bad: Breach | undefined, must: string) => {
     if (bad) throw new InputError(`${at}: ${name}[${bad.row}][${offset + bad.col}] is ${given(bad.value)}; ${must}`);
   };
-  check('x', x, Number.isFinite, 'every value must be a finite number');
-  check('y', y, isLabel, 'labels must be 0 or 1');
+  check('x', firstNonFinite(x), 'every value must be a finite number');
+  check('y', firstNonLabel(y), 'labels must be 0 or 1');
 }
 
 /** A chunk's x or y: a matrix of `rows` rows (the source's features or outputs) whose data holds rows×cols numbers; its cols. */
