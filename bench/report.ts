@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writePlot } from '../src/plot/render';
 import { PROFILE_ITERATIONS } from './plan';
-import { LONG, SHORT, type CliCostRow } from './cli-cost';
+import { statsCadence } from '../src/cli/findings';
+import { LONG, RUNS as CLI_RUNS, SHORT, type CliCostRow } from './cli-cost';
 import { percent } from '../src/network/tensor';
 import { FLIPPED, ROUNDS } from './screening';
 import type { BenchResults, Timing } from './run';
@@ -204,8 +205,8 @@ function cliTable(r: BenchResults): string[] {
   const f32 = r.timings.find((t) => t.backend === 'numpy float32' && t.samplesInX === rows[0].samplesInX);
   return [
     `The CLI: \`simple-nn train --backend wasm --x x.npy --y y.npy --json\` on the largest case, per iteration: (time at ${LONG}`,
-    `iterations − time at ${SHORT}) / ${LONG - SHORT}, each the fastest of 3 runs, so that loading and the report cancel out and`,
-    'what stays is the loop with the stats the CLI gathers (the errors every 2nd iteration at 202, the loss at 3 points).',
+    `iterations − time at ${SHORT}) / ${LONG - SHORT}, each the fastest of ${CLI_RUNS} rounds of the four runs in turn, so that loading and the report cancel out and`,
+    `what stays is the loop with the stats the CLI gathers (the errors every ${statsCadence(LONG)} iterations at ${LONG}, the loss at 3 points).`,
     '"The loop alone" is the same difference for a script that reads the same .npy files and runs the library\'s training',
     'loop from the same start (W = 0), with no stats and no report, each run a fresh process as the CLI\'s are: the kernel\'s own cost.',
     '',
