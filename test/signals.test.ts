@@ -79,6 +79,48 @@ describe('signals sent to the npm process reach the trainer', function () {
       const { code, signal, stderr } = await run.done;
       expect(code === 130 || signal === 'SIGINT', `code ${code}, signal ${signal}`).to.equal(true);
       expect(stderr).to.match(/^interrupted: stopping after the current iteration/m).and.not.include('stopped after');
+      expect(stderr).to.include('interrupted (Ctrl-C) while the results were being made: no output written, the files as they were\n');
+      expect(readdirSync(dir.path('.'))).to.deep.equal(['model.json']);
+      expect(readFileSync(dir.path('model.json'), 'utf8')).to.equal('orig\n');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('one SIGTERM once training is over, while the outputs are being written, ends the run saying so: exit 143, the files as they were', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(dir.path('model.json'), 'orig\n');
+      const run = spawnCollecting(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'train', '--backend', 'wasm', '--dataset', 'synthetic', '--features', '4', '--samples', '1000000', '--iterations', '2', '--save', dir.path('model.json'), '--predictions', dir.path('p.csv')], ROOT);
+      await until(() => readdirSync(dir.path('.')).some((name) => name.endsWith('.tmp')), 'the outputs to be staged', 60000);
+      run.child.kill('SIGTERM');
+      const { code, signal, stdout, stderr } = await run.done;
+      expect(code === 143 || signal === 'SIGTERM', `code ${code}, signal ${signal}`).to.equal(true);
+      expect(stdout).to.equal('');
+      expect(stderr).to.equal('interrupted (SIGTERM) while the results were being made: no output written, the files as they were\n');
+      expect(readdirSync(dir.path('.'))).to.deep.equal(['model.json']);
+      expect(readFileSync(dir.path('model.json'), 'utf8')).to.equal('orig\n');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('two SIGINTs 0.2 s apart, during a long iteration (both wait for it to end): the second ends the run, the outputs as they were', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(dir.path('model.json'), 'orig\n');
+      // one iteration of plain on 32 × 6e6 samples takes seconds, during which no JavaScript runs
+      const run = spawnCollecting(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'train', '--backend', 'plain', '--dataset', 'synthetic', '--features', '32', '--samples', '6000000', '--iterations', '100', '--save', dir.path('model.json')], ROOT);
+      const pid = run.child.pid!;
+      await until(() => alive(pid) && cpuSeconds(pid) >= 10, 'the run to be training', 120000);
+      run.child.kill('SIGINT');
+      // apart, as a person presses them (two signals sent back to back the kernel delivers as one)
+      await new Promise((r) => setTimeout(r, 200));
+      run.child.kill('SIGINT');
+      const { code, signal, stdout } = await run.done;
+      // the second used to be lost (the first's handler stopped listening before it was dispatched), and the outputs were written
+      expect(code === 130 || signal === 'SIGINT', `code ${code}, signal ${signal}`).to.equal(true);
+      expect(stdout).to.equal('');
       expect(readdirSync(dir.path('.'))).to.deep.equal(['model.json']);
       expect(readFileSync(dir.path('model.json'), 'utf8')).to.equal('orig\n');
     } finally {

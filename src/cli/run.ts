@@ -61,8 +61,8 @@ export const processIo: Io = {
 let interruptHandler: ((signal: EndingSignal) => void) | undefined;
 
 /**
- * What every ending signal does in a run: the first goes to the command's handler, and then no
- * JavaScript listens (the next takes the default action at once); with no handler, the process
+ * What every ending signal does in a run: the first goes to the command's handler, and then (from
+ * the next turn) no JavaScript listens (the next takes the default action at once); with no handler, the process
  * ends now ({@link endBySignal}), after the exit handlers that remove temporary files
  * (src/io/atomic.ts, writeTogether).
  */
@@ -70,8 +70,17 @@ function onSignal(signal: NodeJS.Signals): void {
   const handler = interruptHandler;
   if (!handler) endBySignal(signal);
   interruptHandler = undefined;
-  for (const s of ENDING_SIGNALS) process.off(s, onSignal);
+  // Not off at once: a second signal that came while JavaScript was busy (both waiting for this
+  // turn, as a quick Ctrl-C Ctrl-C does during an iteration) is dispatched only to listeners still
+  // there, so it would be lost; it comes here, finds no handler, and ends the process.
+  setImmediate(stopHearing);
   handler(signal as EndingSignal);
+}
+
+/** No JavaScript listens after this (unless a command gave a handler again): the next signal takes its default action at once. */
+function stopHearing(): void {
+  if (interruptHandler) return;
+  for (const s of ENDING_SIGNALS) process.off(s, onSignal);
 }
 
 /**

@@ -91,7 +91,10 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
     // process.exit, whose handlers remove the outputs' temporary files; the outputs are renamed
     // into place synchronously, so a signal never cuts that in half.
     stopListening?.();
-    stopAfterTraining = io.onInterrupt?.((signal) => io.exitNow?.(signalStatus(signal)));
+    stopAfterTraining = io.onInterrupt?.((signal) => {
+      io.stderr(`interrupted (${signalName(signal)}) while the results were being made: no output written, the files as they were\n`);
+      io.exitNow?.(signalStatus(signal));
+    });
     const result = net.lastFit!;
     const facts: RunFacts = {
       args,
