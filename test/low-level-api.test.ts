@@ -67,6 +67,11 @@ describe('low-level exports refuse what is not theirs with an InputError', () =>
     expect(refused(visiting({ x: L.matrix(2, 4), y: [[0, 0, 0, 1]], offset: 0 }))).to.match(/^train: the SampleSource's chunk at sample 0: y must be a matrix of 1 rows .*, got another object$/);
     expect(refused(visiting(chunk(2), chunk(2, 1)))).to.equal("train: the SampleSource's chunk at sample 2: its offset must be 2 (the chunks come in order), got 1");
     expect(refused(visiting(chunk(5)))).to.equal("train: the SampleSource's chunk at sample 0 has 5 samples; expected 1 to 4 (the source has 4)");
+    // the ninth hostile pass: chunks that go on past the samples said "expected 1 to 0"
+    expect(refused(visiting(chunk(2), chunk(2, 2), chunk(2, 4)))).to.equal('train: the SampleSource says it has 4 samples, but its chunks go on past them (a chunk at sample 4)');
+    expect(inputError(throws(() => L.train(plain(), fake(visiting(chunk(2), chunk(2, 2), chunk(2, 4))) as never, { ...settings, chunkSamples: 2 })))).to.equal(
+      'train: the SampleSource says it has 4 samples, but its chunks go on past them (a chunk at sample 4)',
+    );
     expect(refused({ inMemory: { x: L.matrix(2, 3), y: L.matrix(1, 3) } })).to.equal("train: the SampleSource's inMemory: x and y must have the source's 4 samples (columns), got 3 and 3");
     // one that keeps it trains as memorySource does
     const net = plain();

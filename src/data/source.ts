@@ -160,6 +160,7 @@ export function checkedSampleSource(where: string, value: unknown, expected: str
         const n = checkChunkMatrix(at, 'x', x, features, 'features');
         if (checkChunkMatrix(at, 'y', y, outputs, 'outputs') !== n) throw new InputError(`${at}: x has ${n} samples (columns), but y has ${y!.cols}`);
         if (offset !== next) throw new InputError(`${at}: its offset must be ${next} (the chunks come in order), got ${given(offset)}`);
+        if (next >= samples) throw new InputError(`${where}: the SampleSource says it has ${samples} samples, but its chunks go on past them (a chunk at sample ${next})`);
         if (n === 0 || next + n > samples || (chunkSamples !== undefined && n > chunkSamples)) {
           throw new InputError(`${at} has ${n} samples; expected 1 to ${Math.min(samples - next, chunkSamples ?? Infinity)} (the source has ${samples}${chunkSamples === undefined ? '' : `, in chunks of at most ${chunkSamples}`})`);
         }
