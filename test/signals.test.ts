@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '../src/model/file';
 import { cpuSeconds, spawnCollecting, tempDir, until } from './helpers';
@@ -99,6 +99,28 @@ describe('signals sent to the npm process reach the trainer', function () {
       expect(stdout).to.equal('');
       expect(stderr).to.equal('interrupted (SIGTERM) while the results were being made: no output written, the files as they were\n');
       expect(readdirSync(dir.path('.'))).to.deep.equal(['model.json']);
+      expect(readFileSync(dir.path('model.json'), 'utf8')).to.equal('orig\n');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('one SIGTERM while a large .npy loads (synchronously) ends the run by it, before training: nothing written, the model as it was', async () => {
+    const dir = tempDir();
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'make-npy', '--out', dir.path('d'), '--features', '32', '--samples', '3000000'], { stdio: 'ignore' });
+      writeFileSync(dir.path('model.json'), 'orig\n');
+      const run = spawnCollecting(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'train', '--x', dir.path('d/x.npy'), '--y', dir.path('d/y.npy'), '--iterations', '3', '--save', dir.path('model.json')], ROOT);
+      const pid = run.child.pid!;
+      const reading = () => readdirSync(`/proc/${pid}/fd`).some((fd) => { try { return readlinkSync(`/proc/${pid}/fd/${fd}`) === dir.path('d/x.npy'); } catch { return false; } });
+      await until(() => alive(pid) && reading(), 'x.npy to be read', 60000);
+      run.child.kill('SIGTERM');
+      const { code, signal, stdout, stderr } = await run.done;
+      // it was heard by the training's handler once the load was over, and trained an iteration and saved it
+      expect(code === 143 || signal === 'SIGTERM', `code ${code}, signal ${signal}`).to.equal(true);
+      expect(stdout).to.equal('');
+      expect(stderr).to.not.include('stopping after');
+      expect(readdirSync(dir.path('.')).sort()).to.deep.equal(['d', 'model.json']);
       expect(readFileSync(dir.path('model.json'), 'utf8')).to.equal('orig\n');
     } finally {
       dir.remove();

@@ -17,6 +17,7 @@ import { writeJson } from './json';
 import { checkOutputs, checkOutputsNotRead, checkSqlInputs, writeOutputs } from './outputs';
 import { describeRun, makeReport } from './report';
 import { signalName, signalStatus, type EndingSignal, type Io } from './run';
+import { signalsHeard } from '../io/atomic';
 import { checkSqlArgs, explainTraining, loadSqlData } from './sql-data';
 import { TRAIN_HELP, TRAIN_OPTIONS, readTrainArgs } from './train-options';
 import type { DataArgs, RunFacts, TrainArgs } from './types';
@@ -77,6 +78,8 @@ async function trainOn(dataset: Dataset, args: TrainArgs, io: Io): Promise<numbe
   // signal's default action at once. Outputs are renamed into place together at the end, so they
   // are never cut in half.
   let interrupted: EndingSignal | undefined;
+  // a signal heard while the data loaded (synchronously, for seconds) ends the run as it would have then
+  await signalsHeard();
   const progress = new TrainingProgress(io, args.iterations);
   let stopAfterTraining: (() => void) | undefined;
   const stopListening = io.onInterrupt?.((signal) => {

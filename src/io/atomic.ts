@@ -112,7 +112,7 @@ export async function writeTogether<T>(write: () => Promise<T>): Promise<T> {
  * Resolves once the event loop has turned, so that the handler of a signal that arrived while
  * JavaScript was busy has run (libuv hears signals in its poll phase, before the immediates).
  */
-function signalsHeard(): Promise<void> {
+export function signalsHeard(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
