@@ -301,6 +301,10 @@ describe('--backend sql: the sums in one aggregate query per iteration (DuckDB)'
     expect(await refused('--backend', 'sql', '--db', `duckdb:${db}`, '--sql', 'SELECT * FROM samples; DROP TABLE samples')).to.equal(
       '--sql must be one query, with no other statement after it: DuckDB would carry that out (it may write files or change the database), so none is run',
     );
+    // the tenth hostile pass: two SELECTs gave DuckDB's own "Cannot prepare multiple statements at once!"
+    expect(await refused('--backend', 'sql', '--db', `duckdb:${db}`, '--sql', 'SELECT * FROM samples; SELECT 1')).to.equal(
+      '--sql must be one query, with no other statement after it: DuckDB would carry that out (it may write files or change the database), so none is run',
+    );
     expect(await refused('--db', `duckdb:${dir.path('none.duckdb')}`, '--sql', 'SELECT 1')).to.equal(`${dir.path('none.duckdb')}: no such file`);
   });
 

@@ -36,6 +36,8 @@ export async function namesRead(db: ParseTrees, sqls: readonly string[]): Promis
       if (sql === sqls[0] && depth === 0 && /^Only SELECT statements/.test(String(tree.error_message))) throw notAQuery(sql);
       return;
     }
+    // two SELECTs parse (DuckDB would then refuse to prepare them, in its own words)
+    if (sql === sqls[0] && depth === 0 && Array.isArray(tree.statements) && tree.statements.length > 1) throw notAQuery(sql);
     for (const { name, args } of tableFunctions(tree)) {
       for (const arg of args) {
         let value: unknown;
